@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# perf-prof: build, test and install.
+#
+#   make                 build ./perf-prof
+#   make check           build and run unit + live tests
+#   make check SANITIZE=1  the same under ASan + UBSan
+#   make bench           benchmarks against peers (bench/)
+#   make install PREFIX=/usr/local DESTDIR=
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+
+PKGS       := libtraceevent libelf libseccomp
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
+	   -Wstrict-prototypes -Wmissing-prototypes -Iinclude $(PKG_CFLAGS) \
+	   -D_GNU_SOURCE -MMD -MP
+LDLIBS  += $(PKG_LIBS) -lm
+
+BUILD   := build
+ifeq ($(SANITIZE),1)
+  CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS += -fsanitize=address,undefined
+  BUILD   := build-san
+endif
+
+SRCS     := $(wildcard src/*.c src/profilers/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libperfprof.a
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+LIVE_SRCS := $(wildcard tests/live/*.c) tests/unit/runner.c
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOLS     := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
+TEST_CFLAGS := $(CHECK_CFLAGS) -Itests/unit -DTEST_DATA_DIR=\"$(CURDIR)/tests/data\" \
+	       -DTOOLS_DIR=\"$(CURDIR)/$(BUILD)/tests/tools\" \
+	       -DPERF_PROF_BIN=\"$(CURDIR)/$(BUILD)/perf-prof\"
+
+all: perf-prof
+
+# ./perf-prof is a copy of the build product so the README's commands work
+perf-prof: $(BUILD)/perf-prof
+	cp $< $@
+
+$(BUILD)/perf-prof: $(BUILD)/src/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/live/%.o: tests/live/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit-runner: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/live-runner: $(LIVE_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# test helper programs are plain C, not sanitized: they are the workload
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LIB) $(PKG_LIBS) -lm -lpthread
+
+tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS)
+
+check: perf-prof tests
+	@BUILD=$(BUILD) sh tests/run-all
+
+bench: perf-prof $(TOOLS)
+	@BUILD=$(BUILD) sh bench/run
+
+install: perf-prof
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 perf-prof $(DESTDIR)$(BINDIR)/perf-prof
+	install -m 0644 docs/*.1 $(DESTDIR)$(MANDIR)/
+
+clean:
+	rm -rf build build-san perf-prof
+
+.PHONY: all check tests bench install clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Streaming reader for perf.data files (file mode and pipe mode, as
+ * written by `perf record` / `perf kvm stat record`).  Event formats come
+ * from the file's own tracing data, so a recording from another kernel or
+ * architecture decodes with its own layouts.
+ */
+#ifndef PERF_PROF_PERFDATA_H
+#define PERF_PROF_PERFDATA_H
+
+#include <stddef.h>
+#include <perf-prof/record.h>
+
+struct tep_handle;
+struct perfdata;
+
+/*
+ * Open @path ("-" = stdin, pipe-mode stream).  On failure returns NULL and
+ * writes a one-line message "PATH: offset N: what went wrong" into @err.
+ */
+struct perfdata *perfdata_open(const char *path, char *err, size_t errlen);
+
+/*
+ * The event formats of the recording, parsed from its tracing data.  In
+ * pipe mode the tracing data arrives in-stream: this is valid once the
+ * first perfdata_next() returned (NULL before, or if the file has none).
+ */
+struct tep_handle *perfdata_tep(struct perfdata *pd);
+
+/*
+ * Next record in file order.  Returns 1 and fills @rec (rec->raw stays
+ * valid until the next call), 0 at the end of the data, -1 on a bad file
+ * (message as for perfdata_open).  Only SAMPLE records of tracepoint
+ * attrs, LOST, THROTTLE and FINISHED_ROUND (as PP_REC_ROUND) are returned;
+ * everything else is skipped.
+ */
+int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
+
+void perfdata_close(struct perfdata *pd);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Merging t-digest (Dunning, "Computing extremely accurate quantiles
+ * using t-digests", 2019) for the p99 column.  Mergeable, so per-interval
+ * and per-instance digests can be folded into totals.
+ */
+#ifndef PERF_PROF_TDIGEST_H
+#define PERF_PROF_TDIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tdigest;
+
+/* compression delta (100 is a good default); starts small, grows on demand */
+struct tdigest *td_new(double compression);
+void td_free(struct tdigest *td);
+/* hot path: amortised O(1), no allocation once the buffer reached its size */
+void td_add(struct tdigest *td, double x);
+/* fold @src into @dst (src unchanged) */
+void td_merge(struct tdigest *dst, const struct tdigest *src);
+/* q in [0,1]; NAN when empty */
+double td_quantile(struct tdigest *td, double q);
+uint64_t td_count(const struct tdigest *td);
+void td_reset(struct tdigest *td);
+/* bytes currently allocated by this digest */
+size_t td_mem(const struct tdigest *td);
+
+#endif

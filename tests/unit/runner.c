@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdio.h>
+#include <stdlib.h>
+#include "unit.h"
+
+#define MAX_SUITES 128
+static Suite *(*suites[MAX_SUITES])(void);
+static int nsuites;
+
+void unit_register(Suite *(*fn)(void))
+{
+	if (nsuites < MAX_SUITES)
+		suites[nsuites++] = fn;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *sr = srunner_create(NULL);
+	int i, run, failed;
+
+	for (i = 0; i < nsuites; i++)
+		srunner_add_suite(sr, suites[i]());
+	if (argc > 1)
+		srunner_set_xml(sr, argv[1]);
+	srunner_run_all(sr, CK_NORMAL);
+	run = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	printf("unit: %d passed, %d failed\n", run - failed, failed);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
