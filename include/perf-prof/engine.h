@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The shared engine: a profiler is a table of callbacks; the engine finds
+ * the events, opens the source (live ring buffers or a perf.data file),
+ * orders records when needed, and drives the callbacks and the interval
+ * clock.  Profilers never touch perf_event_open or the file format.
+ */
+#ifndef PERF_PROF_ENGINE_H
+#define PERF_PROF_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <perf-prof/parse.h>
+#include <perf-prof/record.h>
+
+struct tep_handle;
+
+struct profiler_ops {
+	/* the event formats are known: bind fields.  0, or -1 + message */
+	int (*setup)(void *ctx, struct tep_handle *tep, char *err, size_t errlen);
+	void (*sample)(void *ctx, const struct pp_record *rec);
+	/* records were lost (or throttled) on rec->buf before rec->time */
+	void (*lost)(void *ctx, const struct pp_record *rec);
+	/* an interval ended at event time @time (final: the last one) */
+	void (*interval)(void *ctx, uint64_t time, bool final);
+};
+
+struct engine_cfg {
+	const char *events[4];		/* "sys:name" */
+	const char *filters[4];		/* per event, or NULL */
+	int nev;
+	const char *input;		/* perf.data path, "-" = stdin, NULL = live */
+	struct id_list cpus;		/* -C, or every online CPU */
+	struct id_list tids;		/* -p/-t expanded to threads */
+	bool per_thread;
+	int pages;			/* -m */
+	uint64_t interval_ns;		/* -i, 0 = one table at the end */
+	bool order;			/* merge buffers by time */
+	uint64_t order_mem;
+	int verbose;
+};
+
+struct engine_stats {
+	uint64_t samples, lost, lost_records, throttled, forced;
+	uint64_t order_mem_peak;
+	int nbuf;
+};
+
+/*
+ * Run until SIGINT/SIGTERM, until every traced thread has exited, or to
+ * the end of the input file.  Returns the process exit code.
+ */
+int engine_run(struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
+	       struct engine_stats *st);
+
+/* wall-clock ns of an event time (for headers and --than lines) */
+uint64_t engine_realtime(uint64_t event_time);
+/* the event clock, now */
+uint64_t engine_now(void);
+/* set by SIGINT/SIGTERM */
+extern volatile int engine_stop;
+
+/* every thread of process @pid appended to @tids; -1 + message if no such pid */
+int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen);
+
+#endif

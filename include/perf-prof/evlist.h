@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The live source: tracepoints opened with perf_event_open(2) per CPU or
+ * per thread, one ring buffer per CPU/thread shared by all events (so a
+ * thread's begin and end records stay in order in one buffer), polled
+ * with epoll.
+ */
+#ifndef PERF_PROF_EVLIST_H
+#define PERF_PROF_EVLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <perf-prof/parse.h>
+#include <perf-prof/ring.h>
+
+struct evlist_event {
+	int id;			/* tracepoint id (tracefs events/.../id) */
+	const char *name;	/* "kvm:kvm_exit", for messages */
+	const char *filter;	/* kernel filter expression or NULL */
+};
+
+struct evlist {
+	bool per_thread;
+	int nev, ntarget;
+	int *fds;		/* [target][event] */
+	struct ring *rings;	/* one per target */
+	int nrings;
+	int epfd;
+	int live;		/* rings not yet hung up */
+	int verbose;
+};
+
+/*
+ * Open @nev events on every CPU in @cpus, or on every thread in @tids
+ * when @cpus is NULL.  @pages: data pages per buffer (power of two).
+ * On failure: -1 with a one-line message; *exit_code tells 1 (environment:
+ * permissions, missing tracepoints) from 2 (the user's input: bad filter,
+ * vanished thread).
+ */
+int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
+		const struct id_list *cpus, const struct id_list *tids, int pages,
+		int verbose, char *err, size_t errlen, int *exit_code);
+int evlist_enable(struct evlist *el);
+void evlist_disable(struct evlist *el);
+/*
+ * Wait up to @timeout_ms for data.  Returns the number of ready rings (0 on
+ * timeout), -1 on EINTR.  Marks hung-up rings (traced task exited).
+ */
+int evlist_poll(struct evlist *el, int timeout_ms);
+void evlist_close(struct evlist *el);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The begin/end latency profiler shared by kvm-exit (kvm_exit → kvm_entry)
+ * and syscalls (sys_enter → sys_exit).  A lat_class says what differs:
+ * the events, how a begin record is keyed and named, what the extra
+ * column counts.  Everything else (pairing, statistics, printers, options)
+ * lives here once.
+ */
+#ifndef PERF_PROF_LATENCY_H
+#define PERF_PROF_LATENCY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <perf-prof/parse.h>
+#include <perf-prof/record.h>
+
+struct tep_handle;
+struct tep_event;
+
+struct lat_class {
+	const char *name;		/* subcommand: "kvm-exit" */
+	const char *title;		/* "kvm-exit latency" */
+	const char *key_header;		/* "exit_reason" */
+	const char *extra_header;	/* "%gsys" */
+	bool extra_percent;		/* extra is ns, printed as % of total */
+	const char *begin_event;	/* "kvm:kvm_exit" */
+	const char *end_event;		/* "kvm:kvm_entry" */
+	const char *summary;		/* one line for --help */
+	const char *examples;		/* EXAMPLES block for --help */
+
+	/* resolve fields of the two events; 0, or -1 + message */
+	int (*bind)(struct tep_event *begin, struct tep_event *end, char *err, size_t errlen);
+	/* the key of a begin record; *aux keeps begin-side data for extra() */
+	uint64_t (*key)(const struct pp_record *begin, uint64_t *aux);
+	/* what a pair adds to the extra column */
+	uint64_t (*extra)(const struct pp_record *end, uint64_t aux, uint64_t lat);
+	void (*key_name)(uint64_t key, char *buf, size_t len);
+	/* keys whose latency is idle time (HLT): left out of --than */
+	bool (*idle_key)(uint64_t key);
+	/* vCPU id of a record, -1 when the event has none */
+	int64_t (*vcpu)(const struct pp_record *rec);
+};
+
+/* options of a latency profiler, with their defaults in latency.c */
+struct lat_env {
+	struct id_list cpus, pids, tids;
+	bool have_cpus;
+	uint64_t interval_ns;
+	unsigned long pages;
+	bool order;
+	uint64_t order_mem;
+	int verbose;
+	bool perins;
+	uint64_t than_ns;
+	bool than_idle;
+	const char *heatmap;
+	const char *filter;
+	const char *input;
+	int npct;
+	double pct[8];
+};
+
+/* parse argv into @env; returns -1 after printing a usage error */
+int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, char **argv,
+		   bool *help);
+void lat_usage(const struct lat_class *cls, FILE *f);
+void lat_env_free(struct lat_env *env);
+
+/* `perf-prof <cls->name> ...`: returns the exit code */
+int latency_main(const struct lat_class *cls, int argc, char **argv);
+
+extern const struct lat_class kvm_exit_class;
+extern const struct lat_class syscalls_class;
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Pairing begin and end records per thread.  Each thread id has at most
+ * one pending begin.  An end pairs only with a pending begin of the same
+ * tid and an earlier timestamp; a lost-records gap invalidates the pending
+ * begins it may have hidden the end of, so no latency is ever invented.
+ */
+#ifndef PERF_PROF_PAIR_H
+#define PERF_PROF_PAIR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pair_pending {
+	uint32_t tid;
+	uint32_t used;		/* slot holds this tid */
+	uint32_t valid;		/* a begin waits for its end */
+	uint32_t cpu;
+	int32_t buf;
+	uint32_t pid;
+	uint64_t time;
+	uint64_t key;
+	uint64_t aux;		/* begin-side data of the profiler */
+	uint32_t raw_size, raw_cap;
+	void *raw;		/* copy of the begin record, when kept */
+};
+
+struct pair_table {
+	struct pair_pending *slot;
+	uint32_t cap, n;
+	uint64_t invalidated;	/* pending begins dropped by lost records */
+	uint64_t unmatched;	/* ends without a usable begin */
+	uint64_t backwards;	/* ends not later than their begin */
+};
+
+void pair_init(struct pair_table *t);
+/* the slot of @tid, created empty if needed */
+struct pair_pending *pair_get(struct pair_table *t, uint32_t tid);
+/* the slot of @tid if it holds a valid begin, else NULL */
+struct pair_pending *pair_find(struct pair_table *t, uint32_t tid);
+/* keep a copy of the begin record (for --than) */
+void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size);
+/*
+ * Decide whether an end at @time of @tid pairs.  Returns the pending begin
+ * (and consumes it) or NULL, counting why not.
+ */
+struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, uint64_t time);
+/* a gap on buffer @buf: drop pending begins recorded in it */
+void pair_invalidate_buf(struct pair_table *t, int buf);
+/* a gap ending at @time in a merged stream: drop begins older than @time */
+void pair_invalidate_before(struct pair_table *t, uint64_t time);
+void pair_free(struct pair_table *t);
+
+#endif

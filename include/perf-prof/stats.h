@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Latency statistics per (instance, key): calls, total, min, max, one
+ * profiler-defined extra sum (%gsys time, error count) and a t-digest.
+ * An instance is a thread or a CPU with --perins, else the single
+ * instance 0.  Rows persist across intervals so their digests are reused.
+ */
+#ifndef PERF_PROF_STATS_H
+#define PERF_PROF_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <perf-prof/tdigest.h>
+
+struct lat_row {
+	uint64_t key;
+	uint64_t calls, sum, min, max;
+	uint64_t extra;
+	struct tdigest *td;
+};
+
+/* open-addressing u64 → u32 map */
+struct u64map {
+	uint64_t *keys;
+	uint32_t *vals;		/* UINT32_MAX = empty */
+	uint32_t cap, n;
+};
+
+struct lat_inst {
+	uint64_t id;		/* tid, cpu or pid; 0 when not per instance */
+	int64_t vcpu;		/* -1 unknown */
+	uint32_t pid;
+	struct lat_row *rows;
+	uint32_t nrows, cap;
+	struct u64map map;	/* key → row index */
+	struct lat_row *last;	/* hit cache: consecutive exits often share a reason */
+};
+
+struct lat_stats {
+	struct lat_inst *inst;
+	uint32_t ninst, cap;
+	struct u64map map;	/* instance id → index */
+	struct lat_inst *last;
+	double compression;
+};
+
+int u64map_init(struct u64map *m, uint32_t cap);
+/* pointer to the value slot of @key, inserting UINT32_MAX if absent */
+uint32_t *u64map_slot(struct u64map *m, uint64_t key);
+uint32_t u64map_get(const struct u64map *m, uint64_t key);
+void u64map_free(struct u64map *m);
+
+void lat_stats_init(struct lat_stats *s);
+struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id);
+struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t key);
+
+static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
+{
+	if (r->calls == 0 || lat < r->min)
+		r->min = lat;
+	if (lat > r->max)
+		r->max = lat;
+	r->calls++;
+	r->sum += lat;
+	r->extra += extra;
+	td_add(r->td, (double)lat);
+}
+
+/* fold @src into @dst (same key) */
+void lat_row_merge(struct lat_row *dst, const struct lat_row *src);
+/* zero every counter, keep rows and digest memory */
+void lat_stats_reset(struct lat_stats *s);
+void lat_stats_free(struct lat_stats *s);
+uint64_t lat_inst_calls(const struct lat_inst *in);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The perf-prof latency table: the output contract users' scripts parse. */
+#ifndef PERF_PROF_TABLE_H
+#define PERF_PROF_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <perf-prof/stats.h>
+
+#define TABLE_MAX_PCT 8
+
+struct table_style {
+	const char *title;		/* "kvm-exit latency" */
+	const char *key_header;		/* "exit_reason" */
+	const char *extra_header;	/* "%gsys" or "err" */
+	bool extra_percent;		/* extra is ns, shown as % of total */
+	int npct;
+	double pct[TABLE_MAX_PCT];	/* percentiles, e.g. 99 */
+	void (*key_name)(uint64_t key, char *buf, size_t len);
+};
+
+/* "2022-04-22 17:34:13.858975 " and a newline: the interval header line */
+void table_print_time(FILE *f, uint64_t realtime_ns);
+/* the same time without the trailing space and newline */
+void table_print_time_inline(FILE *f, uint64_t realtime_ns);
+/* format a percentile column header, "p99(us)", "p99.9(us)" */
+void table_pct_header(double pct, char *buf, size_t len);
+/*
+ * One table: title (+ " " + @label when not NULL), header, dashed rule,
+ * rows with calls > 0 sorted by total descending, then by name.
+ * Prints nothing when no row has calls.  Returns rows printed.
+ */
+int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label);
+
+#endif

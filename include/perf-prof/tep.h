@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Event formats through libtraceevent.  Field offsets are resolved once,
+ * at setup, into struct pp_field; the per-record path then reads a field
+ * with one bounds check and a fixed-size load, never by name.
+ */
+#ifndef PERF_PROF_TEP_H
+#define PERF_PROF_TEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct tep_handle;
+struct tep_event;
+
+struct pp_field {
+	uint16_t offset;
+	uint8_t  size;		/* 0 = field absent */
+	bool     is_signed;
+};
+
+/* New tep handle with @n events "sys:name" parsed from tracefs. */
+struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *events,
+				       int n, char *err, size_t errlen);
+/* Parse one format file's text into @tep (for tests and fixtures). */
+int pp_tep_parse_format(struct tep_handle *tep, const char *buf, size_t len,
+			const char *sys, char *err, size_t errlen);
+/* New tep handle configured like this machine (little endian, 8-byte long) */
+struct tep_handle *pp_tep_new(void);
+
+/* Resolve @name in @ev.  Returns false (and f->size = 0) when absent. */
+bool pp_field_bind(struct tep_event *ev, const char *name, struct pp_field *f);
+
+static inline bool pp_field_present(const struct pp_field *f)
+{
+	return f->size != 0;
+}
+
+/* Read an integer field; 0 when absent or out of the record's bounds. */
+static inline uint64_t pp_field_u64(const struct pp_field *f, const void *raw, uint32_t size)
+{
+	const unsigned char *p = (const unsigned char *)raw + f->offset;
+
+	if ((uint32_t)f->offset + f->size > size)
+		return 0;
+	switch (f->size) {
+	case 1: return f->is_signed ? (uint64_t)(int64_t)*(const int8_t *)p : *p;
+	case 2: { uint16_t v; memcpy(&v, p, 2);
+		  return f->is_signed ? (uint64_t)(int64_t)(int16_t)v : v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4);
+		  return f->is_signed ? (uint64_t)(int64_t)(int32_t)v : v; }
+	case 8: { uint64_t v; memcpy(&v, p, 8); return v; }
+	default: return 0;
+	}
+}
+
+/* One __print_symbolic() table: value → name, as the kernel prints it. */
+struct pp_symtab {
+	int n;
+	struct pp_sym { int64_t value; const char *name; } *sym;
+};
+
+/*
+ * Collect, in print-format order, the __print_symbolic() tables whose
+ * value expression reads field @field.  Returns how many were stored
+ * (at most @max).  Names point into the tep handle's memory.
+ */
+int pp_symtabs(struct tep_event *ev, const char *field, struct pp_symtab *out, int max);
+const char *pp_symtab_name(const struct pp_symtab *t, int64_t value);
+bool pp_symtab_value(const struct pp_symtab *t, const char *name, int64_t *value);
+void pp_symtab_free(struct pp_symtab *t);
+
+#endif

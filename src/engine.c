@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine loop.  Live: read every ring buffer per pass; per-thread
+ * buffers hold one thread each and are processed straight from the ring;
+ * per-CPU buffers (a thread migrates between them) are merged by time
+ * first.  The merge can only release records older than what every
+ * buffer has certainly been written up to: the time the pass started,
+ * less a small slack for records stamped but not yet committed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <traceevent/event-parse.h>
+#include <perf-prof/engine.h>
+#include <perf-prof/evlist.h>
+#include <perf-prof/order.h>
+#include <perf-prof/perfdata.h>
+#include <perf-prof/tep.h>
+#include <perf-prof/tracefs.h>
+
+#define ORDER_SLACK_NS	2000000ull	/* stamped-but-uncommitted window */
+
+volatile int engine_stop;
+static int64_t realtime_offset;
+
+struct run {
+	struct engine_cfg *cfg;
+	const struct profiler_ops *ops;
+	void *ctx;
+	struct engine_stats *st;
+	struct order order;
+	bool ordered;
+	/* file mode intervals run on the recording's clock */
+	uint64_t next_tick;
+	bool file;
+};
+
+static void on_signal(int sig)
+{
+	engine_stop = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: wake epoll_wait */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+uint64_t engine_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+uint64_t engine_realtime(uint64_t event_time)
+{
+	return event_time + realtime_offset;
+}
+
+static void calibrate_clock(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	realtime_offset = (int64_t)(rt.tv_sec - mono.tv_sec) * 1000000000ll +
+			  (rt.tv_nsec - mono.tv_nsec);
+}
+
+static void deliver(const struct pp_record *rec, void *arg)
+{
+	struct run *r = arg;
+
+	if (r->file && r->cfg->interval_ns && rec->type == PP_REC_SAMPLE) {
+		if (!r->next_tick)
+			r->next_tick = rec->time + r->cfg->interval_ns;
+		while (rec->time >= r->next_tick) {
+			r->ops->interval(r->ctx, r->next_tick, false);
+			r->next_tick += r->cfg->interval_ns;
+		}
+	}
+	if (rec->type == PP_REC_SAMPLE) {
+		r->st->samples++;
+		r->ops->sample(r->ctx, rec);
+	} else if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE) {
+		r->ops->lost(r->ctx, rec);
+	}
+}
+
+int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int cap = tids->n, *nid;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d) {
+		snprintf(err, errlen, "process %d does not exist", pid);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		int tid = atoi(de->d_name);
+
+		if (tid <= 0)
+			continue;
+		if (tids->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nid = realloc(tids->id, cap * sizeof(int));
+			if (!nid) {
+				closedir(d);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			tids->id = nid;
+		}
+		tids->id[tids->n++] = tid;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- live */
+
+static void read_ring(struct run *r, struct ring *ring)
+{
+	struct perf_event_header *h;
+	struct pp_record rec, held;
+	bool have_held = false;
+
+	if (!ring_begin(ring))
+		return;
+	while ((h = ring_next(ring))) {
+		if (!ring_decode(ring, h, &rec))
+			continue;
+		if (rec.type != PP_REC_SAMPLE) {
+			if (rec.type == PP_REC_LOST) {
+				ring->lost += rec.lost;
+				ring->lost_interval += rec.lost;
+				r->st->lost += rec.lost;
+				r->st->lost_records++;
+			} else {
+				ring->throttled++;
+				r->st->throttled++;
+			}
+			if (!r->ordered) {
+				deliver(&rec, r);
+			} else if (!have_held) {
+				held = rec;
+				have_held = true;
+			}
+			continue;
+		}
+		if (!r->ordered) {
+			deliver(&rec, r);
+			continue;
+		}
+		if (have_held) {
+			/*
+			 * The gap lies between the previous record of this
+			 * buffer and this one: date it just before this one.
+			 */
+			held.time = rec.time;
+			order_push(&r->order, &held);
+			have_held = false;
+		}
+		order_push(&r->order, &rec);
+	}
+	ring_end(ring);
+	if (have_held)
+		order_push(&r->order, &held);
+}
+
+static void report_lost(struct run *r, struct evlist *el, bool final)
+{
+	uint64_t lost = 0;
+	int i, nbuf = 0;
+
+	for (i = 0; i < el->nrings; i++) {
+		if (el->rings[i].lost_interval) {
+			lost += el->rings[i].lost_interval;
+			nbuf++;
+			if (r->cfg->verbose)
+				fprintf(stderr, "  buffer %d (%s %d): lost %lu records\n", i,
+					el->per_thread ? "thread" : "CPU",
+					el->per_thread ? el->rings[i].tid : el->rings[i].cpu,
+					(unsigned long)el->rings[i].lost_interval);
+			el->rings[i].lost_interval = 0;
+		}
+	}
+	if (lost)
+		fprintf(stderr, "perf-prof: lost %lu records on %d of %d buffers %s; "
+			"pairs across the gaps were dropped; raise -m (now %d pages)\n",
+			(unsigned long)lost, nbuf, el->nrings,
+			r->cfg->interval_ns && !final ? "in this interval" : "in total",
+			r->cfg->pages);
+}
+
+static void pass(struct run *r, struct evlist *el)
+{
+	int i;
+
+	for (i = 0; i < el->nrings; i++)
+		read_ring(r, &el->rings[i]);
+}
+
+static int run_live(struct run *r)
+{
+	struct engine_cfg *cfg = r->cfg;
+	struct evlist_event ev[4];
+	struct tep_handle *tep;
+	struct evlist el;
+	char err[512];
+	const char *tfs;
+	int i, code = 1;
+	uint64_t next_tick = 0, now;
+
+	if (geteuid() != 0) {
+		char *p = read_file("/proc/sys/kernel/perf_event_paranoid", NULL);
+		int paranoid = p ? atoi(p) : 2;
+
+		free(p);
+		if (paranoid > -1) {
+			fprintf(stderr, "perf-prof: tracepoint samples need root "
+				"(or kernel.perf_event_paranoid = -1, it is %d)\n", paranoid);
+			return 1;
+		}
+	}
+	tfs = tracefs_dir(err, sizeof(err));
+	if (!tfs) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return 1;
+	}
+	tep = pp_tep_from_tracefs(tfs, cfg->events, cfg->nev, err, sizeof(err));
+	if (!tep) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return 1;
+	}
+	if (r->ops->setup(r->ctx, tep, err, sizeof(err)) < 0) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		goto out_tep;
+	}
+	for (i = 0; i < cfg->nev; i++) {
+		const char *colon = strchr(cfg->events[i], ':');
+		char sys[64];
+		struct tep_event *e;
+
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - cfg->events[i]), cfg->events[i]);
+		e = tep_find_event_by_name(tep, sys, colon + 1);
+		ev[i].id = e ? e->id : -1;
+		ev[i].name = cfg->events[i];
+		ev[i].filter = cfg->filters[i];
+	}
+	if (evlist_open(&el, ev, cfg->nev, cfg->per_thread ? NULL : &cfg->cpus,
+			cfg->per_thread ? &cfg->tids : NULL, cfg->pages, cfg->verbose,
+			err, sizeof(err), &code) < 0) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		goto out_tep;
+	}
+	r->ordered = cfg->order || !cfg->per_thread;
+	r->st->nbuf = el.nrings;
+	order_init(&r->order, cfg->order_mem, deliver, r);
+	calibrate_clock();
+	if (evlist_enable(&el) < 0) {
+		fprintf(stderr, "perf-prof: cannot enable events: %s\n", strerror(errno));
+		code = 1;
+		goto out_el;
+	}
+	fprintf(stderr, "Tracing %s on %d %s%s... Hit Ctrl-C to end.\n",
+		cfg->events[0], el.nrings, cfg->per_thread ? "thread" : "CPU",
+		el.nrings == 1 ? "" : "s");
+	if (cfg->interval_ns)
+		next_tick = engine_now() + cfg->interval_ns;
+
+	while (!engine_stop) {
+		int timeout = -1;
+		uint64_t start;
+
+		if (cfg->interval_ns) {
+			uint64_t due = next_tick + (r->ordered ? ORDER_SLACK_NS : 0);
+
+			now = engine_now();
+			timeout = due > now ? (int)((due - now + 999999) / 1000000) : 0;
+		} else if (r->ordered) {
+			timeout = 100;
+		}
+		if (evlist_poll(&el, timeout) < 0 && errno != EINTR)
+			break;
+		start = engine_now();
+		pass(r, &el);
+		if (r->ordered) {
+			uint64_t wm = start - ORDER_SLACK_NS;
+
+			while (cfg->interval_ns && next_tick <= wm) {
+				order_flush(&r->order, next_tick);
+				report_lost(r, &el, false);
+				r->ops->interval(r->ctx, next_tick, false);
+				next_tick += cfg->interval_ns;
+			}
+			order_flush(&r->order, wm);
+		} else if (cfg->interval_ns && start >= next_tick) {
+			report_lost(r, &el, false);
+			r->ops->interval(r->ctx, next_tick, false);
+			next_tick += cfg->interval_ns;
+			if (next_tick <= start)	/* fell behind: don't burst */
+				next_tick = start + cfg->interval_ns;
+		}
+		if (cfg->per_thread && el.live == 0)
+			break;	/* every traced thread exited */
+	}
+	/* the last records, then the last table */
+	evlist_disable(&el);
+	pass(r, &el);
+	order_flush_all(&r->order);
+	report_lost(r, &el, true);
+	r->ops->interval(r->ctx, engine_now(), true);
+	r->st->forced = r->order.forced;
+	r->st->order_mem_peak = r->order.mem_peak;
+	code = 0;
+out_el:
+	order_exit(&r->order);
+	evlist_close(&el);
+out_tep:
+	tep_free(tep);
+	return code;
+}
+
+/* ---------------------------------------------------------------- file */
+
+/*
+ * A LOST record is written after the gap, stamped when it is written,
+ * which can be later than the next sample of its buffer: date it to that
+ * sample instead (as the live reader does), so the gap is seen first.
+ */
+struct held_lost {
+	struct pp_record *rec;	/* indexed by cpu; type PP_REC_SAMPLE = none */
+	int n;
+};
+
+static int held_put(struct held_lost *h, const struct pp_record *rec)
+{
+	int cpu = rec->cpu;
+
+	if (rec->buf < 0 || cpu >= 65536)
+		return -1;	/* unknown buffer: keep its own time */
+	if (cpu >= h->n) {
+		int n = cpu + 64, i;
+		struct pp_record *nr = realloc(h->rec, n * sizeof(*nr));
+
+		if (!nr)
+			return -1;
+		for (i = h->n; i < n; i++)
+			nr[i].type = PP_REC_SAMPLE;
+		h->rec = nr;
+		h->n = n;
+	}
+	if (h->rec[cpu].type == PP_REC_SAMPLE)
+		h->rec[cpu] = *rec;
+	else
+		h->rec[cpu].lost += rec->lost;
+	return 0;
+}
+
+static int held_take(struct held_lost *h, struct order *o, const struct pp_record *next)
+{
+	struct pp_record *l;
+
+	if ((int)next->cpu >= h->n || next->buf < 0)
+		return 0;
+	l = &h->rec[next->cpu];
+	if (l->type == PP_REC_SAMPLE)
+		return 0;
+	l->time = next->time;
+	if (order_push(o, l) < 0)
+		return -1;
+	l->type = PP_REC_SAMPLE;
+	return 0;
+}
+
+static int held_drain(struct held_lost *h, struct order *o)
+{
+	int i;
+
+	for (i = 0; i < h->n; i++) {
+		if (h->rec[i].type != PP_REC_SAMPLE && order_push(o, &h->rec[i]) < 0)
+			return -1;
+		h->rec[i].type = PP_REC_SAMPLE;
+	}
+	return 0;
+}
+
+static int run_file(struct run *r)
+{
+	struct perfdata *pd;
+	struct pp_record rec;
+	struct held_lost held = { 0 };
+	char err[512];
+	int ret = 0, code = 1;
+	bool ready = false;
+	uint64_t max_time = 0, round_max = 0;
+
+	pd = perfdata_open(r->cfg->input, err, sizeof(err));
+	if (!pd) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return 1;
+	}
+	r->file = true;
+	r->ordered = true;
+	order_init(&r->order, r->cfg->order_mem, deliver, r);
+	while (!engine_stop && (ret = perfdata_next(pd, &rec, err, sizeof(err))) > 0) {
+		if (rec.type == PP_REC_ROUND) {
+			/*
+			 * perf's rule: after a round, nothing older than the
+			 * previous round's newest record can still arrive.
+			 */
+			order_flush(&r->order, round_max + 1);
+			round_max = max_time;
+			continue;
+		}
+		if (!ready) {
+			struct tep_handle *tep = perfdata_tep(pd);
+
+			if (!tep) {
+				fprintf(stderr, "perf-prof: %s: no tracing data (event formats) "
+					"in the recording\n", r->cfg->input);
+				goto out;
+			}
+			if (r->ops->setup(r->ctx, tep, err, sizeof(err)) < 0) {
+				fprintf(stderr, "perf-prof: %s: %s\n", r->cfg->input, err);
+				goto out;
+			}
+			ready = true;
+		}
+		if (rec.time > max_time)
+			max_time = rec.time;
+		if (rec.type == PP_REC_LOST || rec.type == PP_REC_THROTTLE) {
+			if (rec.type == PP_REC_LOST) {
+				r->st->lost += rec.lost;
+				r->st->lost_records++;
+			}
+			if (held_put(&held, &rec) == 0)
+				continue;
+		} else if (held_take(&held, &r->order, &rec) < 0) {
+			goto oom;
+		}
+		if (order_push(&r->order, &rec) < 0)
+			goto oom;
+	}
+	if (ret < 0 && !engine_stop) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		goto out;
+	}
+	if (held_drain(&held, &r->order) < 0)
+		goto oom;
+	order_flush_all(&r->order);
+	if (r->st->lost)
+		fprintf(stderr, "perf-prof: the recording lost %lu records; "
+			"pairs across the gaps were dropped\n", (unsigned long)r->st->lost);
+	if (ready)
+		r->ops->interval(r->ctx, max_time, true);
+	r->st->forced = r->order.forced;
+	r->st->order_mem_peak = r->order.mem_peak;
+	code = 0;
+	goto out;
+oom:
+	fprintf(stderr, "perf-prof: out of memory ordering records\n");
+out:
+	free(held.rec);
+	order_exit(&r->order);
+	perfdata_close(pd);
+	return code;
+}
+
+int engine_run(struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
+	       struct engine_stats *st)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	memset(st, 0, sizeof(*st));
+	r.cfg = cfg;
+	r.ops = ops;
+	r.ctx = ctx;
+	r.st = st;
+	install_signals();
+	return cfg->input ? run_file(&r) : run_live(&r);
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* perf-prof: subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+#include <perf-prof/heatmap.h>
+
+#define PERF_PROF_VERSION "0.1.0"
+
+int kvm_exit_main(int argc, char **argv);
+int syscalls_main(int argc, char **argv);
+
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *help;
+} cmds[] = {
+	{ "kvm-exit", kvm_exit_main, "KVM VM-exit latency per exit reason" },
+	{ "syscalls", syscalls_main, "system call latency per syscall" },
+	{ "heatmap",  heatmap_svg_main, "render a --heatmap .lat file as SVG" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "USAGE: perf-prof COMMAND [OPTIONS]\n\nCOMMANDS:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "    %-10s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\nEXAMPLES:\n"
+		"    perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000\n"
+		"    perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000\n"
+		"    perf-prof syscalls -p 1234 -i 1000\n"
+		"\n'perf-prof COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("perf-prof %s\n", PERF_PROF_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].main(argc - 1, argv + 1);
+	fprintf(stderr, "perf-prof: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <perf-prof/order.h>
+
+/* a queued record: header, then raw bytes, padded to 8 */
+struct qrec {
+	struct pp_record rec;
+	uint64_t seq;		/* ties: keep push order */
+	uint32_t len;		/* total bytes of this entry */
+};
+
+struct order_fifo {
+	unsigned char *buf;
+	size_t cap, rd, wr;
+	uint64_t last;		/* time of the newest record pushed */
+};
+
+#define QALIGN(x) (((x) + 7) & ~(size_t)7)
+
+int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg)
+{
+	memset(o, 0, sizeof(*o));
+	o->mem_limit = mem_limit;
+	o->cb = cb;
+	o->arg = arg;
+	return 0;
+}
+
+static int grow_streams(struct order *o, int n)
+{
+	struct order_fifo *f;
+	int *h;
+
+	f = realloc(o->fifo, n * sizeof(*f));
+	if (!f)
+		return -1;
+	memset(f + o->nfifo, 0, (n - o->nfifo) * sizeof(*f));
+	o->fifo = f;
+	h = realloc(o->heap, n * sizeof(int));
+	if (!h)
+		return -1;
+	o->heap = h;
+	o->nfifo = n;
+	return 0;
+}
+
+static struct qrec *head(struct order_fifo *f)
+{
+	return f->rd < f->wr ? (struct qrec *)(f->buf + f->rd) : NULL;
+}
+
+static bool before(struct order *o, int a, int b)
+{
+	struct qrec *x = head(&o->fifo[a]), *y = head(&o->fifo[b]);
+
+	if (x->rec.time != y->rec.time)
+		return x->rec.time < y->rec.time;
+	return x->seq < y->seq;
+}
+
+static void sift_down(struct order *o, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i, t;
+
+		if (l < n && before(o, o->heap[l], o->heap[m]))
+			m = l;
+		if (r < n && before(o, o->heap[r], o->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = o->heap[i];
+		o->heap[i] = o->heap[m];
+		o->heap[m] = t;
+		i = m;
+	}
+}
+
+static void pop(struct order *o, struct order_fifo *f, struct qrec *q)
+{
+	f->rd += q->len;
+	o->mem -= q->len;
+	o->queued--;
+	if (f->rd == f->wr)
+		f->rd = f->wr = 0;
+}
+
+static void merge(struct order *o, uint64_t upto, uint64_t max_records)
+{
+	int n = 0, i;
+	struct pp_record rec;
+
+	for (i = 0; i < o->nfifo; i++)
+		if (head(&o->fifo[i]))
+			o->heap[n++] = i;
+	for (i = n / 2 - 1; i >= 0; i--)
+		sift_down(o, n, i);
+	while (n > 0 && max_records > 0) {
+		struct order_fifo *f = &o->fifo[o->heap[0]];
+		struct qrec *q = head(f);
+
+		if (q->rec.time >= upto)
+			break;
+		rec = q->rec;
+		rec.raw = rec.raw_size ? (const void *)(q + 1) : NULL;
+		o->cb(&rec, o->arg);
+		pop(o, f, q);
+		max_records--;
+		if (!head(f))
+			o->heap[0] = o->heap[--n];
+		sift_down(o, n, 0);
+	}
+}
+
+int order_push(struct order *o, const struct pp_record *rec)
+{
+	struct order_fifo *f;
+	size_t len = QALIGN(sizeof(struct qrec) + rec->raw_size);
+	struct qrec *q;
+	int s = rec->buf < 0 ? 0 : rec->buf;
+
+	if (s >= o->nfifo && grow_streams(o, s + 1) < 0)
+		return -1;
+	if (o->fifo[s].wr > o->fifo[s].rd && o->fifo[s].last > rec->time) {
+		/*
+		 * Out of order within its stream (a perf.data chunk of another
+		 * buffer): put it in any lane it keeps sorted, so the merge of
+		 * sorted lanes stays exact.
+		 */
+		for (s = 0; s < o->nfifo; s++)
+			if (o->fifo[s].wr == o->fifo[s].rd || o->fifo[s].last <= rec->time)
+				break;
+		if (s == o->nfifo && grow_streams(o, s + 1) < 0)
+			return -1;
+	}
+	f = &o->fifo[s];
+	if (f->wr + len > f->cap) {
+		if (f->rd > 0 && f->rd >= f->cap / 2) {
+			/* reclaim the consumed front */
+			memmove(f->buf, f->buf + f->rd, f->wr - f->rd);
+			f->wr -= f->rd;
+			f->rd = 0;
+		}
+		if (f->wr + len > f->cap) {
+			size_t ncap = f->cap ? f->cap * 2 : 65536;
+			unsigned char *nb;
+
+			while (ncap < f->wr + len)
+				ncap *= 2;
+			nb = realloc(f->buf, ncap);
+			if (!nb)
+				return -1;
+			f->buf = nb;
+			f->cap = ncap;
+		}
+	}
+	q = (struct qrec *)(f->buf + f->wr);
+	q->rec = *rec;
+	q->seq = o->seq++;
+	q->len = len;
+	if (rec->raw_size)
+		memcpy(q + 1, rec->raw, rec->raw_size);
+	f->wr += len;
+	f->last = rec->time;
+	o->mem += len;
+	o->queued++;
+	if (o->mem > o->mem_peak)
+		o->mem_peak = o->mem;
+	if (o->mem_limit && o->mem > o->mem_limit) {
+		/* over budget: hand out the oldest eighth now */
+		uint64_t n = o->queued / 8 + 1;
+
+		o->forced += n;
+		merge(o, UINT64_MAX, n);
+	}
+	return 0;
+}
+
+void order_flush(struct order *o, uint64_t upto)
+{
+	merge(o, upto, UINT64_MAX);
+}
+
+void order_flush_all(struct order *o)
+{
+	merge(o, UINT64_MAX, UINT64_MAX);
+}
+
+void order_exit(struct order *o)
+{
+	int i;
+
+	for (i = 0; i < o->nfifo; i++)
+		free(o->fifo[i].buf);
+	free(o->fifo);
+	free(o->heap);
+	memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef PERF_PROF_KVM_EXIT_NAMES_H
+#define PERF_PROF_KVM_EXIT_NAMES_H
+
+#include <stdint.h>
+
+struct kvm_name {
+	int64_t value;
+	const char *name;
+};
+
+struct kvm_names {
+	int n;
+	const struct kvm_name *e;
+};
+
+extern const struct kvm_names kvm_vmx_names, kvm_svm_names;
+extern const struct kvm_names kvm_arm_ret_names, kvm_arm_ec_names;
+
+#endif

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvm-exit: latency from kvm:kvm_exit to the next kvm:kvm_entry of the
+ * same vCPU thread, per exit reason.
+ *
+ * Layouts differ by kernel and architecture, so every field is looked up
+ * in the event's own format:
+ *   x86:   exit_reason, isa (1 VMX, 2 SVM), guest_rip, vcpu_id (5.4+)
+ *   arm64: ret (idx on 4.19), esr_ec (exit_reason on 4.19), vcpu_pc
+ * Names come from the format's __print_symbolic() tables; the built-in
+ * tables are the fallback.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <traceevent/event-parse.h>
+#include <perf-prof/latency.h>
+#include <perf-prof/tep.h>
+#include "kvm-exit-names.h"
+
+#define ISA_VMX 1
+#define ISA_SVM 2
+#define ARM_KEY_NOTRAP (1ull << 32)	/* key = this | ret, for non-trap exits */
+
+#define VMX_EXIT_HLT		12
+#define SVM_EXIT_HLT		0x78
+#define SVM_EXIT_IDLE_HLT	0xa6
+#define ESR_EC_WFX		0x01
+
+static struct {
+	bool arm;
+	struct pp_field reason, isa, rip, vcpu;	/* x86 kvm_exit; arm: ret, ec, pc */
+	struct pp_field entry_vcpu;
+	struct pp_symtab tab[2];		/* x86: VMX, SVM; arm: ret, ec */
+	int ntab;
+	int64_t arm_trap;
+} kx;
+
+static int kvm_bind(struct tep_event *exit, struct tep_event *entry, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < kx.ntab; i++)
+		pp_symtab_free(&kx.tab[i]);
+	memset(&kx, 0, sizeof(kx));
+	kx.arm = tep_find_field(exit, "vcpu_pc") != NULL;
+	if (kx.arm) {
+		const char *ret = tep_find_field(exit, "ret") ? "ret" : "idx";
+		const char *ec = tep_find_field(exit, "esr_ec") ? "esr_ec" : "exit_reason";
+
+		if (!pp_field_bind(exit, ret, &kx.isa) || !pp_field_bind(exit, ec, &kx.reason)) {
+			snprintf(err, errlen, "kvm_exit has vcpu_pc but no %s/%s fields", ret, ec);
+			return -1;
+		}
+		pp_field_bind(exit, "vcpu_pc", &kx.rip);
+		kx.ntab = pp_symtabs(exit, ret, &kx.tab[0], 1);
+		if (kx.ntab == 1)
+			kx.ntab += pp_symtabs(exit, ec, &kx.tab[1], 1);
+		kx.arm_trap = 2;	/* ARM_EXCEPTION_TRAP since 4.20; 4.19 says TRAP = 1 */
+		if (kx.ntab >= 1)
+			pp_symtab_value(&kx.tab[0], "TRAP", &kx.arm_trap);
+		return 0;
+	}
+	if (!pp_field_bind(exit, "exit_reason", &kx.reason)) {
+		snprintf(err, errlen, "kvm_exit has no exit_reason field");
+		return -1;
+	}
+	pp_field_bind(exit, "isa", &kx.isa);
+	pp_field_bind(exit, "guest_rip", &kx.rip);
+	pp_field_bind(exit, "vcpu_id", &kx.vcpu);
+	pp_field_bind(entry, "vcpu_id", &kx.entry_vcpu);
+	/* print fmt reads "(isa == 1) ? VMX table : SVM table" */
+	kx.ntab = pp_symtabs(exit, "exit_reason", kx.tab, 2);
+	return 0;
+}
+
+static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
+{
+	uint64_t code = pp_field_u64(&kx.reason, r->raw, r->raw_size);
+	uint64_t isa = pp_field_present(&kx.isa) ? pp_field_u64(&kx.isa, r->raw, r->raw_size)
+						 : ISA_VMX;
+
+	/* guest kernel mode: the guest PC is in the upper canonical half */
+	*aux = pp_field_u64(&kx.rip, r->raw, r->raw_size) >> 63;
+	if (kx.arm) {
+		if ((int64_t)(int32_t)isa == kx.arm_trap)
+			return code & 0xffffffff;
+		return ARM_KEY_NOTRAP | (isa & 0xffffffff);
+	}
+	/* VMX: the basic reason is the low 16 bits, the rest are flags */
+	if (isa == ISA_VMX)
+		code &= 0xffff;
+	return (isa << 32) | (code & 0xffffffff);
+}
+
+static uint64_t kvm_extra(const struct pp_record *end, uint64_t aux, uint64_t lat)
+{
+	return aux ? lat : 0;	/* ns spent with the guest in kernel mode */
+}
+
+static const char *lookup(const struct pp_symtab *t, const struct kvm_names *fb, int64_t v)
+{
+	const char *name = NULL;
+	int i;
+
+	if (t && t->n) {
+		name = pp_symtab_name(t, v);
+		if (!name)	/* tables write -1 where the field is unsigned */
+			name = pp_symtab_name(t, (int32_t)v);
+		return name;
+	}
+	for (i = 0; i < fb->n; i++)
+		if (fb->e[i].value == v || fb->e[i].value == (int32_t)v)
+			return fb->e[i].name;
+	return NULL;
+}
+
+static void kvm_key_name(uint64_t key, char *buf, size_t len)
+{
+	uint32_t code = key & 0xffffffff;
+	const char *name;
+
+	if (kx.arm) {
+		if (key & ARM_KEY_NOTRAP)
+			name = lookup(kx.ntab >= 1 ? &kx.tab[0] : NULL, &kvm_arm_ret_names,
+				      (int32_t)code);
+		else
+			name = lookup(kx.ntab >= 2 ? &kx.tab[1] : NULL, &kvm_arm_ec_names, code);
+	} else if ((key >> 32) == ISA_SVM) {
+		name = lookup(kx.ntab >= 2 ? &kx.tab[1] : NULL, &kvm_svm_names, code);
+	} else {
+		name = lookup(kx.ntab >= 1 ? &kx.tab[0] : NULL, &kvm_vmx_names, code);
+	}
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else if (kx.arm || (key >> 32) == ISA_SVM)
+		snprintf(buf, len, "%#x", code);
+	else
+		snprintf(buf, len, "%u", code);
+}
+
+static bool kvm_idle_key(uint64_t key)
+{
+	uint32_t code = key & 0xffffffff;
+
+	if (kx.arm)
+		return !(key & ARM_KEY_NOTRAP) && code == ESR_EC_WFX;
+	if ((key >> 32) == ISA_SVM)
+		return code == SVM_EXIT_HLT || code == SVM_EXIT_IDLE_HLT;
+	return code == VMX_EXIT_HLT;
+}
+
+static int64_t kvm_vcpu(const struct pp_record *entry)
+{
+	if (!pp_field_present(&kx.entry_vcpu))
+		return -1;
+	return (int64_t)pp_field_u64(&kx.entry_vcpu, entry->raw, entry->raw_size);
+}
+
+const struct lat_class kvm_exit_class = {
+	.name = "kvm-exit",
+	.title = "kvm-exit latency",
+	.key_header = "exit_reason",
+	.extra_header = "%gsys",
+	.extra_percent = true,
+	.begin_event = "kvm:kvm_exit",
+	.end_event = "kvm:kvm_entry",
+	.summary = "KVM VM-exit latency per exit reason (kvm:kvm_exit to the next "
+		   "kvm:kvm_entry of the same vCPU thread).",
+	.examples =
+"    perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000   # the VM, every second\n"
+"    perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000   # per CPU of these CPUs\n"
+"    perf-prof kvm-exit -p 124604                    # one table at Ctrl-C\n"
+"    perf-prof kvm-exit -p 126934 -i 1000 --than 5ms # also print exits slower than 5ms\n"
+"    perf-prof kvm-exit -p 126934 -i 1000 --perins   # one table per vCPU thread\n"
+"    perf-prof kvm-exit -p 126934 --filter 'exit_reason!=12' -i 1000   # no HLT\n"
+"    perf-prof kvm-exit -p 126934 --heatmap kvm_lat -i 1000   # and write kvm_lat.lat\n"
+"    perf-prof kvm-exit --input perf.data            # a recording (perf record -e kvm:*)\n",
+	.bind = kvm_bind,
+	.key = kvm_key,
+	.extra = kvm_extra,
+	.key_name = kvm_key_name,
+	.idle_key = kvm_idle_key,
+	.vcpu = kvm_vcpu,
+};
+
+int kvm_exit_main(int argc, char **argv);
+int kvm_exit_main(int argc, char **argv)
+{
+	return latency_main(&kvm_exit_class, argc, argv);
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * syscalls: latency from raw_syscalls:sys_enter to the next sys_exit of
+ * the same thread, per syscall, like `perf trace -s`.  Same engine as
+ * kvm-exit, and the proof of the live path on hosts whose KVM never fires.
+ * Names come from libseccomp, which knows every architecture's table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+#include <perf-prof/latency.h>
+#include <perf-prof/tep.h>
+
+#define NAME_CACHE 1024
+
+static struct {
+	struct pp_field id, ret;
+	char *names[NAME_CACHE];
+} sc;
+
+static int sc_bind(struct tep_event *enter, struct tep_event *exit, char *err, size_t errlen)
+{
+	if (!pp_field_bind(enter, "id", &sc.id) || !pp_field_bind(exit, "ret", &sc.ret)) {
+		snprintf(err, errlen, "raw_syscalls events lack the id/ret fields");
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t sc_key(const struct pp_record *r, uint64_t *aux)
+{
+	*aux = 0;
+	return pp_field_u64(&sc.id, r->raw, r->raw_size);
+}
+
+static uint64_t sc_extra(const struct pp_record *end, uint64_t aux, uint64_t lat)
+{
+	return (int64_t)pp_field_u64(&sc.ret, end->raw, end->raw_size) < 0;
+}
+
+static void sc_key_name(uint64_t key, char *buf, size_t len)
+{
+	int64_t nr = (int64_t)key;
+	char *name;
+
+	if (nr >= 0 && nr < NAME_CACHE && sc.names[nr]) {
+		snprintf(buf, len, "%s", sc.names[nr]);
+		return;
+	}
+	name = nr >= 0 && nr <= 0x7fffffff ?
+	       seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr) : NULL;
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "syscall_%ld", (long)nr);
+	if (nr >= 0 && nr < NAME_CACHE)
+		sc.names[nr] = name ? name : strdup(buf);
+	else
+		free(name);
+}
+
+const struct lat_class syscalls_class = {
+	.name = "syscalls",
+	.title = "syscalls latency",
+	.key_header = "syscall",
+	.extra_header = "err",
+	.extra_percent = false,
+	.begin_event = "raw_syscalls:sys_enter",
+	.end_event = "raw_syscalls:sys_exit",
+	.summary = "system call latency per syscall (raw_syscalls:sys_enter to the "
+		   "next sys_exit of the same thread), like perf trace -s.",
+	.examples =
+"    perf-prof syscalls -p 1234 -i 1000              # a process, every second\n"
+"    perf-prof syscalls -C 0-1 --perins -i 1000      # per CPU\n"
+"    perf-prof syscalls -p 1234 --than 1ms           # print calls slower than 1ms\n"
+"    perf-prof syscalls -t 1235 --filter 'id==230'   # one syscall, filtered in the kernel\n",
+	.bind = sc_bind,
+	.key = sc_key,
+	.extra = sc_extra,
+	.key_name = sc_key_name,
+};
+
+int syscalls_main(int argc, char **argv);
+int syscalls_main(int argc, char **argv)
+{
+	return latency_main(&syscalls_class, argc, argv);
+}

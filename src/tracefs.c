@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tracefs may be unmounted on a fresh machine; perf_event_open() does not
+ * need it, but we need the event format files, so find it or mount it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <perf-prof/tracefs.h>
+
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
+
+static int is_tracefs(const char *dir)
+{
+	struct statfs sfs;
+	char path[256];
+
+	if (statfs(dir, &sfs) < 0)
+		return 0;
+	if (sfs.f_type != TRACEFS_MAGIC) {
+		/* debugfs exposes tracing/ as an automount of tracefs */
+		snprintf(path, sizeof(path), "%s/events", dir);
+		return access(path, F_OK) == 0;
+	}
+	return 1;
+}
+
+const char *tracefs_dir(char *err, size_t errlen)
+{
+	static const char *const cand[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	static char found[64];
+	size_t i;
+
+	if (found[0])
+		return found;
+	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		if (is_tracefs(cand[i])) {
+			snprintf(found, sizeof(found), "%s", cand[i]);
+			return found;
+		}
+	}
+	if (mount("nodev", cand[0], "tracefs", 0, NULL) == 0 && is_tracefs(cand[0])) {
+		snprintf(found, sizeof(found), "%s", cand[0]);
+		return found;
+	}
+	snprintf(err, errlen,
+		 "tracefs is not mounted and mounting it at %s failed (%s); "
+		 "run as root or: mount -t tracefs nodev %s",
+		 cand[0], strerror(errno), cand[0]);
+	return NULL;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	size_t cap = 8192, n = 0;
+	char *buf, *nb;
+	ssize_t r;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(cap);
+	if (!buf)
+		goto fail;
+	for (;;) {
+		if (n + 1 >= cap) {
+			nb = realloc(buf, cap * 2);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+char *tracefs_read(const char *tracefs, const char *rel, size_t *len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, rel);
+	return read_file(path, len);
+}
