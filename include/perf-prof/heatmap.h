@@ -14,15 +14,33 @@ struct heatmap;
 
 /*
  * Create BASE.lat for writing.  An existing BASE.lat is renamed to
- * BASE.lat.old first.  NULL + one-line message in @err when the path
- * cannot be written (checked before tracing starts).
+ * BASE.lat.old first (replacing an older .old); a BASE.lat that is, or
+ * links to, a character device or FIFO is written in place instead.
+ * NULL + one-line message in @err when the path cannot be written
+ * (checked before tracing starts), e.g.
+ * "cannot write heatmap file 'x/y.lat': No such file or directory".
+ * @err may be NULL.
  */
 struct heatmap *heatmap_open(const char *base, char *err, size_t errlen);
+/*
+ * Append "<time_ns> <latency_ns>\n" (printf "%llu %llu\n") to a private
+ * buffer; no allocation, a write(2) per 256 KiB.  A failed write is
+ * remembered and reported by heatmap_close(); later lines are dropped.
+ * @hm NULL is a no-op.  Not thread-safe: one writer per handle.
+ */
 void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns);
-/* flushes and closes; returns 0, or -1 if a write failed (message in @err) */
+/*
+ * Flushes, closes and frees @hm (NULL: returns 0); returns 0, or -1 if
+ * a write failed, e.g. "error writing heatmap file 'x.lat': No space
+ * left on device (N lines recorded, file is incomplete)" in @err.
+ */
 int heatmap_close(struct heatmap *hm, char *err, size_t errlen);
 
-/* `perf-prof heatmap FILE.lat -o FILE.svg [options]`; returns exit code */
+/*
+ * `perf-prof heatmap FILE.lat -o FILE.svg [options]`; argv[0] is
+ * "heatmap".  Prints its own one-line errors to stderr and --help to
+ * stdout.  Returns the exit code: 0 ok, 1 runtime error, 2 usage error.
+ */
 int heatmap_svg_main(int argc, char **argv);
 
 #endif

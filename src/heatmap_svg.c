@@ -1,0 +1,1145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `perf-prof heatmap FILE.lat -o FILE.svg`: render a latency heat map,
+ * in the manner of Brendan Gregg's trace2heatmap.pl, as a self-contained
+ * SVG.
+ *
+ * Input: one "<time ns> <latency ns>" line per event, as written by
+ * --heatmap (blank lines and lines starting with '#' are ignored).
+ *
+ * Output: time since the first event on x, in columns of one step;
+ * latency on y, on a log scale, in rows of 1/rpo of a power of two
+ * ("rows per octave"); each non-empty cell is a <rect> coloured by its
+ * event count (log colour scale, light yellow -> dark red) that carries
+ * data-count="N" and a <title> tooltip.
+ *
+ * The input is read twice: pass 1 validates it and finds the time and
+ * latency ranges, pass 2 counts events into the cells.  A non-seekable
+ * input (a pipe) is spooled to a temporary file in pass 1.  Memory is
+ * proportional to the number of cells, not to the number of lines.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "perf-prof/heatmap.h"
+
+#define PROG		"perf-prof heatmap"
+#define EXIT_USAGE	2
+#define EXIT_RUNTIME	1
+
+#define AUTO_MAX_COLS	200	/* default step: the smallest nice step with <= this */
+#define MAX_COLS	5000	/* --step may not make more columns than this */
+#define MAX_ROWS	120	/* rows per octave chosen so rows stay below this */
+#define MIN_ROWS	16	/* narrow latency ranges are padded to this many rows */
+#define LINE_MAX_LEN	256	/* longer input lines are malformed */
+
+static const char usage_text[] =
+"Usage: perf-prof heatmap [-h] [--title TEXT] [--step STEP] -o OUT.svg FILE.lat\n"
+"\n"
+"Render a latency heat map from FILE.lat, written by the --heatmap option of\n"
+"the latency profilers (one \"<time ns> <latency ns>\" line per event), as a\n"
+"self-contained SVG: time on x, latency on a log scale on y, each cell\n"
+"coloured by the number of events in it.  Hover a cell in a browser to see\n"
+"its time range, latency range and count.\n"
+"\n"
+"USAGE: perf-prof heatmap [-h] [--title TEXT] [--step STEP] -o OUT.svg FILE.lat\n"
+"\n"
+"EXAMPLES:\n"
+"    perf-prof kvm-exit --heatmap kvm                    # write kvm.lat\n"
+"    perf-prof heatmap kvm.lat -o kvm.svg                # 100-200 columns\n"
+"    perf-prof heatmap kvm.lat -o kvm.svg --step 10ms    # 10 ms per column\n"
+"    perf-prof heatmap kvm.lat -o kvm.svg --title 'vm1'  # custom title\n"
+"    perf-prof heatmap kvm.lat -o - | gzip > kvm.svgz    # SVG to stdout\n"
+"    perf-prof heatmap - -o kvm.svg < kvm.lat            # read stdin\n"
+"\n"
+"  -o, --output=FILE          write the SVG to FILE (\"-\" for standard output);\n"
+"                             required\n"
+"  -t, --title=TEXT           title (default \"Latency Heat Map: FILE.lat\")\n"
+"  -s, --step=DURATION        column width in time, with a unit: ns, us, ms or s\n"
+"                             (e.g. 500us, 10ms, 1s; a bare number is ms);\n"
+"                             default: chosen for about 100-200 columns\n"
+"      --step-ms=MS           same as --step MSms\n"
+"  -h, --help                 show this help and exit\n"
+"\n"
+"Exit status: 0 on success, 1 on a runtime error (unreadable or malformed\n"
+"input, failed write), 2 on a usage error.\n";
+
+static const char try_help[] = " (see 'perf-prof heatmap --help')";
+
+struct hm_opts {
+	const char *in;
+	const char *out;
+	const char *title;
+	uint64_t step_ns;	/* 0: automatic */
+	const char *step_arg;
+};
+
+struct hm_stats {
+	unsigned long long n;
+	uint64_t tmin, tmax, lmin, lmax;
+};
+
+struct hm_grid {
+	uint64_t tmin, step;
+	uint64_t cols;
+	int rows, rpo, kmin;	/* row r covers latency [2^((kmin+r)/rpo), 2^((kmin+r+1)/rpo)) */
+	uint64_t *cell;		/* cols * rows counts, column-major */
+	uint64_t max;
+};
+
+static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ----------------------------------------------------------------- options */
+
+/*
+ * "10ms", "500us", "1.5s", "100ns", "10" (ms); @def_mult is the
+ * multiplier for a bare number.  Returns 0 and *ns >= 1, or -1.
+ */
+static int parse_duration(const char *s, double def_mult, uint64_t *ns)
+{
+	static const struct { const char *sfx; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "sec", 1e9 }, { "msec", 1e6 }, { "usec", 1e3 }, { "nsec", 1 },
+	};
+	double v, mult = def_mult;
+	char *end;
+	size_t i;
+
+	if (!s || !*s || *s == '-' || *s == '+' || (*s != '.' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v <= 0)
+		return -1;
+	if (*end) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (!strcmp(end, units[i].sfx))
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -1;
+		mult = units[i].mult;
+	}
+	v = v * mult;
+	if (v >= 1.8e19)
+		return -1;
+	v = floor(v + 0.5);
+	*ns = v < 1 ? 1 : (uint64_t)v;
+	return 0;
+}
+
+/*
+ * Match @arg against a long option: "--name" (value in the next argument)
+ * or "--name=value".  Returns 1 on a match with *val set (or NULL when the
+ * value is the next argument), 0 otherwise.
+ */
+static int long_opt(const char *arg, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n))
+		return 0;
+	if (arg[n] == '\0') {
+		*val = NULL;
+		return 1;
+	}
+	if (arg[n] == '=') {
+		*val = arg + n + 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* returns -1 to continue, or an exit code (0 after --help) */
+static int parse_args(int argc, char **argv, struct hm_opts *o)
+{
+	int i, only_args = 0;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		char which = 0;
+		const char *name = a;
+
+		if (only_args || a[0] != '-' || !strcmp(a, "-")) {
+			if (o->in) {
+				msg("unexpected argument '%s': only one input file%s", a, try_help);
+				return EXIT_USAGE;
+			}
+			o->in = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_args = 1;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-?")) {
+			fputs(usage_text, stdout);
+			fflush(stdout);
+			return 0;
+		}
+		if (a[1] != '-') {		/* -oFILE, -o FILE, ... */
+			which = a[1];
+			if (!strchr("ots", which)) {
+				msg("unknown option '%s'%s", a, try_help);
+				return EXIT_USAGE;
+			}
+			val = a[2] ? a + 2 : NULL;
+		} else if (long_opt(a, "--output", &val)) {
+			which = 'o';
+		} else if (long_opt(a, "--title", &val)) {
+			which = 't';
+		} else if (long_opt(a, "--step-ms", &val)) {
+			which = 'm';
+		} else if (long_opt(a, "--step", &val)) {
+			which = 's';
+		} else {
+			msg("unknown option '%s'%s", a, try_help);
+			return EXIT_USAGE;
+		}
+		if (!val) {
+			if (i + 1 >= argc) {
+				msg("option '%s' needs an argument%s", name, try_help);
+				return EXIT_USAGE;
+			}
+			val = argv[++i];
+		}
+		switch (which) {
+		case 'o':
+			if (!*val) {
+				msg("option '%s' needs a file name%s", name, try_help);
+				return EXIT_USAGE;
+			}
+			o->out = val;
+			break;
+		case 't':
+			o->title = val;
+			break;
+		case 's':
+		case 'm':
+			if (parse_duration(val, 1e6, &o->step_ns) < 0) {
+				msg("invalid %s '%s': expected a duration like 500us, 10ms or 1s%s",
+				    which == 'm' ? "--step-ms" : "--step", val, try_help);
+				return EXIT_USAGE;
+			}
+			if (which == 'm' && strspn(val, "0123456789.") != strlen(val)) {
+				msg("invalid --step-ms '%s': expected a number of milliseconds%s",
+				    val, try_help);
+				return EXIT_USAGE;
+			}
+			o->step_arg = val;
+			break;
+		}
+	}
+	if (!o->in) {
+		msg("missing input FILE.lat%s", try_help);
+		return EXIT_USAGE;
+	}
+	if (!o->out) {
+		msg("missing -o OUT.svg%s", try_help);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------- input */
+
+/*
+ * Read one line (without its '\n') into @buf.  Returns its length, or -1
+ * at end of file.  A line longer than @cap - 1 is cut and *trunc set; the
+ * rest of it is skipped.
+ */
+static long read_line(FILE *f, char *buf, size_t cap, int *trunc)
+{
+	size_t n = 0;
+	int c;
+
+	*trunc = 0;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n + 1 < cap)
+			buf[n++] = (char)c;
+		else
+			*trunc = 1;
+	}
+	if (c == EOF && n == 0 && !*trunc)
+		return -1;
+	buf[n] = '\0';
+	return (long)n;
+}
+
+static const char *parse_u64(const char *p, uint64_t *v, int *range)
+{
+	uint64_t x = 0;
+
+	if (*p < '0' || *p > '9')
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			*range = 1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return p;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* 1: data line, 0: blank or comment, -1: malformed (*why set) */
+static int parse_line(const char *s, size_t len, uint64_t *t, uint64_t *l, const char **why)
+{
+	const char *p = s;
+	int range = 0;
+
+	if (strlen(s) != len) {
+		*why = "malformed line (NUL byte)";
+		return -1;
+	}
+	while (is_blank(*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return 0;
+	*why = "malformed line";
+	p = parse_u64(p, t, &range);
+	if (!p || !is_blank(*p))
+		return -1;
+	while (is_blank(*p))
+		p++;
+	p = parse_u64(p, l, &range);
+	if (!p)
+		return -1;
+	while (is_blank(*p))
+		p++;
+	if (*p)
+		return -1;
+	if (range) {
+		*why = "number out of range in line";
+		return -1;
+	}
+	return 1;
+}
+
+/* a printable, single-line excerpt of @s for error messages */
+static void excerpt(char *dst, size_t cap, const char *s, size_t len, int trunc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 5 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		dst[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	if (i < len || trunc) {
+		memcpy(dst + n, "...", 3);
+		n += 3;
+	}
+	dst[n] = '\0';
+}
+
+struct hm_input {
+	const char *name;	/* for messages */
+	FILE *f;
+	int own;		/* fclose f */
+	FILE *spool;		/* copy of the data lines when f cannot seek */
+};
+
+static int input_open(struct hm_input *in, const char *path)
+{
+	struct stat st;
+
+	memset(in, 0, sizeof(*in));
+	if (!strcmp(path, "-")) {
+		in->name = "<stdin>";
+		in->f = stdin;
+	} else {
+		in->name = path;
+		in->f = fopen(path, "r");
+		if (!in->f) {
+			msg("cannot read '%s': %s", path, strerror(errno));
+			return -1;
+		}
+		in->own = 1;
+	}
+	if (fstat(fileno(in->f), &st) < 0) {
+		msg("cannot read '%s': %s", in->name, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		msg("cannot read '%s': %s", in->name, strerror(EISDIR));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || fseeko(in->f, 0, SEEK_CUR) < 0) {
+		in->spool = tmpfile();
+		if (!in->spool) {
+			msg("cannot create a temporary file to buffer '%s': %s",
+			    in->name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void input_close(struct hm_input *in)
+{
+	if (in->own && in->f)
+		fclose(in->f);
+	if (in->spool)
+		fclose(in->spool);
+	memset(in, 0, sizeof(*in));
+}
+
+/* pass 1: validate every line, find the ranges */
+static int pass1(struct hm_input *in, struct hm_stats *st)
+{
+	char line[LINE_MAX_LEN];
+	unsigned long long lineno = 0;
+	long len;
+	int trunc;
+
+	memset(st, 0, sizeof(*st));
+	while ((len = read_line(in->f, line, sizeof(line), &trunc)) >= 0) {
+		uint64_t t, l;
+		const char *why = NULL;
+		int r;
+
+		lineno++;
+		r = trunc ? -1 : parse_line(line, (size_t)len, &t, &l, &why);
+		if (r < 0) {
+			char ex[80];
+
+			excerpt(ex, sizeof(ex), line, (size_t)len, trunc);
+			msg("%s:%llu: %s '%s' (expected \"<time ns> <latency ns>\")",
+			    in->name, lineno, trunc ? "line too long" : why, ex);
+			return -1;
+		}
+		if (r == 0)
+			continue;
+		if (!st->n) {
+			st->tmin = st->tmax = t;
+			st->lmin = st->lmax = l;
+		}
+		if (t < st->tmin)
+			st->tmin = t;
+		if (t > st->tmax)
+			st->tmax = t;
+		if (l < st->lmin)
+			st->lmin = l;
+		if (l > st->lmax)
+			st->lmax = l;
+		st->n++;
+		if (in->spool)
+			fprintf(in->spool, "%llu %llu\n",
+				(unsigned long long)t, (unsigned long long)l);
+	}
+	if (ferror(in->f)) {
+		msg("error reading '%s': %s", in->name, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	if (in->spool && (fflush(in->spool) || ferror(in->spool))) {
+		msg("cannot buffer '%s' in a temporary file: %s", in->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------- cells */
+
+static int lat_key(uint64_t lat, int rpo)
+{
+	return (int)floor(log2((double)(lat ? lat : 1)) * rpo);
+}
+
+/* smallest step in 1, 2, 2.5, 5 x 10^k ns giving <= AUTO_MAX_COLS columns */
+static uint64_t auto_step(uint64_t span)
+{
+	uint64_t p;
+
+	for (p = 1; ; p *= 10) {
+		uint64_t cand[4] = { p, 0, 0, 0 };
+		int i;
+
+		if (p <= UINT64_MAX / 5) {
+			cand[1] = p * 2;
+			cand[2] = p >= 10 ? p / 2 * 5 : 0;	/* 2.5 x 10^k */
+			cand[3] = p * 5;
+		}
+		for (i = 0; i < 4; i++)
+			if (cand[i] && span / cand[i] < AUTO_MAX_COLS)
+				return cand[i];
+		if (p > UINT64_MAX / 10)
+			return p;
+	}
+}
+
+/* returns 0, or an exit code */
+static int grid_init(struct hm_grid *g, const struct hm_stats *st, const struct hm_opts *o)
+{
+	static const int rpos[] = { 32, 16, 8, 4, 2, 1 };
+	uint64_t span = st->tmax - st->tmin, q;
+	size_t i;
+	int kmax = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->tmin = st->tmin;
+	g->step = o->step_ns ? o->step_ns : auto_step(span);
+	q = span / g->step;
+	if (q >= MAX_COLS) {
+		msg("--step %s makes %llu columns (at most %d); choose a larger step",
+		    o->step_arg, (unsigned long long)q + 1, MAX_COLS);
+		return EXIT_USAGE;
+	}
+	g->cols = q + 1;
+
+	for (i = 0; i < sizeof(rpos) / sizeof(rpos[0]); i++) {
+		g->rpo = rpos[i];
+		g->kmin = lat_key(st->lmin, g->rpo);
+		kmax = lat_key(st->lmax, g->rpo);
+		if (kmax - g->kmin + 1 <= MAX_ROWS)
+			break;
+	}
+	if (kmax - g->kmin + 1 < MIN_ROWS) {
+		int extra = MIN_ROWS - (kmax - g->kmin + 1);
+
+		g->kmin -= extra / 2;
+		kmax += extra - extra / 2;
+		if (g->kmin < 0) {
+			kmax -= g->kmin;
+			g->kmin = 0;
+		}
+	}
+	g->rows = kmax - g->kmin + 1;
+	g->cell = calloc(g->cols * (uint64_t)g->rows, sizeof(*g->cell));
+	if (!g->cell) {
+		msg("out of memory for %llu x %d cells", (unsigned long long)g->cols, g->rows);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static void grid_add(struct hm_grid *g, uint64_t t, uint64_t l)
+{
+	uint64_t c = t < g->tmin ? 0 : (t - g->tmin) / g->step;
+	int r = lat_key(l, g->rpo) - g->kmin;
+	uint64_t *p;
+
+	if (c >= g->cols)
+		c = g->cols - 1;
+	if (r < 0)
+		r = 0;
+	if (r >= g->rows)
+		r = g->rows - 1;
+	p = &g->cell[c * (uint64_t)g->rows + (uint64_t)r];
+	if (++*p > g->max)
+		g->max = *p;
+}
+
+/* pass 2: count the @n data lines of pass 1 into the cells */
+static int pass2(struct hm_input *in, struct hm_grid *g, unsigned long long n)
+{
+	FILE *f = in->spool ? in->spool : in->f;
+	char line[LINE_MAX_LEN];
+	unsigned long long seen = 0;
+	long len;
+	int trunc;
+
+	if (fseeko(f, 0, SEEK_SET) < 0) {
+		msg("cannot rewind '%s': %s", in->name, strerror(errno));
+		return -1;
+	}
+	clearerr(f);
+	while (seen < n && (len = read_line(f, line, sizeof(line), &trunc)) >= 0) {
+		uint64_t t, l;
+		const char *why;
+		int r = trunc ? -1 : parse_line(line, (size_t)len, &t, &l, &why);
+
+		if (r < 0) {
+			msg("'%s' changed while it was read", in->name);
+			return -1;
+		}
+		if (r == 0)
+			continue;
+		grid_add(g, t, l);
+		seen++;
+	}
+	if (ferror(f)) {
+		msg("error reading '%s': %s", in->name, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	if (seen < n) {
+		msg("'%s' changed while it was read (%llu of %llu lines left)",
+		    in->name, seen, n);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- formats */
+
+/* strip trailing zeros of a "%.Nf" number */
+static void trim_zeros(char *s)
+{
+	char *dot = strchr(s, '.'), *e;
+
+	if (!dot)
+		return;
+	e = s + strlen(s) - 1;
+	while (e > dot && *e == '0')
+		*e-- = '\0';
+	if (e == dot)
+		*e = '\0';
+}
+
+static const char *unit_of(double ns, double *div)
+{
+	if (ns < 1e3) {
+		*div = 1;
+		return "ns";
+	}
+	if (ns < 1e6) {
+		*div = 1e3;
+		return "us";
+	}
+	if (ns < 1e9) {
+		*div = 1e6;
+		return "ms";
+	}
+	*div = 1e9;
+	return "s";
+}
+
+/* a duration with its unit chosen by magnitude, ~4 significant digits */
+static void fmt_dur(char *buf, size_t cap, double ns)
+{
+	double div, x;
+	const char *u = unit_of(ns, &div);
+	int dec;
+
+	x = ns / div;
+	dec = x < 10 ? 3 : x < 100 ? 2 : 1;
+	if (ns < 1e3 && x >= 100)
+		dec = 0;
+	snprintf(buf, cap, "%.*f", dec, x);
+	trim_zeros(buf);
+	strncat(buf, u, cap - strlen(buf) - 1);
+}
+
+/* a value in a fixed unit with @dec decimals */
+static void fmt_fixed(char *buf, size_t cap, double ns, double div, const char *u, int dec)
+{
+	snprintf(buf, cap, "%.*f", dec, ns / div);
+	trim_zeros(buf);
+	if (!strcmp(buf, "-0"))
+		strcpy(buf, "0");
+	strncat(buf, u, cap - strlen(buf) - 1);
+}
+
+/* decimals needed to show multiples of @step in units of @div */
+static int decimals_for(double step, double div)
+{
+	double x = step / div;
+	int d = 0;
+
+	while (d < 9 && fabs(x * pow(10, d) - floor(x * pow(10, d) + 0.5)) > 1e-6)
+		d++;
+	return d;
+}
+
+static double nice_num(double x)
+{
+	double e = floor(log10(x)), f = x / pow(10, e);
+
+	f = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+	return f * pow(10, e);
+}
+
+/* tick values in [lo, hi] for a log axis; returns the count */
+static int log_ticks(double lo, double hi, double *out, int max)
+{
+	double decades = log10(hi / lo);
+	int n = 0;
+
+	if (decades >= 1) {
+		static const double m125[] = { 1, 2, 5 }, m1[] = { 1 };
+		const double *m = decades <= 2.5 ? m125 : m1;
+		int nm = decades <= 2.5 ? 3 : 1;
+		int every = decades > 12 ? (int)ceil(decades / 12) : 1;
+		int e, i;
+
+		for (e = (int)floor(log10(lo)); e <= (int)ceil(log10(hi)); e++) {
+			if (e % every)
+				continue;
+			for (i = 0; i < nm; i++) {
+				double v = m[i] * pow(10, e);
+
+				if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) && n < max)
+					out[n++] = v;
+			}
+		}
+		if (n >= 3)
+			return n;
+	}
+	/* less than a decade: linear nice ticks */
+	{
+		double step = nice_num((hi - lo) / 4);
+		double first = ceil(lo / step - 1e-9);
+		int i;
+
+		n = 0;
+		for (i = 0; n < max; i++) {
+			double v = (first + i) * step;
+
+			if (v > hi * (1 + 1e-9))
+				break;
+			out[n++] = v;
+		}
+	}
+	return n;
+}
+
+/*
+ * Write @s as XML character data: escape markup, replace control
+ * characters and invalid UTF-8 so that the document stays well-formed.
+ */
+static void xml_text(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p;
+		int len, i;
+		unsigned cp;
+
+		if (c < 0x80) {
+			switch (c) {
+			case '&': fputs("&amp;", f); break;
+			case '<': fputs("&lt;", f); break;
+			case '>': fputs("&gt;", f); break;
+			case '"': fputs("&quot;", f); break;
+			case '\'': fputs("&apos;", f); break;
+			default:
+				fputc(c < 0x20 || c == 0x7f ? '?' : (int)c, f);
+			}
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			goto bad;
+		}
+		for (i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+			goto bad;
+		fwrite(p, 1, (size_t)len, f);
+		p += len;
+		continue;
+bad:
+		fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+		p++;
+	}
+}
+
+/* ----------------------------------------------------------------- colours */
+
+struct rgb { double r, g, b; };
+
+/* YlOrRd: light yellow -> orange -> dark red, t in [0, 1] */
+static void ramp(double t, char *buf, size_t cap)
+{
+	static const struct rgb stops[] = {
+		{ 255, 255, 178 }, { 254, 204, 92 }, { 253, 141, 60 },
+		{ 240, 59, 32 }, { 189, 0, 38 }, { 110, 0, 20 },
+	};
+	const int n = sizeof(stops) / sizeof(stops[0]) - 1;
+	double x;
+	int i;
+
+	if (!(t > 0))
+		t = 0;
+	if (t > 1)
+		t = 1;
+	x = t * n;
+	i = (int)x;
+	if (i >= n)
+		i = n - 1;
+	x -= i;
+	snprintf(buf, cap, "#%02x%02x%02x",
+		 (int)lround(stops[i].r + (stops[i + 1].r - stops[i].r) * x),
+		 (int)lround(stops[i].g + (stops[i + 1].g - stops[i].g) * x),
+		 (int)lround(stops[i].b + (stops[i + 1].b - stops[i].b) * x));
+}
+
+static double count_t(uint64_t c, uint64_t max)
+{
+	if (max <= 1)
+		return c ? 1 : 0;
+	return log((double)c) / log((double)max);
+}
+
+/* --------------------------------------------------------------------- svg */
+
+#define FONT	"Verdana, Helvetica, Arial, sans-serif"
+
+static void svg_head(FILE *f, double w, double h)
+{
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+		"width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+		"font-family=\"%s\"", w, h, w, h, FONT);
+}
+
+static void svg_title(FILE *f, double cx, const char *title, const char *subtitle)
+{
+	fprintf(f, "<title>");
+	xml_text(f, title);
+	fprintf(f, "</title>\n");
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
+	fprintf(f, "<text class=\"title\" x=\"%.1f\" y=\"26\" text-anchor=\"middle\" "
+		"font-size=\"18\" font-weight=\"bold\">", cx);
+	xml_text(f, title);
+	fprintf(f, "</text>\n");
+	if (subtitle) {
+		fprintf(f, "<text class=\"subtitle\" x=\"%.1f\" y=\"46\" text-anchor=\"middle\" "
+			"font-size=\"12\" fill=\"#555555\">", cx);
+		xml_text(f, subtitle);
+		fprintf(f, "</text>\n");
+	}
+}
+
+static void svg_empty(FILE *f, const char *title, const char *in)
+{
+	svg_head(f, 600, 240);
+	fprintf(f, " data-lines=\"0\">\n");
+	svg_title(f, 300, title, NULL);
+	fprintf(f, "<rect x=\"50\" y=\"60\" width=\"500\" height=\"140\" fill=\"none\" "
+		"stroke=\"#999999\"/>\n");
+	fprintf(f, "<text class=\"nodata\" x=\"300\" y=\"136\" text-anchor=\"middle\" "
+		"font-size=\"16\" fill=\"#555555\">no data in ");
+	xml_text(f, in);
+	fprintf(f, "</text>\n</svg>\n");
+}
+
+/* layout */
+#define M_LEFT		90
+#define M_TOP		64
+#define M_BOTTOM	64
+#define LEGEND_W	110
+
+static void svg_heatmap(FILE *f, const struct hm_grid *g, const struct hm_stats *st,
+			const char *title)
+{
+	double plot_w, plot_h, cw, rh, x0, y0, y1, w, h;
+	double tdiv, total;
+	const char *tunit;
+	char sub[256], a[40], b[40], c[40], d[40], col[16];
+	double ticks[64];
+	int nt, i, r, tdec, sdec;
+	uint64_t ci;
+
+	plot_w = g->cols > 1000 ? (double)g->cols : (double)g->cols * 8;
+	if (plot_w < 400)
+		plot_w = 400;
+	if (plot_w > 1000 && g->cols <= 1000)
+		plot_w = 1000;
+	plot_h = g->rows * 8.0;
+	if (plot_h < 320)
+		plot_h = 320;
+	if (plot_h > 600)
+		plot_h = 600;
+	cw = plot_w / (double)g->cols;
+	rh = plot_h / g->rows;
+	x0 = M_LEFT;
+	y0 = M_TOP;
+	y1 = y0 + plot_h;
+	w = M_LEFT + plot_w + LEGEND_W;
+	h = M_TOP + plot_h + M_BOTTOM;
+
+	/* subtitle: what is in there */
+	total = (double)g->step * (double)g->cols;
+	fmt_dur(a, sizeof(a), (double)(st->tmax - st->tmin));
+	fmt_dur(b, sizeof(b), (double)st->lmin);
+	fmt_dur(c, sizeof(c), (double)st->lmax);
+	fmt_dur(d, sizeof(d), (double)g->step);
+	snprintf(sub, sizeof(sub),
+		 "%llu events over %s, latency %s to %s; columns of %s, %d row%s per power of 2",
+		 st->n, a, b, c, d, g->rpo, g->rpo > 1 ? "s" : "");
+
+	svg_head(f, w, h);
+	fprintf(f, " data-lines=\"%llu\" data-columns=\"%llu\" data-rows=\"%d\" "
+		"data-step-ns=\"%llu\" data-rows-per-octave=\"%d\">\n",
+		st->n, (unsigned long long)g->cols, g->rows,
+		(unsigned long long)g->step, g->rpo);
+	fprintf(f, "<style>rect.cell:hover { stroke: #000000; stroke-width: 1; }</style>\n");
+	svg_title(f, x0 + plot_w / 2, title, sub);
+
+	/* plot area */
+	fprintf(f, "<rect class=\"plot\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+		"fill=\"#ffffff\" stroke=\"#bbbbbb\"/>\n", x0, y0, plot_w, plot_h);
+
+	/* cells */
+	tunit = unit_of(total, &tdiv);
+	sdec = decimals_for((double)g->step, tdiv);
+	fprintf(f, "<g class=\"cells\" shape-rendering=\"crispEdges\">\n");
+	for (ci = 0; ci < g->cols; ci++) {
+		const uint64_t *colp = &g->cell[ci * (uint64_t)g->rows];
+
+		fmt_fixed(a, sizeof(a), (double)ci * (double)g->step, tdiv, tunit, sdec);
+		fmt_fixed(b, sizeof(b), (double)(ci + 1) * (double)g->step, tdiv, tunit, sdec);
+		for (r = 0; r < g->rows; r++) {
+			uint64_t n = colp[r];
+			int k = g->kmin + r;
+
+			if (!n)
+				continue;
+			ramp(count_t(n, g->max), col, sizeof(col));
+			fmt_dur(c, sizeof(c), exp2((double)k / g->rpo));
+			fmt_dur(d, sizeof(d), exp2((double)(k + 1) / g->rpo));
+			fprintf(f, "<rect class=\"cell\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+				"height=\"%.2f\" fill=\"%s\" data-count=\"%llu\">"
+				"<title>time %s to %s, latency %s to %s, count %llu</title></rect>\n",
+				x0 + (double)ci * cw, y1 - (r + 1) * rh, cw, rh, col,
+				(unsigned long long)n, a, b, c, d, (unsigned long long)n);
+		}
+	}
+	fprintf(f, "</g>\n");
+
+	/* x axis: time since the first event */
+	nt = 0;
+	{
+		double step = nice_num(total / 8);
+
+		if (step < 1)
+			step = 1;
+		for (i = 0; i < 64 && step * i <= total * (1 + 1e-9); i++)
+			ticks[nt++] = step * i;
+	}
+	tdec = nt > 1 ? decimals_for(ticks[1], tdiv) : 0;
+	fprintf(f, "<g class=\"xaxis\" font-size=\"11\" text-anchor=\"middle\">\n");
+	for (i = 0; i < nt; i++) {
+		double x = x0 + ticks[i] / total * plot_w;
+
+		fmt_fixed(a, sizeof(a), ticks[i], tdiv, tunit, tdec);
+		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\"/>"
+			"<text class=\"xtick\" x=\"%.2f\" y=\"%.2f\">%s</text>\n",
+			x, y1, x, y1 + 5, x, y1 + 18, a);
+	}
+	fprintf(f, "</g>\n");
+	fprintf(f, "<text class=\"xlabel\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" "
+		"font-size=\"13\">Time since first event (%s)</text>\n",
+		x0 + plot_w / 2, y1 + 42, tunit);
+
+	/* y axis: latency, log scale */
+	{
+		double lo = exp2((double)g->kmin / g->rpo);
+		double hi = exp2((double)(g->kmin + g->rows) / g->rpo);
+
+		nt = log_ticks(lo, hi, ticks, 64);
+		fprintf(f, "<g class=\"yaxis\" font-size=\"11\" text-anchor=\"end\">\n");
+		for (i = 0; i < nt; i++) {
+			double y = y1 - (log2(ticks[i]) * g->rpo - g->kmin) * rh;
+
+			if (y < y0 - 0.5 || y > y1 + 0.5)
+				continue;
+			fmt_dur(a, sizeof(a), ticks[i]);
+			fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\"/>"
+				"<text class=\"ytick\" x=\"%.2f\" y=\"%.2f\">%s</text>\n",
+				x0 - 5, y, x0, y, x0 - 8, y + 4, a);
+		}
+		fprintf(f, "</g>\n");
+	}
+	fprintf(f, "<text class=\"ylabel\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" "
+		"font-size=\"13\" transform=\"rotate(-90 %.2f %.2f)\">Latency (log scale)</text>\n",
+		20.0, y0 + plot_h / 2, 20.0, y0 + plot_h / 2);
+
+	/* legend: colour by count, log scale */
+	{
+		double lx = x0 + plot_w + 24, lw = 16;
+		double lh = plot_h < 300 ? plot_h : 300, ly = y0 + 16;
+		double last_y = -1e9;
+
+		fprintf(f, "<defs><linearGradient id=\"hm-legend\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n");
+		for (i = 0; i <= 10; i++) {
+			ramp(i / 10.0, col, sizeof(col));
+			fprintf(f, "<stop offset=\"%.1f\" stop-color=\"%s\"/>\n", i / 10.0, col);
+		}
+		fprintf(f, "</linearGradient></defs>\n");
+		fprintf(f, "<g class=\"legend\" font-size=\"11\">\n");
+		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\">count</text>\n",
+			lx, y0 + 6);
+		fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+			"fill=\"url(#hm-legend)\" stroke=\"#999999\"/>\n", lx, ly, lw, lh);
+		/* max at the top, 1 at the bottom, powers of ten between */
+		{
+			uint64_t vals[24];
+			int nv = 0;
+			uint64_t p = 1;
+
+			vals[nv++] = g->max;
+			while (p <= UINT64_MAX / 10 && p * 10 < g->max)
+				p *= 10;
+			for (; p >= 1 && nv < 23; p /= 10) {
+				if (p < g->max)
+					vals[nv++] = p;
+			}
+			for (i = 0; i < nv; i++) {
+				double y = ly + lh - count_t(vals[i], g->max) * lh;
+				double bottom = ly + lh;
+
+				/* keep labels 14px apart; 1 (the last) always wins over its neighbour */
+				if (i > 0 && y - last_y < 14)
+					continue;
+				if (i > 0 && i < nv - 1 && bottom - y < 14)
+					continue;
+				fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
+					"stroke=\"#333333\"/><text class=\"ltick\" x=\"%.2f\" y=\"%.2f\">%llu</text>\n",
+					lx + lw, y, lx + lw + 4, y, lx + lw + 7, y + 4,
+					(unsigned long long)vals[i]);
+				last_y = y;
+			}
+		}
+		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" fill=\"#555555\">"
+			"(log scale)</text>\n", lx, ly + lh + 16);
+		fprintf(f, "</g>\n");
+	}
+	fprintf(f, "</svg>\n");
+}
+
+/* -------------------------------------------------------------------- main */
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	if (s && s[1])
+		return s + 1;
+	return path;
+}
+
+int heatmap_svg_main(int argc, char **argv)
+{
+	struct hm_opts o;
+	struct hm_input in;
+	struct hm_stats st;
+	struct hm_grid g;
+	char *title_buf = NULL;
+	const char *title;
+	FILE *out = NULL;
+	int ret;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+
+	memset(&g, 0, sizeof(g));
+	ret = EXIT_RUNTIME;
+	if (input_open(&in, o.in) < 0)
+		goto out;
+	if (strcmp(o.out, "-") && in.own) {
+		struct stat si, so;
+
+		if (fstat(fileno(in.f), &si) == 0 && stat(o.out, &so) == 0 &&
+		    si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+			msg("output '%s' is the input file", o.out);
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (pass1(&in, &st) < 0)
+		goto out;
+	if (st.n) {
+		int r = grid_init(&g, &st, &o);
+
+		if (r) {
+			ret = r;
+			goto out;
+		}
+		if (pass2(&in, &g, st.n) < 0)
+			goto out;
+	}
+
+	if (o.title) {
+		title = o.title;
+	} else {
+		const char *name = strcmp(o.in, "-") ? base_name(o.in) : "stdin";
+
+		if (asprintf(&title_buf, "Latency Heat Map: %s", name) < 0) {
+			title_buf = NULL;
+			msg("out of memory");
+			goto out;
+		}
+		title = title_buf;
+	}
+
+	if (!strcmp(o.out, "-")) {
+		out = stdout;
+	} else {
+		out = fopen(o.out, "w");
+		if (!out) {
+			msg("cannot write '%s': %s", o.out, strerror(errno));
+			goto out;
+		}
+	}
+	if (st.n)
+		svg_heatmap(out, &g, &st, title);
+	else
+		svg_empty(out, title, strcmp(o.in, "-") ? o.in : "stdin");
+
+	if (out == stdout) {
+		if (fflush(out) || ferror(out)) {
+			msg("error writing the SVG to standard output: %s", strerror(errno));
+			goto out;
+		}
+	} else {
+		int bad = ferror(out);
+
+		if (fclose(out) || bad) {
+			out = NULL;
+			msg("error writing '%s': %s", o.out, strerror(errno ? errno : EIO));
+			goto out;
+		}
+	}
+	out = NULL;
+	ret = 0;
+out:
+	if (out && out != stdout)
+		fclose(out);
+	input_close(&in);
+	free(g.cell);
+	free(title_buf);
+	return ret;
+}
