@@ -1,0 +1,1135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gen-perfdata: write a realistic `perf kvm stat record` style perf.data
+ * (file mode or pipe mode) from real kvm_exit/kvm_entry format files, with
+ * simulated vCPU threads, host CPUs with migration, a mix of exit reasons
+ * with log-normal latencies, optional LOST records, per-CPU chunks
+ * separated by FINISHED_ROUND.  Deterministic for a given seed.  Prints
+ * the exact per-reason statistics it generated (or writes them to the
+ * --expect file) so tests can assert exact numbers.
+ *
+ * The output is accepted by perf itself: `perf script -i FILE` and
+ * `perf kvm -i FILE stat report --event=vmexit` (x86).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <traceevent/event-parse.h>
+
+#ifndef DEFAULT_DATA_DIR
+#define DEFAULT_DATA_DIR "tests/data"
+#endif
+
+/* perf_event_attr.sample_type bits */
+#define S_IP		(1ULL << 0)
+#define S_TID		(1ULL << 1)
+#define S_TIME		(1ULL << 2)
+#define S_ADDR		(1ULL << 3)
+#define S_READ		(1ULL << 4)
+#define S_CALLCHAIN	(1ULL << 5)
+#define S_ID		(1ULL << 6)
+#define S_CPU		(1ULL << 7)
+#define S_PERIOD	(1ULL << 8)
+#define S_STREAM_ID	(1ULL << 9)
+#define S_RAW		(1ULL << 10)
+#define S_WEIGHT	(1ULL << 14)
+#define S_DATA_SRC	(1ULL << 15)
+#define S_IDENTIFIER	(1ULL << 16)
+#define S_PHYS_ADDR	(1ULL << 19)
+
+#define F_ID		(1ULL << 2)	/* read_format */
+#define F_LOST		(1ULL << 4)
+
+#define REC_COMM	3
+#define REC_LOST	2
+#define REC_SAMPLE	9
+#define REC_HEADER_ATTR	64
+#define REC_TRACING	66
+#define REC_ROUND	68
+#define REC_ID_INDEX	69
+#define REC_FEATURE	80
+
+enum { FEAT_TRACING = 1, FEAT_HOSTNAME = 3, FEAT_OSRELEASE, FEAT_VERSION,
+       FEAT_ARCH, FEAT_NRCPUS, FEAT_CPUDESC, FEAT_CPUID, FEAT_TOTAL_MEM,
+       FEAT_CMDLINE, FEAT_EVENT_DESC, FEAT_SAMPLE_TIME = 21, FEAT_LAST = 32 };
+
+#define ATTR_SIZE	128
+#define T0		1000000000000ULL	/* 1000 s after boot */
+
+/* ---- growable byte buffer ---------------------------------------------- */
+
+struct bb {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+static void bb_put(struct bb *b, const void *d, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 4096;
+
+		while (nc < b->len + n)
+			nc *= 2;
+		b->p = realloc(b->p, nc);
+		if (!b->p) {
+			perror("realloc");
+			exit(1);
+		}
+		b->cap = nc;
+	}
+	if (d)
+		memcpy(b->p + b->len, d, n);
+	else
+		memset(b->p + b->len, 0, n);
+	b->len += n;
+}
+
+static void bb_u64(struct bb *b, uint64_t v) { bb_put(b, &v, 8); }
+static void bb_u32(struct bb *b, uint32_t v) { bb_put(b, &v, 4); }
+static void bb_hdr(struct bb *b, uint32_t type, uint16_t misc, uint16_t size)
+{
+	bb_u32(b, type);
+	bb_put(b, &misc, 2);
+	bb_put(b, &size, 2);
+}
+
+/* perf's header string: u32 length (NUL included, aligned to 64), bytes */
+static void bb_pstr(struct bb *b, const char *s)
+{
+	uint32_t len = strlen(s) + 1, olen = (len + 63) & ~63u;
+
+	bb_u32(b, olen);
+	bb_put(b, s, len);
+	bb_put(b, NULL, olen - len);
+}
+
+/* ---- deterministic random numbers -------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double rnd01(void)	/* (0, 1) */
+{
+	return ((rnd() >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double rnd_normal(void)
+{
+	return sqrt(-2.0 * log(rnd01())) * cos(2 * M_PI * rnd01());
+}
+
+static uint64_t rnd_lognormal(double median, double sigma)
+{
+	double v = median * exp(sigma * rnd_normal());
+
+	if (v < 1)
+		v = 1;
+	if (v > 1e12)
+		v = 1e12;
+	return (uint64_t)v;
+}
+
+/* ---- exit reasons ------------------------------------------------------ */
+
+struct reason {
+	uint32_t code;
+	const char *name;
+	int weight;
+	double median, sigma;	/* ns */
+	int insn_len;		/* guest RIP advance on entry */
+	/* statistics of what was written */
+	uint64_t calls, total, min, max;
+};
+
+static struct reason x86_reasons[] = {
+	{ 1,  "EXTERNAL_INTERRUPT", 180, 1500,   0.5, 0, 0, 0, 0, 0 },
+	{ 12, "HLT",                100, 250000, 1.2, 1, 0, 0, 0, 0 },
+	{ 32, "MSR_WRITE",          220, 900,    0.3, 2, 0, 0, 0, 0 },
+	{ 49, "EPT_MISCONFIG",      90,  2500,   0.4, 3, 0, 0, 0, 0 },
+	{ 30, "IO_INSTRUCTION",     50,  6000,   0.5, 1, 0, 0, 0, 0 },
+	{ 48, "EPT_VIOLATION",      80,  3000,   0.8, 0, 0, 0, 0, 0 },
+	{ 40, "PAUSE_INSTRUCTION",  40,  1200,   0.4, 2, 0, 0, 0, 0 },
+	{ 10, "CPUID",              30,  700,    0.2, 2, 0, 0, 0, 0 },
+	{ 52, "PREEMPTION_TIMER",   80,  1000,   0.3, 0, 0, 0, 0, 0 },
+	{ 31, "MSR_READ",           40,  800,    0.3, 2, 0, 0, 0, 0 },
+	{ 45, "EOI_INDUCED",        30,  900,    0.3, 0, 0, 0, 0, 0 },
+	{ 7,  "INTERRUPT_WINDOW",   20,  600,    0.3, 0, 0, 0, 0, 0 },
+};
+
+/* arm64: the exception class (esr_ec); ret is 0 (IRQ) for UNKNOWN, else 2 */
+static struct reason arm64_reasons[] = {
+	{ 0x00, "IRQ",      250, 2000,   0.5, 0, 0, 0, 0, 0 },
+	{ 0x01, "WFx",      150, 300000, 1.2, 4, 0, 0, 0, 0 },
+	{ 0x16, "HVC64",    60,  1500,   0.3, 0, 0, 0, 0, 0 },
+	{ 0x18, "SYS64",    200, 1000,   0.3, 4, 0, 0, 0, 0 },
+	{ 0x24, "DABT_LOW", 250, 4000,   0.5, 4, 0, 0, 0, 0 },
+	{ 0x20, "IABT_LOW", 60,  3500,   0.8, 0, 0, 0, 0, 0 },
+};
+
+/* ---- formats ----------------------------------------------------------- */
+
+struct fmt {
+	char *text;
+	size_t len;
+	struct tep_event *ev;
+	uint32_t entry_size;	/* tracepoint entry bytes */
+	uint32_t raw_size;	/* the u32 size in samples (padded) */
+};
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			p = realloc(p, cap + 1);
+			if (!p)
+				exit(1);
+		}
+		r = fread(p + n, 1, cap - n, f);
+		n += r;
+	} while (r);
+	fclose(f);
+	p[n] = 0;
+	*len = n;
+	return p;
+}
+
+static void load_fmt(struct tep_handle *tep, const char *path, const char *name,
+		     struct fmt *f)
+{
+	struct tep_format_field **fields;
+	int i;
+
+	f->text = slurp(path, &f->len);
+	if (!f->text) {
+		fprintf(stderr, "gen-perfdata: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	if (tep_parse_event(tep, f->text, f->len, "kvm")) {
+		fprintf(stderr, "gen-perfdata: %s: format does not parse\n", path);
+		exit(2);
+	}
+	f->ev = tep_find_event_by_name(tep, "kvm", name);
+	if (!f->ev) {
+		fprintf(stderr, "gen-perfdata: %s: not a kvm:%s format\n", path, name);
+		exit(2);
+	}
+	f->entry_size = 0;
+	fields = tep_event_fields(f->ev);
+	for (i = 0; fields && fields[i]; i++)
+		if ((uint32_t)(fields[i]->offset + fields[i]->size) > f->entry_size)
+			f->entry_size = fields[i]->offset + fields[i]->size;
+	free(fields);
+	fields = tep_event_common_fields(f->ev);
+	for (i = 0; fields && fields[i]; i++)
+		if ((uint32_t)(fields[i]->offset + fields[i]->size) > f->entry_size)
+			f->entry_size = fields[i]->offset + fields[i]->size;
+	free(fields);
+	/* the kernel pads the entry so that u32 size + entry is u64-aligned,
+	 * and aligns the entry struct itself to 8 (long) */
+	f->entry_size = (f->entry_size + 7) & ~7u;
+	f->raw_size = ((f->entry_size + 4 + 7) & ~7u) - 4;
+}
+
+static void set_field(struct tep_event *ev, unsigned char *raw,
+		      const char *name, uint64_t v)
+{
+	struct tep_format_field *fl = tep_find_any_field(ev, name);
+
+	if (!fl || fl->size > 8 || fl->size <= 0)
+		return;
+	memcpy(raw + fl->offset, &v, fl->size);	/* little-endian */
+}
+
+/* ---- simulation -------------------------------------------------------- */
+
+struct vcpu {
+	uint32_t tid, vcpu_id, cpu;
+	uint64_t next;		/* time of the next event */
+	int in_guest;		/* next event is an exit */
+	int reason;		/* pending exit's reason (index) */
+	uint64_t latency, rip;
+	int dropping;		/* pairs left to drop in a LOST burst */
+	uint64_t dropped;	/* samples dropped in the current burst */
+	int drop_this;		/* the pending pair is dropped */
+};
+
+struct opts {
+	const char *out, *expect, *formats, *arch;
+	uint64_t count;
+	unsigned threads, cpus, lost, round;
+	uint64_t seed;
+	int pipe, rich;
+};
+
+struct gen {
+	struct opts o;
+	int arm;
+	struct fmt fexit, fentry;
+	char *header_page;
+	size_t header_page_len;
+	struct reason *reasons;
+	unsigned nreasons;
+	int total_weight;
+	uint64_t sample_type;
+	uint64_t ids[2][1024];	/* [attr][cpu] */
+	uint32_t pid;
+	struct vcpu *v;
+	struct bb *cpubuf;	/* per-CPU chunk of the current round */
+	unsigned in_round;
+	FILE *f;
+	uint64_t written;	/* bytes of data section */
+	/* statistics */
+	uint64_t samples, exits, entries, lost_recs, lost_samples, rounds;
+	uint64_t first_time, last_time;
+};
+
+static uint32_t trailer_size(const struct gen *g)
+{
+	uint64_t st = g->sample_type;
+
+	return 8 * __builtin_popcountll(st & (S_TID | S_TIME | S_ID |
+					      S_STREAM_ID | S_CPU | S_IDENTIFIER));
+}
+
+static void put_trailer(const struct gen *g, struct bb *b, uint32_t pid,
+			uint32_t tid, uint64_t time, uint32_t cpu, uint64_t id)
+{
+	uint64_t st = g->sample_type;
+
+	if (st & S_TID) {
+		bb_u32(b, pid);
+		bb_u32(b, tid);
+	}
+	if (st & S_TIME)
+		bb_u64(b, time);
+	if (st & S_ID)
+		bb_u64(b, id);
+	if (st & S_STREAM_ID)
+		bb_u64(b, id);
+	if (st & S_CPU) {
+		bb_u32(b, cpu);
+		bb_u32(b, 0);
+	}
+	if (st & S_IDENTIFIER)
+		bb_u64(b, id);
+}
+
+static uint32_t sample_size(const struct gen *g, const struct fmt *f)
+{
+	uint64_t st = g->sample_type;
+	uint32_t n = 8;
+
+	n += 8 * __builtin_popcountll(st & (S_IDENTIFIER | S_IP | S_TID |
+		S_TIME | S_ADDR | S_ID | S_STREAM_ID | S_CPU | S_PERIOD |
+		S_WEIGHT | S_DATA_SRC | S_PHYS_ADDR));
+	if (st & S_READ)
+		n += 24;	/* value, id, lost */
+	if (st & S_CALLCHAIN)
+		n += 8 + 3 * 8;
+	if (st & S_RAW)
+		n += 4 + f->raw_size;
+	return n;
+}
+
+static void put_sample(struct gen *g, int is_exit, struct vcpu *v, uint64_t time)
+{
+	const struct fmt *f = is_exit ? &g->fexit : &g->fentry;
+	struct bb *b = &g->cpubuf[v->cpu];
+	uint64_t st = g->sample_type, id = g->ids[is_exit ? 0 : 1][v->cpu];
+	uint64_t ip = is_exit ? 0xffffffffc0a41e5bULL : 0xffffffffc0a42c10ULL;
+	unsigned char raw[4096];
+	const struct reason *r = &g->reasons[v->reason];
+
+	bb_hdr(b, REC_SAMPLE, 1 /* PERF_RECORD_MISC_KERNEL */,
+	       sample_size(g, f));
+	if (st & S_IDENTIFIER)
+		bb_u64(b, id);
+	if (st & S_IP)
+		bb_u64(b, ip);
+	if (st & S_TID) {
+		bb_u32(b, g->pid);
+		bb_u32(b, v->tid);
+	}
+	if (st & S_TIME)
+		bb_u64(b, time);
+	if (st & S_ADDR)
+		bb_u64(b, 0);
+	if (st & S_ID)
+		bb_u64(b, id);
+	if (st & S_STREAM_ID)
+		bb_u64(b, id);
+	if (st & S_CPU) {
+		bb_u32(b, v->cpu);
+		bb_u32(b, 0);
+	}
+	if (st & S_PERIOD)
+		bb_u64(b, 1);
+	if (st & S_READ) {
+		bb_u64(b, g->samples + 1);
+		bb_u64(b, id);
+		bb_u64(b, 0);
+	}
+	if (st & S_CALLCHAIN) {
+		bb_u64(b, 3);
+		bb_u64(b, 0xfffffffffffffe00ULL);	/* PERF_CONTEXT_KERNEL */
+		bb_u64(b, ip);
+		bb_u64(b, 0xffffffffc0a0f3a1ULL);
+	}
+	if (st & S_RAW) {
+		memset(raw, 0, f->raw_size);
+		set_field(f->ev, raw, "common_type", (uint64_t)f->ev->id);
+		set_field(f->ev, raw, "common_pid", v->tid);
+		set_field(f->ev, raw, "common_flags", 0);
+		set_field(f->ev, raw, "common_preempt_count", 0);
+		set_field(f->ev, raw, "vcpu_id", v->vcpu_id);
+		if (is_exit) {
+			if (g->arm) {
+				set_field(f->ev, raw, "ret", r->code ? 2 : 0);
+				set_field(f->ev, raw, "idx", r->code ? 2 : 0);
+				set_field(f->ev, raw, "esr_ec", r->code);
+				if (!tep_find_any_field(f->ev, "esr_ec"))
+					set_field(f->ev, raw, "exit_reason", r->code);
+				set_field(f->ev, raw, "vcpu_pc", v->rip);
+			} else {
+				set_field(f->ev, raw, "exit_reason", r->code);
+				set_field(f->ev, raw, "guest_rip", v->rip);
+				set_field(f->ev, raw, "isa", 1);	/* VMX */
+				set_field(f->ev, raw, "info1", r->code == 48 || r->code == 49 ?
+					  0x181 : 0);
+				set_field(f->ev, raw, "info2", 0);
+			}
+		} else {
+			uint64_t pc = v->rip + r->insn_len;
+
+			set_field(f->ev, raw, "rip", pc);
+			set_field(f->ev, raw, "vcpu_pc", pc);
+		}
+		bb_u32(b, f->raw_size);
+		bb_put(b, raw, f->raw_size);
+	}
+	if (st & S_WEIGHT)
+		bb_u64(b, 0);
+	if (st & S_DATA_SRC)
+		bb_u64(b, 0);
+	if (st & S_PHYS_ADDR)
+		bb_u64(b, 0);
+	g->samples++;
+	if (!g->first_time)
+		g->first_time = time;
+	g->last_time = time;
+}
+
+static void put_lost(struct gen *g, struct vcpu *v, uint64_t time)
+{
+	struct bb *b = &g->cpubuf[v->cpu];
+	uint64_t id = g->ids[0][v->cpu];
+
+	bb_hdr(b, REC_LOST, 0, 24 + trailer_size(g));
+	bb_u64(b, id);
+	bb_u64(b, v->dropped);
+	put_trailer(g, b, UINT32_MAX, UINT32_MAX, time, v->cpu, id);
+	g->lost_recs++;
+	g->lost_samples += v->dropped;
+	v->dropped = 0;
+}
+
+static void out(struct gen *g, const void *p, size_t n)
+{
+	if (n && fwrite(p, 1, n, g->f) != n) {
+		fprintf(stderr, "gen-perfdata: %s: write failed: %s\n", g->o.out,
+			strerror(errno));
+		exit(1);
+	}
+	g->written += n;
+}
+
+static void flush_round(struct gen *g)
+{
+	unsigned c;
+	int any = 0;
+	struct bb r = { 0 };
+
+	for (c = 0; c < g->o.cpus; c++) {
+		if (g->cpubuf[c].len)
+			any = 1;
+		out(g, g->cpubuf[c].p, g->cpubuf[c].len);
+		g->cpubuf[c].len = 0;
+	}
+	if (!any)
+		return;
+	bb_hdr(&r, REC_ROUND, 0, 8);
+	out(g, r.p, r.len);
+	free(r.p);
+	g->rounds++;
+	g->in_round = 0;
+}
+
+/* min-heap of vcpus by next event time (ties: lower tid first) */
+static int before(const struct vcpu *a, const struct vcpu *b)
+{
+	return a->next < b->next || (a->next == b->next && a->tid < b->tid);
+}
+
+static void heap_down(struct vcpu **h, unsigned n, unsigned i)
+{
+	for (;;) {
+		unsigned l = 2 * i + 1, m = i;
+		struct vcpu *t;
+
+		if (l < n && before(h[l], h[m]))
+			m = l;
+		if (l + 1 < n && before(h[l + 1], h[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static uint64_t guest_rip(const struct gen *g)
+{
+	uint64_t r = rnd();
+
+	if ((r & 0xff) < 180)	/* mostly the guest kernel */
+		return (g->arm ? 0xffff800080000000ULL : 0xffffffff81000000ULL) +
+		       ((r >> 8) & 0xfffff0);
+	return (g->arm ? 0x0000aaaad0000000ULL : 0x00007f3a40000000ULL) +
+	       ((r >> 8) & 0xfffff0);
+}
+
+static int pick_reason(const struct gen *g)
+{
+	int w = (int)(rnd() % (uint64_t)g->total_weight);
+	unsigned i;
+
+	for (i = 0; i < g->nreasons; i++) {
+		w -= g->reasons[i].weight;
+		if (w < 0)
+			return (int)i;
+	}
+	return 0;
+}
+
+static void simulate(struct gen *g)
+{
+	unsigned n = g->o.threads, i, hn = n;
+	struct vcpu **h = calloc(n, sizeof(*h));
+	uint64_t budget = g->o.count, lost_every = 0, next_lost = UINT64_MAX;
+	uint64_t events = 0;
+
+	if (g->o.lost) {
+		lost_every = g->o.count / (g->o.lost + 1);
+		next_lost = lost_every;
+	}
+	g->v = calloc(n, sizeof(*g->v));
+	for (i = 0; i < n; i++) {
+		struct vcpu *v = &g->v[i];
+
+		v->tid = g->pid + 2 + i;
+		v->vcpu_id = i;
+		v->cpu = i % g->o.cpus;
+		v->next = T0 + i * 1000 + rnd() % 10000;
+		v->in_guest = 0;	/* start with an entry */
+		v->reason = 0;
+		v->latency = 0;
+		v->rip = guest_rip(g);
+		h[i] = v;
+		budget--;
+	}
+	for (i = n / 2 + 1; i-- > 0;)
+		heap_down(h, hn, i);
+
+	while (hn) {
+		struct vcpu *v = h[0];
+		uint64_t t = v->next;
+
+		if (v->in_guest) {
+			/* a VM exit */
+			struct reason *r;
+
+			v->reason = pick_reason(g);
+			r = &g->reasons[v->reason];
+			v->latency = rnd_lognormal(r->median, r->sigma);
+			if (rnd() % 2000 == 0)	/* host preemption outlier */
+				v->latency = v->latency * (20 + rnd() % 500) + 100000;
+			v->drop_this = 0;
+			if (v->dropping) {
+				v->drop_this = 1;
+				v->dropping--;
+				v->dropped += 2;
+			}
+			if (!v->drop_this) {
+				put_sample(g, 1, v, t);
+				g->exits++;
+				events++;
+			}
+			v->in_guest = 0;
+			v->next = t + v->latency;
+			/* migrations happen while the thread is in the host */
+			if (g->o.cpus > 1 && (v->latency > 200000 ?
+					      rnd() % 4 == 0 : rnd() % 500 == 0))
+				v->cpu = (v->cpu + 1 + rnd() % (g->o.cpus - 1)) % g->o.cpus;
+		} else {
+			/* a VM entry */
+			struct reason *r = &g->reasons[v->reason];
+
+			if (v->drop_this) {
+				v->drop_this = 0;
+				if (!v->dropping)
+					put_lost(g, v, t);
+			} else {
+				put_sample(g, 0, v, t);
+				g->entries++;
+				events++;
+				if (v->latency) {
+					r->calls++;
+					r->total += v->latency;
+					if (!r->min || v->latency < r->min)
+						r->min = v->latency;
+					if (v->latency > r->max)
+						r->max = v->latency;
+				}
+			}
+			v->rip = guest_rip(g);
+			if (budget < 2) {
+				/* this vCPU is done */
+				if (v->dropped)
+					put_lost(g, v, t);
+				h[0] = h[--hn];
+				heap_down(h, hn, 0);
+				goto round;
+			}
+			budget -= 2;
+			if (events >= next_lost && !v->dropping) {
+				v->dropping = 1 + (int)(rnd() % 40);
+				budget += 2 * (uint64_t)v->dropping;
+				next_lost += lost_every;
+			}
+			v->in_guest = 1;
+			v->next = t + rnd_lognormal(r->code == 12 ? 5000 : 20000, 1.0);
+		}
+		heap_down(h, hn, 0);
+round:
+		if (++g->in_round >= g->o.round)
+			flush_round(g);
+	}
+	flush_round(g);
+	free(h);
+}
+
+/* ---- file pieces ------------------------------------------------------- */
+
+static const char header_event[] =
+	"# compressed entry header\n"
+	"\ttype_len    :    5 bits\n"
+	"\ttime_delta  :   27 bits\n"
+	"\tarray       :   32 bits\n"
+	"\n"
+	"\tpadding     : type == 29\n"
+	"\ttime_extend : type == 30\n"
+	"\ttime_stamp : type == 31\n"
+	"\tdata max type_len  == 28\n";
+
+static void tracing_data(struct gen *g, struct bb *b)
+{
+	static const char magic[] = { 23, 8, 'D', 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+	unsigned char e[2] = { 0, 8 };
+	struct bb cl = { 0 };
+	char line[64];
+	unsigned i;
+
+	bb_put(b, magic, 10);
+	bb_put(b, "0.6", 4);
+	bb_put(b, e, 2);
+	bb_u32(b, 4096);
+	bb_put(b, "header_page", 12);
+	bb_u64(b, g->header_page_len);
+	bb_put(b, g->header_page, g->header_page_len);
+	bb_put(b, "header_event", 13);
+	bb_u64(b, sizeof(header_event) - 1);
+	bb_put(b, header_event, sizeof(header_event) - 1);
+	bb_u32(b, 0);			/* ftrace formats */
+	bb_u32(b, 1);			/* systems */
+	bb_put(b, "kvm", 4);
+	bb_u32(b, 2);
+	bb_u64(b, g->fexit.len);
+	bb_put(b, g->fexit.text, g->fexit.len);
+	bb_u64(b, g->fentry.len);
+	bb_put(b, g->fentry.text, g->fentry.len);
+	bb_u32(b, 0);			/* kallsyms */
+	bb_u32(b, 0);			/* printk formats */
+	for (i = 0; i < g->o.threads; i++) {
+		snprintf(line, sizeof(line), "%u CPU %u/KVM\n", g->pid + 2 + i, i);
+		bb_put(&cl, line, strlen(line));
+	}
+	bb_u64(b, cl.len);
+	bb_put(b, cl.p, cl.len);
+	free(cl.p);
+}
+
+static void put_attr(const struct gen *g, struct bb *b, int is_exit)
+{
+	unsigned char a[ATTR_SIZE];
+	uint64_t v;
+	uint32_t u;
+
+	memset(a, 0, sizeof(a));
+	u = 2;				/* PERF_TYPE_TRACEPOINT */
+	memcpy(a, &u, 4);
+	u = ATTR_SIZE;
+	memcpy(a + 4, &u, 4);
+	v = (uint64_t)(is_exit ? g->fexit.ev->id : g->fentry.ev->id);
+	memcpy(a + 8, &v, 8);
+	v = 1;				/* sample_period */
+	memcpy(a + 16, &v, 8);
+	memcpy(a + 24, &g->sample_type, 8);
+	v = F_ID | F_LOST;
+	memcpy(a + 32, &v, 8);
+	/* disabled, inherit, sample_id_all, exclude_host: as perf kvm stat record */
+	v = 1 | 2 | (1ULL << 18) | (1ULL << 19);
+	memcpy(a + 40, &v, 8);
+	bb_put(b, a, ATTR_SIZE);
+}
+
+static const char *ev_name(int is_exit)
+{
+	return is_exit ? "kvm:kvm_exit" : "kvm:kvm_entry";
+}
+
+/* one feature's payload */
+static void feature(struct gen *g, int feat, struct bb *b, const char *cmdline)
+{
+	int i;
+	unsigned c;
+
+	switch (feat) {
+	case FEAT_TRACING:
+		tracing_data(g, b);
+		break;
+	case FEAT_HOSTNAME:
+		bb_pstr(b, "gen-perfdata");
+		break;
+	case FEAT_OSRELEASE:
+		bb_pstr(b, g->arm ? "6.18.0-gen-arm64" : "6.18.0-gen");
+		break;
+	case FEAT_VERSION:
+		bb_pstr(b, "6.1.192");
+		break;
+	case FEAT_ARCH:
+		bb_pstr(b, g->arm ? "aarch64" : "x86_64");
+		break;
+	case FEAT_NRCPUS:
+		bb_u32(b, g->o.cpus);
+		bb_u32(b, g->o.cpus);
+		break;
+	case FEAT_CPUDESC:
+		bb_pstr(b, g->arm ? "Neoverse-N1" :
+			"Intel(R) Xeon(R) Platinum 8260 CPU @ 2.40GHz");
+		break;
+	case FEAT_CPUID:
+		bb_pstr(b, g->arm ? "0x00000000413fd0c1" : "GenuineIntel,6,85,7");
+		break;
+	case FEAT_TOTAL_MEM:
+		bb_u64(b, 64ULL << 20);
+		break;
+	case FEAT_CMDLINE:
+		bb_u32(b, 1);
+		bb_pstr(b, cmdline);
+		break;
+	case FEAT_EVENT_DESC:
+		bb_u32(b, 2);
+		bb_u32(b, ATTR_SIZE);
+		for (i = 1; i >= 0; i--) {
+			put_attr(g, b, i);
+			bb_u32(b, g->o.cpus);
+			bb_pstr(b, ev_name(i));
+			for (c = 0; c < g->o.cpus; c++)
+				bb_u64(b, g->ids[i ? 0 : 1][c]);
+		}
+		break;
+	case FEAT_SAMPLE_TIME:
+		bb_u64(b, g->first_time);
+		bb_u64(b, g->last_time);
+		break;
+	}
+}
+
+static const int feats_file[] = {
+	FEAT_TRACING, FEAT_HOSTNAME, FEAT_OSRELEASE, FEAT_VERSION, FEAT_ARCH,
+	FEAT_NRCPUS, FEAT_CPUDESC, FEAT_CPUID, FEAT_TOTAL_MEM, FEAT_CMDLINE,
+	FEAT_EVENT_DESC, FEAT_SAMPLE_TIME,
+};
+
+static void data_prologue(struct gen *g)
+{
+	struct bb b = { 0 };
+	unsigned c, i;
+	int a;
+	char comm[32];
+
+	/* ID_INDEX: which CPU each id reads */
+	bb_hdr(&b, REC_ID_INDEX, 0, 16 + 32 * 2 * g->o.cpus);
+	bb_u64(&b, 2 * g->o.cpus);
+	for (a = 1; a >= 0; a--)
+		for (c = 0; c < g->o.cpus; c++) {
+			bb_u64(&b, g->ids[a][c]);
+			bb_u64(&b, c);
+			bb_u64(&b, c);
+			bb_u64(&b, UINT64_MAX);
+		}
+	/* COMM of the VM process and its vCPU threads, as perf synthesizes */
+	for (i = 0; i <= g->o.threads; i++) {
+		uint32_t tid = i ? g->pid + 1 + i : g->pid;
+
+		if (i)
+			snprintf(comm, sizeof(comm), "CPU %u/KVM", i - 1);
+		else
+			snprintf(comm, sizeof(comm), "qemu-system-%s",
+				 g->arm ? "aar" : "x86");
+		bb_hdr(&b, REC_COMM, 0, 8 + 8 + 16 + trailer_size(g));
+		bb_u32(&b, g->pid);
+		bb_u32(&b, tid);
+		bb_put(&b, comm, 16);
+		bb_put(&b, NULL, trailer_size(g));
+	}
+	out(g, b.p, b.len);
+	free(b.p);
+}
+
+static void write_file(struct gen *g, const char *cmdline)
+{
+	struct bb h = { 0 }, ft = { 0 }, fp = { 0 };
+	uint64_t ids_off = 104, attrs_off, data_off, feat_off, bits[4] = { 0 };
+	unsigned c, i, nf = sizeof(feats_file) / sizeof(feats_file[0]);
+	int a;
+
+	attrs_off = ids_off + 2 * 8 * g->o.cpus;
+	data_off = attrs_off + 2 * (ATTR_SIZE + 16);
+	bb_put(&h, NULL, 104);
+	/* ids, exit attr first like perf kvm stat (entry, exit order in
+	 * the evlist is irrelevant to perf) */
+	for (a = 0; a < 2; a++)
+		for (c = 0; c < g->o.cpus; c++)
+			bb_u64(&h, g->ids[a][c]);
+	for (a = 0; a < 2; a++) {
+		put_attr(g, &h, a == 0);
+		bb_u64(&h, ids_off + 8 * g->o.cpus * a);
+		bb_u64(&h, 8 * g->o.cpus);
+	}
+	out(g, h.p, h.len);
+	g->written = 0;
+	data_prologue(g);
+	simulate(g);
+	feat_off = data_off + g->written;
+
+	/* feature table, then payloads */
+	for (i = 0; i < nf; i++) {
+		uint64_t off = feat_off + 16 * nf + fp.len;
+
+		feature(g, feats_file[i], &fp, cmdline);
+		bb_u64(&ft, off);
+		bb_u64(&ft, feat_off + 16 * nf + fp.len - off);
+		bits[feats_file[i] / 64] |= 1ULL << (feats_file[i] % 64);
+	}
+	out(g, ft.p, ft.len);
+	out(g, fp.p, fp.len);
+
+	/* the header, now that sizes are known */
+	h.len = 0;
+	bb_put(&h, "PERFILE2", 8);
+	bb_u64(&h, 104);
+	bb_u64(&h, ATTR_SIZE + 16);
+	bb_u64(&h, attrs_off);
+	bb_u64(&h, 2 * (ATTR_SIZE + 16));
+	bb_u64(&h, data_off);
+	bb_u64(&h, feat_off - data_off);
+	bb_u64(&h, 0);			/* event_types */
+	bb_u64(&h, 0);
+	bb_put(&h, bits, 32);
+	if (fflush(g->f) || fseek(g->f, 0, SEEK_SET) ||
+	    fwrite(h.p, 1, h.len, g->f) != h.len) {
+		fprintf(stderr, "gen-perfdata: %s: %s\n", g->o.out, strerror(errno));
+		exit(1);
+	}
+	free(h.p);
+	free(ft.p);
+	free(fp.p);
+}
+
+static void write_pipe(struct gen *g, const char *cmdline)
+{
+	struct bb b = { 0 }, p = { 0 };
+	unsigned c, i, nf = sizeof(feats_file) / sizeof(feats_file[0]);
+	uint64_t aligned;
+	int a;
+
+	bb_put(&b, "PERFILE2", 8);
+	bb_u64(&b, 16);
+	for (a = 0; a < 2; a++) {
+		bb_hdr(&b, REC_HEADER_ATTR, 0, 8 + ATTR_SIZE + 8 * g->o.cpus);
+		put_attr(g, &b, a == 0);
+		for (c = 0; c < g->o.cpus; c++)
+			bb_u64(&b, g->ids[a][c]);
+	}
+	/* features (not tracing data, event desc, sample time: as perf) */
+	for (i = 0; i < nf; i++) {
+		int f = feats_file[i];
+
+		if (f == FEAT_TRACING || f == FEAT_EVENT_DESC ||
+		    f == FEAT_SAMPLE_TIME)
+			continue;
+		p.len = 0;
+		feature(g, f, &p, cmdline);
+		bb_hdr(&b, REC_FEATURE, 0, 16 + p.len);
+		bb_u64(&b, f);
+		bb_put(&b, p.p, p.len);
+	}
+	bb_hdr(&b, REC_FEATURE, 0, 16);
+	bb_u64(&b, FEAT_LAST);
+	/* tracing data: a 16-byte record, then the blob padded to 8 */
+	p.len = 0;
+	tracing_data(g, &p);
+	aligned = (p.len + 7) & ~7ULL;
+	bb_hdr(&b, REC_TRACING, 0, 16);
+	bb_u32(&b, (uint32_t)aligned);
+	bb_u32(&b, 0);
+	bb_put(&b, p.p, p.len);
+	bb_put(&b, NULL, aligned - p.len);
+	out(g, b.p, b.len);
+	free(b.p);
+	free(p.p);
+	data_prologue(g);
+	simulate(g);
+}
+
+static void write_expect(struct gen *g, FILE *f)
+{
+	unsigned i;
+	uint64_t calls = 0, total = 0, min = 0, max = 0;
+
+	fprintf(f, "# gen-perfdata expected statistics (times in ns)\n");
+	fprintf(f, "arch %s\n", g->arm ? "arm64" : "x86");
+	fprintf(f, "mode %s\n", g->o.pipe ? "pipe" : "file");
+	fprintf(f, "seed %llu\n", (unsigned long long)g->o.seed);
+	fprintf(f, "threads %u\ncpus %u\n", g->o.threads, g->o.cpus);
+	fprintf(f, "samples %llu\n", (unsigned long long)g->samples);
+	fprintf(f, "exits %llu\n", (unsigned long long)g->exits);
+	fprintf(f, "entries %llu\n", (unsigned long long)g->entries);
+	fprintf(f, "lost_records %llu\n", (unsigned long long)g->lost_recs);
+	fprintf(f, "lost_samples %llu\n", (unsigned long long)g->lost_samples);
+	fprintf(f, "rounds %llu\n", (unsigned long long)g->rounds);
+	fprintf(f, "first_time %llu\n", (unsigned long long)g->first_time);
+	fprintf(f, "last_time %llu\n", (unsigned long long)g->last_time);
+	fprintf(f, "exit_id %d\nentry_id %d\n", g->fexit.ev->id, g->fentry.ev->id);
+	fprintf(f, "# reason CODE NAME calls total_ns min_ns max_ns avg_ns\n");
+	for (i = 0; i < g->nreasons; i++) {
+		const struct reason *r = &g->reasons[i];
+
+		if (!r->calls)
+			continue;
+		fprintf(f, "reason %u %s %llu %llu %llu %llu %.3f\n", r->code,
+			r->name, (unsigned long long)r->calls,
+			(unsigned long long)r->total,
+			(unsigned long long)r->min,
+			(unsigned long long)r->max,
+			(double)r->total / r->calls);
+		calls += r->calls;
+		total += r->total;
+		if (!min || r->min < min)
+			min = r->min;
+		if (r->max > max)
+			max = r->max;
+	}
+	fprintf(f, "total %llu %llu %llu %llu %.3f\n", (unsigned long long)calls,
+		(unsigned long long)total, (unsigned long long)min,
+		(unsigned long long)max, calls ? (double)total / calls : 0.0);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: gen-perfdata [options] -o FILE\n"
+"  -o, --output FILE     perf.data to write (\"-\": stdout, pipe mode only)\n"
+"  -n, --count N         kvm samples to write, exits + entries (default 100000)\n"
+"  -t, --threads N       vCPU threads (default 4)\n"
+"  -c, --cpus N          host CPUs, vCPUs migrate between them (default 4)\n"
+"  -s, --seed N          random seed (default 1)\n"
+"  -a, --arch x86|arm64  exit reasons and formats (default x86)\n"
+"  -f, --formats PREFIX  PREFIX-kvm_exit.format, PREFIX-kvm_entry.format\n"
+"                        [, PREFIX-header_page.format]\n"
+"                        (default " DEFAULT_DATA_DIR "/x86-6.18 or arm64-6.18)\n"
+"  -p, --pipe            write pipe mode (perf record -o -)\n"
+"  -l, --lost N          N bursts of dropped exit/entry pairs, each reported\n"
+"                        by a LOST record (default 0)\n"
+"  -r, --round N         samples per FINISHED_ROUND (default 4096)\n"
+"  -x, --rich            samples carry extra fields (ADDR, ID, STREAM_ID,\n"
+"                        READ, CALLCHAIN, WEIGHT, DATA_SRC, PHYS_ADDR), and\n"
+"                        no IDENTIFIER\n"
+"  -e, --expect FILE     write the expected statistics to FILE, not stdout\n"
+"Each vCPU thread starts with an entry and ends with one, so every exit\n"
+"written has its entry; 'samples' in the statistics is exact.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "output", 1, 0, 'o' }, { "count", 1, 0, 'n' },
+		{ "threads", 1, 0, 't' }, { "cpus", 1, 0, 'c' },
+		{ "seed", 1, 0, 's' }, { "arch", 1, 0, 'a' },
+		{ "formats", 1, 0, 'f' }, { "pipe", 0, 0, 'p' },
+		{ "lost", 1, 0, 'l' }, { "round", 1, 0, 'r' },
+		{ "rich", 0, 0, 'x' }, { "expect", 1, 0, 'e' },
+		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+	};
+	struct gen g;
+	struct tep_handle *tep;
+	char path[4096], cmdline[4096];
+	unsigned c, i;
+	size_t cl = 0;
+	int opt;
+	FILE *ef;
+	static char obuf[1 << 20];
+
+	memset(&g, 0, sizeof(g));
+	g.o.count = 100000;
+	g.o.threads = 4;
+	g.o.cpus = 4;
+	g.o.seed = 1;
+	g.o.arch = "x86";
+	g.o.round = 4096;
+	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:h", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'o': g.o.out = optarg; break;
+		case 'n': g.o.count = strtoull(optarg, NULL, 0); break;
+		case 't': g.o.threads = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'c': g.o.cpus = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 's': g.o.seed = strtoull(optarg, NULL, 0); break;
+		case 'a': g.o.arch = optarg; break;
+		case 'f': g.o.formats = optarg; break;
+		case 'p': g.o.pipe = 1; break;
+		case 'l': g.o.lost = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'r': g.o.round = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'x': g.o.rich = 1; break;
+		case 'e': g.o.expect = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!g.o.out || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(g.o.arch, "x86") && strcmp(g.o.arch, "arm64")) {
+		fprintf(stderr, "gen-perfdata: --arch must be x86 or arm64\n");
+		return 2;
+	}
+	if (!g.o.threads || g.o.threads > 4096 || !g.o.cpus || g.o.cpus > 1024 ||
+	    g.o.count < g.o.threads || !g.o.round) {
+		fprintf(stderr, "gen-perfdata: need 1..4096 threads, 1..1024 cpus, count >= threads, round >= 1\n");
+		return 2;
+	}
+	if (!strcmp(g.o.out, "-") && !g.o.pipe) {
+		fprintf(stderr, "gen-perfdata: stdout output needs --pipe\n");
+		return 2;
+	}
+	g.arm = !strcmp(g.o.arch, "arm64");
+	if (!g.o.formats)
+		g.o.formats = g.arm ? DEFAULT_DATA_DIR "/arm64-6.18" :
+			      DEFAULT_DATA_DIR "/x86-6.18";
+	rng_state = g.o.seed * 0x2545f4914f6cdd1dULL + 1;
+	g.pid = 4000 + (uint32_t)(rnd() % 50000);
+	g.reasons = g.arm ? arm64_reasons : x86_reasons;
+	g.nreasons = g.arm ? sizeof(arm64_reasons) / sizeof(arm64_reasons[0]) :
+			     sizeof(x86_reasons) / sizeof(x86_reasons[0]);
+	for (i = 0; i < g.nreasons; i++)
+		g.total_weight += g.reasons[i].weight;
+	g.sample_type = g.o.rich ?
+		S_IP | S_TID | S_TIME | S_ADDR | S_READ | S_CALLCHAIN | S_ID |
+		S_CPU | S_PERIOD | S_STREAM_ID | S_RAW | S_WEIGHT | S_DATA_SRC |
+		S_PHYS_ADDR :
+		S_IP | S_TID | S_TIME | S_CPU | S_PERIOD | S_RAW | S_IDENTIFIER;
+
+	tep = tep_alloc();
+	tep_set_long_size(tep, 8);
+	snprintf(path, sizeof(path), "%s-kvm_exit.format", g.o.formats);
+	load_fmt(tep, path, "kvm_exit", &g.fexit);
+	snprintf(path, sizeof(path), "%s-kvm_entry.format", g.o.formats);
+	load_fmt(tep, path, "kvm_entry", &g.fentry);
+	snprintf(path, sizeof(path), "%s-header_page.format", g.o.formats);
+	g.header_page = slurp(path, &g.header_page_len);
+	if (!g.header_page) {
+		/* the header_page layout has not changed since 2.6 on 64-bit */
+		static const char hp[] =
+			"\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n"
+			"\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;\n"
+			"\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;\n"
+			"\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;\n";
+		g.header_page = strdup(hp);
+		g.header_page_len = strlen(hp);
+	}
+	/* sample ids: one per (event, cpu), sequential like the kernel's */
+	for (c = 0; c < g.o.cpus; c++) {
+		g.ids[0][c] = 17 + c;
+		g.ids[1][c] = 17 + g.o.cpus + c;
+	}
+	g.cpubuf = calloc(g.o.cpus, sizeof(*g.cpubuf));
+
+	cl = (size_t)snprintf(cmdline, sizeof(cmdline), "/usr/bin/perf kvm stat record");
+	for (i = 1; i < (unsigned)argc && cl < sizeof(cmdline) - 1; i++)
+		cl += (size_t)snprintf(cmdline + cl, sizeof(cmdline) - cl, " %s", argv[i]);
+
+	if (!strcmp(g.o.out, "-"))
+		g.f = stdout;
+	else
+		g.f = fopen(g.o.out, "w+b");
+	if (!g.f) {
+		fprintf(stderr, "gen-perfdata: %s: %s\n", g.o.out, strerror(errno));
+		return 1;
+	}
+	setvbuf(g.f, obuf, _IOFBF, sizeof(obuf));
+	if (g.o.pipe)
+		write_pipe(&g, cmdline);
+	else
+		write_file(&g, cmdline);
+	if (fflush(g.f) || (g.f != stdout && fclose(g.f))) {
+		fprintf(stderr, "gen-perfdata: %s: %s\n", g.o.out, strerror(errno));
+		return 1;
+	}
+	if (g.o.expect) {
+		ef = fopen(g.o.expect, "w");
+		if (!ef) {
+			fprintf(stderr, "gen-perfdata: %s: %s\n", g.o.expect,
+				strerror(errno));
+			return 1;
+		}
+		write_expect(&g, ef);
+		fclose(ef);
+	} else {
+		write_expect(&g, g.f == stdout ? stderr : stdout);
+	}
+	tep_free(tep);
+	return 0;
+}
