@@ -85,7 +85,7 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(LIB)
 tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS)
 
 check: perf-prof tests
-	@BUILD=$(BUILD) sh tests/run-all
+	@BUILD=$(BUILD) bash tests/run-all
 
 bench: perf-prof $(TOOLS)
 	@BUILD=$(BUILD) sh bench/run

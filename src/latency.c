@@ -334,12 +334,12 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	if (env.verbose)
 		fprintf(stderr, "perf-prof: %lu samples, %lu paired, %lu ends without a begin, "
 			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
-			"%lu lost, %lu dumped, %lu delivered early by --order-mem, "
+			"%lu lost in %lu gaps, %lu dumped, %lu delivered early by --order-mem, "
 			"order memory peak %lu bytes\n",
 			(unsigned long)st.samples, (unsigned long)c.paired,
 			(unsigned long)c.pairs.unmatched, (unsigned long)c.pairs.backwards,
 			(unsigned long)c.pairs.invalidated, (unsigned long)st.lost,
-			(unsigned long)c.dumped, (unsigned long)st.forced,
+			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.dumped, (unsigned long)st.forced,
 			(unsigned long)st.order_mem_peak);
 	if (c.hm && heatmap_close(c.hm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "perf-prof: %s\n", err);

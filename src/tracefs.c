@@ -38,11 +38,17 @@ const char *tracefs_dir(char *err, size_t errlen)
 	static const char *const cand[] = {
 		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
 	};
-	static char found[64];
+	static char found[256];
+	const char *env = getenv("PERF_PROF_TRACEFS");
 	size_t i;
 
 	if (found[0])
 		return found;
+	if (env && *env) {
+		/* an explicit tree: unusual mounts, and tests of missing events */
+		snprintf(found, sizeof(found), "%s", env);
+		return found;
+	}
 	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
 		if (is_tracefs(cand[i])) {
 			snprintf(found, sizeof(found), "%s", cand[i]);

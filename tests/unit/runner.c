@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "unit.h"
 
 #define MAX_SUITES 128
@@ -16,7 +17,8 @@ void unit_register(Suite *(*fn)(void))
 int main(int argc, char **argv)
 {
 	SRunner *sr = srunner_create(NULL);
-	int i, run, failed;
+	const char *base = strrchr(argv[0], '/');
+	int i, run, failed, len;
 
 	for (i = 0; i < nsuites; i++)
 		srunner_add_suite(sr, suites[i]());
@@ -26,6 +28,9 @@ int main(int argc, char **argv)
 	run = srunner_ntests_run(sr);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	printf("unit: %d passed, %d failed\n", run - failed, failed);
+	/* "unit-runner" → "unit: ...", "live-runner" → "live: ..." */
+	base = base ? base + 1 : argv[0];
+	len = strcspn(base, "-");
+	printf("%.*s: %d passed, %d failed\n", len, base, run - failed, failed);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "live.h"
+#include <perf-prof/tracefs.h>
+
+#ifndef PERF_PROF_BIN
+#define PERF_PROF_BIN "./perf-prof"
+#endif
+#ifndef TOOLS_DIR
+#define TOOLS_DIR "build/tests/tools"
+#endif
+
+static char *slurp(const char *path)
+{
+	char *s = read_file(path, NULL);
+
+	return s ? s : strdup("");
+}
+
+static void msleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* waitpid with a deadline; SIGKILL after it */
+static int wait_exit(pid_t pid, int timeout_ms)
+{
+	int status, waited = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (waited >= timeout_ms) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return 137;
+		}
+		msleep(10);
+		waited += 10;
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+static pid_t spawn(const char *bin, const char *const *args, int in_fd, const char *out,
+		   const char *err)
+{
+	const char *argv[64];
+	pid_t pid;
+	int i = 0;
+
+	argv[i++] = bin;
+	while (args && *args && i < 62)
+		argv[i++] = *args++;
+	argv[i] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		if (in_fd >= 0)
+			dup2(in_fd, 0);
+		if (out) {
+			int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			dup2(fd, 1);
+			close(fd);
+		}
+		if (err) {
+			int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			dup2(fd, 2);
+			close(fd);
+		}
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void tmpnames(char *out, char *err, size_t len)
+{
+	static int seq;
+
+	snprintf(out, len, "/tmp/pp-live-%d-%d.out", getpid(), seq);
+	snprintf(err, len, "/tmp/pp-live-%d-%d.err", getpid(), seq++);
+}
+
+int live_run(const char *const *pp_args, const char *const *wl_args, bool sigint,
+	     struct run_result *res)
+{
+	char out[128], err[128], pidbuf[16], *text, subst[64][128];
+	const char *args[64];
+	int go[2], i, waited;
+	pid_t wl, pp;
+
+	memset(res, 0, sizeof(*res));
+	tmpnames(out, err, sizeof(out));
+	if (pipe(go) < 0)
+		return -1;
+	wl = spawn(TOOLS_DIR "/workload", wl_args, go[0], "/dev/null", NULL);
+	close(go[0]);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", wl);
+	for (i = 0; pp_args[i] && i < 62; i++) {
+		const char *at = strstr(pp_args[i], "{PID}");
+
+		args[i] = pp_args[i];
+		if (at) {
+			snprintf(subst[i], sizeof(subst[i]), "%.*s%s%s", (int)(at - pp_args[i]),
+				 pp_args[i], pidbuf, at + 5);
+			args[i] = subst[i];
+		}
+	}
+	args[i] = NULL;
+	pp = spawn(PERF_PROF_BIN, args, -1, out, err);
+	for (waited = 0; waited < 20000; waited += 20) {
+		text = slurp(err);
+		if (strstr(text, "Tracing")) {
+			free(text);
+			break;
+		}
+		free(text);
+		if (waitpid(pp, NULL, WNOHANG) == pp) {
+			pp = -1;
+			break;
+		}
+		msleep(20);
+	}
+	if (write(go[1], "g", 1) != 1)
+		perror("write go");
+	close(go[1]);
+	wait_exit(wl, 120000);
+	if (pp > 0) {
+		if (sigint) {
+			msleep(50);
+			kill(pp, SIGINT);
+		}
+		res->code = wait_exit(pp, 60000);
+	} else {
+		res->code = -1;
+	}
+	res->out = slurp(out);
+	res->err = slurp(err);
+	unlink(out);
+	unlink(err);
+	return 0;
+}
+
+int pp_run(const char *const *args, struct run_result *res)
+{
+	char out[128], err[128];
+	pid_t pp;
+
+	memset(res, 0, sizeof(*res));
+	tmpnames(out, err, sizeof(out));
+	pp = spawn(PERF_PROF_BIN, args, -1, out, err);
+	res->code = wait_exit(pp, 60000);
+	res->out = slurp(out);
+	res->err = slurp(err);
+	unlink(out);
+	unlink(err);
+	return 0;
+}
+
+void run_result_free(struct run_result *res)
+{
+	free(res->out);
+	free(res->err);
+	memset(res, 0, sizeof(*res));
+}
+
+static const char *find_row(const char *out, const char *name)
+{
+	const char *p = out;
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, name))) {
+		if ((p == out || p[-1] == '\n') && p[n] == ' ')
+			return p;
+		p += n;
+	}
+	return NULL;
+}
+
+double table_col(const char *out, const char *name, int col)
+{
+	const char *p = find_row(out, name);
+	char line[512], *tok, *save;
+	int i;
+
+	if (!p)
+		return NAN;
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	tok = strtok_r(line, " ", &save);
+	for (i = 0; tok && i < col; i++)
+		tok = strtok_r(NULL, " ", &save);
+	return tok ? atof(tok) : NAN;
+}
+
+long table_calls(const char *out, const char *name)
+{
+	double v = table_col(out, name, 1);
+
+	return isnan(v) ? -1 : (long)v;
+}
+
+int count_substr(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}

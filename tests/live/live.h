@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Helpers for live tests: run perf-prof against a workload, capture output. */
+#ifndef PP_TESTS_LIVE_H
+#define PP_TESTS_LIVE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct run_result {
+	int code;		/* exit code, or 128+signal */
+	char *out, *err;	/* captured stdout and stderr */
+};
+
+/*
+ * Start `workload ARGS...` waiting for its go byte, start perf-prof with
+ * @pp_args where the string "{PID}" is replaced by the workload's pid,
+ * wait for perf-prof's "Tracing" line, release the workload, wait for it;
+ * if @sigint, send SIGINT to perf-prof afterwards; collect the result.
+ */
+int live_run(const char *const *pp_args, const char *const *wl_args, bool sigint,
+	     struct run_result *res);
+/* run perf-prof with @args and no workload (for error paths) */
+int pp_run(const char *const *args, struct run_result *res);
+void run_result_free(struct run_result *res);
+/* calls column of the row named @name in the first table of @out, -1 if absent */
+long table_calls(const char *out, const char *name);
+/* a column (0 = name, 1 = calls, ...) of that row as a double, NAN if absent */
+double table_col(const char *out, const char *name, int col);
+/* occurrences of @needle in @hay */
+int count_substr(const char *hay, const char *needle);
+
+#endif

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Live end-to-end tests: the real perf-prof binary against workloads with
+ * an exactly known number of system calls (root required).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "unit.h"
+#include "live.h"
+
+#define N_CALLS 20000
+
+START_TEST(test_syscalls_pid_exact)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", NULL };
+	const char *wl[] = { "getppid", "20000", NULL };
+	struct run_result r;
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s", r.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "syscalls latency\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "syscall                 calls        total(us)"
+					    "      min(us)      avg(us)      p99(us)      max(us)    err\n"));
+	/* getppid never fails */
+	ck_assert_int_eq((int)table_col(r.out, "getppid", 7), 0);
+	ck_assert_ptr_null(strstr(r.err, "lost"));
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_syscalls_perins)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "--perins", NULL };
+	const char *wl[] = { "getppid", "20000", NULL };
+	struct run_result r;
+	char title[64];
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s", r.out);
+	/* one thread: one table, titled with its tid */
+	ck_assert_int_eq(count_substr(r.out, "syscalls latency THREAD "), 1);
+	snprintf(title, sizeof(title), "syscalls latency THREAD ");
+	ck_assert_ptr_nonnull(strstr(r.out, title));
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_syscalls_tid_exact)
+{
+	const char *pp[] = { "syscalls", "-t", "{PID}", "-m", "256", NULL };
+	const char *wl[] = { "getppid", "20000", NULL };
+	struct run_result r;
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s", r.out);
+	run_result_free(&r);
+}
+END_TEST
+
+/* per-CPU buffers, merged by time; the filter keeps other processes out */
+START_TEST(test_syscalls_cpu_filter)
+{
+	const char *pp[] = { "syscalls", "-C", "0-1", "-m", "256", "--filter",
+			     "common_pid=={PID}", NULL };
+	const char *wl[] = { "getppid", "20000", NULL };
+	struct run_result r;
+
+	live_run(pp, wl, true, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s\nerr:\n%s",
+		      r.out, r.err);
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_syscalls_cpu_perins)
+{
+	const char *pp[] = { "syscalls", "-C", "0-1", "--perins", "--filter",
+			     "common_pid=={PID}", NULL };
+	const char *wl[] = { "nanosleep", "50", "100", NULL };
+	struct run_result r;
+	char *p;
+	long total = 0;
+
+	live_run(pp, wl, true, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "syscalls latency CPU "));
+	/* the calls are split over the CPU tables and add up */
+	for (p = r.out; (p = strstr(p, "\nclock_nanosleep ")); p++)
+		total += table_calls(p + 1, "clock_nanosleep");
+	ck_assert_msg(total == 50, "total %ld, out:\n%s", total, r.out);
+	run_result_free(&r);
+}
+END_TEST
+
+/* -i: each interval covers only itself; together they count every call */
+START_TEST(test_syscalls_interval)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-i", "100", NULL };
+	const char *wl[] = { "nanosleep", "60", "5000", NULL };
+	struct run_result r;
+	const char *p;
+	long total = 0;
+	int tables = 0;
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	for (p = r.out; (p = strstr(p, "syscalls latency\n")); p++) {
+		long n = table_calls(p, "clock_nanosleep");
+
+		/* first row of this table only: stop at the blank line */
+		if (n > 0 && strstr(p, "\nclock_nanosleep ") < strstr(p, "\n\n"))
+			total += n;
+		tables++;
+	}
+	ck_assert_msg(tables >= 2, "only %d tables:\n%s", tables, r.out);
+	ck_assert_msg(total == 60, "total %ld over %d tables:\n%s", total, tables, r.out);
+	/* every table starts with a wall-clock line */
+	ck_assert_int_eq(count_substr(r.out, " \nsyscalls latency\n"), tables);
+	/* nanosleep(5ms): latencies near 5 ms */
+	ck_assert(table_col(r.out, "clock_nanosleep", 3) >= 5000.0);
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_sigterm_prints_table)
+{
+	const char *pp[] = { "syscalls", "-C", "0-1", "--filter", "common_pid=={PID}", NULL };
+	const char *wl[] = { "getppid", "1000", NULL };
+	struct run_result r;
+
+	live_run(pp, wl, true, &r);	/* SIGINT */
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_int_eq(table_calls(r.out, "getppid"), 1000);
+	run_result_free(&r);
+}
+END_TEST
+
+/* a tiny buffer loses records: reported, never over-counted */
+START_TEST(test_lost_reported)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-m", "1", "-v", NULL };
+	const char *wl[] = { "getppid", "300000", NULL };
+	struct run_result r;
+	unsigned long lost = 0, gaps = 0;
+	long calls;
+	const char *p;
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	calls = table_calls(r.out, "getppid");
+	p = strstr(r.err, "perf-prof: lost ");
+	ck_assert_msg(p != NULL, "no lost line in:\n%s", r.err);
+	ck_assert_ptr_nonnull(strstr(p, "raise -m"));
+	p = strstr(r.err, " lost in ");
+	ck_assert_msg(p != NULL, "err:\n%s", r.err);
+	while (p > r.err && p[-1] != ' ')
+		p--;
+	ck_assert_msg(sscanf(p, "%lu lost in %lu gaps", &lost, &gaps) == 2, "err:\n%s", r.err);
+	ck_assert(lost > 0);
+	ck_assert_msg(calls <= 300000, "calls %ld", calls);
+	/* a gap costs its lost records' calls plus at most one pending call */
+	ck_assert_msg(calls + (long)lost + (long)gaps >= 300000, "calls %ld lost %lu gaps %lu",
+		      calls, lost, gaps);
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_kvm_exit_opens_and_exits)
+{
+	const char *pp[] = { "kvm-exit", "-p", "{PID}", "-i", "100", "-v", NULL };
+	const char *wl[] = { "getppid", "10", NULL };
+	struct run_result r;
+
+	live_run(pp, wl, false, &r);
+	/* kvm tracepoints open here but never fire: no table, clean exit */
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "Tracing kvm:kvm_exit on 1 thread"));
+	ck_assert_ptr_nonnull(strstr(r.err, "opened 2 events on thread"));
+	ck_assert_str_eq(r.out, "");
+	run_result_free(&r);
+}
+END_TEST
+
+static void expect_error(const char *const *args, int code, const char *msg)
+{
+	struct run_result r;
+
+	pp_run(args, &r);
+	ck_assert_msg(r.code == code, "%s: exit %d (want %d), stderr: %s", args[1], r.code,
+		      code, r.err);
+	ck_assert_msg(strstr(r.err, msg) != NULL, "stderr lacks '%s':\n%s", msg, r.err);
+	ck_assert_str_eq(r.out, "");
+	run_result_free(&r);
+}
+
+START_TEST(test_usage_errors)
+{
+	const char *a1[] = { "kvm-exit", "--bogus", NULL };
+	const char *a2[] = { "kvm-exit", "-C", "0-x", NULL };
+	const char *a3[] = { "kvm-exit", "-C", "4000", NULL };
+	const char *a4[] = { "kvm-exit", "-p", "4000000", NULL };
+	const char *a5[] = { "kvm-exit", "-i", "abc", NULL };
+	const char *a6[] = { "kvm-exit", "-m", "3", NULL };
+	const char *a7[] = { "kvm-exit", "--than", "5xs", NULL };
+	const char *a8[] = { "kvm-exit", "-t", "4000000", NULL };
+	const char *a9[] = { "kvm-exit", "-p", "12,x", NULL };
+	const char *a10[] = { "kvm-exit", "-C", "0", "-p", "1", NULL };
+	const char *a11[] = { "kvm-exit", "-i", NULL };
+	const char *a12[] = { "kvm-exit", "--order-mem", "12XB", NULL };
+	const char *a13[] = { "nosuchcommand", NULL };
+
+	expect_error(a1, 2, "unknown option '--bogus'");
+	expect_error(a2, 2, "invalid CPU list '0-x'");
+	expect_error(a3, 2, "CPU 4000 in '4000' is not online");
+	expect_error(a4, 2, "process 4000000 does not exist");
+	expect_error(a5, 2, "invalid interval (ms) 'abc'");
+	expect_error(a6, 2, "mmap pages must be a power of two, not 3");
+	expect_error(a7, 2, "invalid time '5xs'");
+	expect_error(a8, 2, "thread 4000000 does not exist");
+	expect_error(a9, 2, "invalid PID list '12,x'");
+	expect_error(a10, 2, "-C, -p and -t cannot be combined");
+	expect_error(a11, 2, "option '-i' needs a value");
+	expect_error(a12, 2, "invalid size '12XB'");
+	expect_error(a13, 2, "unknown command 'nosuchcommand'");
+}
+END_TEST
+
+START_TEST(test_bad_filter)
+{
+	const char *a[] = { "kvm-exit", "-C", "0", "--filter", "exit_reason===", NULL };
+
+	expect_error(a, 2, "the kernel rejected filter 'exit_reason===' on kvm:kvm_exit");
+}
+END_TEST
+
+START_TEST(test_not_root)
+{
+	const char *a[] = { "--reuid=65534", "--regid=65534", "--clear-groups",
+			    PERF_PROF_BIN, "kvm-exit", "-C", "0", NULL };
+	struct run_result r;
+	char cmd[512];
+	FILE *f;
+
+	if (access("/usr/bin/setpriv", X_OK) != 0)
+		return;
+	(void)a;
+	snprintf(cmd, sizeof(cmd), "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups "
+		 "%s kvm-exit -C 0 2>&1 >/dev/null; echo \"exit=$?\"", PERF_PROF_BIN);
+	f = popen(cmd, "r");
+	memset(&r, 0, sizeof(r));
+	r.err = calloc(1, 4096);
+	if (fread(r.err, 1, 4095, f) == 0)
+		r.err[0] = 0;
+	pclose(f);
+	ck_assert_msg(strstr(r.err, "need root") && strstr(r.err, "exit=1"), "%s", r.err);
+	free(r.err);
+}
+END_TEST
+
+START_TEST(test_no_kvm_tracepoints)
+{
+	const char *a[] = { "kvm-exit", "-C", "0", NULL };
+	struct run_result r;
+	char dir[] = "/tmp/pp-fake-tracefs-XXXXXX";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("PERF_PROF_TRACEFS", dir, 1);
+	pp_run(a, &r);
+	unsetenv("PERF_PROF_TRACEFS");
+	rmdir(dir);
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_msg(strstr(r.err, "tracepoint kvm:kvm_exit does not exist") &&
+		      strstr(r.err, "load the kvm module"), "%s", r.err);
+	run_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_help_documents_options)
+{
+	const char *a[] = { "kvm-exit", "-h", NULL };
+	static const char *const opts[] = {
+		"--cpu", "--pids", "--tids", "--interval", "--mmap-pages", "--order",
+		"--order-mem", "--perins", "--than", "--heatmap", "--filter", "--input",
+		"--verbose", "--help", "EXAMPLES:", "USAGE:",
+		"perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000",
+		"perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000",
+	};
+	struct run_result r;
+	size_t i;
+
+	pp_run(a, &r);
+	ck_assert_int_eq(r.code, 0);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		ck_assert_msg(strstr(r.out, opts[i]) != NULL, "help lacks %s", opts[i]);
+	run_result_free(&r);
+}
+END_TEST
+
+/* `perf-prof ... | head -1`: the reader leaves, we exit quietly */
+START_TEST(test_stdout_closed)
+{
+	char cmd[512], buf[4096];
+	size_t n;
+	FILE *f;
+
+	/* no SIGPIPE death (141), no error: exit 0 once head has its line */
+	snprintf(cmd, sizeof(cmd),
+		 "bash -c 'timeout 20 %s syscalls -C 0-1 -i 20 2>/dev/null | head -1 "
+		 ">/dev/null; echo status=${PIPESTATUS[0]}'", PERF_PROF_BIN);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	pclose(f);
+	ck_assert_msg(strstr(buf, "status=0") != NULL, "%s", buf);
+}
+END_TEST
+
+static Suite *live_suite(void)
+{
+	Suite *s = suite_create("live");
+	TCase *tc = tcase_create("syscalls");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_syscalls_pid_exact);
+	tcase_add_test(tc, test_syscalls_perins);
+	tcase_add_test(tc, test_syscalls_tid_exact);
+	tcase_add_test(tc, test_syscalls_cpu_filter);
+	tcase_add_test(tc, test_syscalls_cpu_perins);
+	tcase_add_test(tc, test_syscalls_interval);
+	tcase_add_test(tc, test_sigterm_prints_table);
+	tcase_add_test(tc, test_lost_reported);
+	tcase_add_test(tc, test_kvm_exit_opens_and_exits);
+	tcase_add_test(tc, test_stdout_closed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_usage_errors);
+	tcase_add_test(tc, test_bad_filter);
+	tcase_add_test(tc, test_not_root);
+	tcase_add_test(tc, test_no_kvm_tracepoints);
+	tcase_add_test(tc, test_help_documents_options);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(live_suite)

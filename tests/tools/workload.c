@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test workloads with an exactly known number of system calls.  Each mode
+ * waits for one byte on stdin (so the tracer can attach first), then runs:
+ *
+ *   workload getppid N            N getppid() as fast as possible
+ *   workload nanosleep N USEC     N nanosleep(USEC)
+ *   workload migrate N USEC       N rt_sigtimedwait(USEC timeout) while a
+ *                                 second thread moves the caller between
+ *                                 CPU 0 and CPU 1 (a vCPU waking elsewhere)
+ *   workload storm SECONDS        getppid() for SECONDS, prints calls/s
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile int done;
+static pid_t victim;
+
+static void wait_go(void)
+{
+	char c;
+
+	if (read(0, &c, 1) != 1)
+		exit(3);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *mover(void *arg)
+{
+	cpu_set_t set;
+	int cpu = 0;
+
+	while (!done) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		sched_setaffinity(victim, sizeof(set), &set);
+		cpu ^= 1;
+		usleep(170);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	long n, i;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: workload getppid|nanosleep|migrate|storm ARGS\n");
+		return 2;
+	}
+	n = atol(argv[2]);
+	if (!strcmp(argv[1], "getppid")) {
+		wait_go();
+		for (i = 0; i < n; i++)
+			syscall(SYS_getppid);
+	} else if (!strcmp(argv[1], "nanosleep") && argc > 3) {
+		struct timespec ts = { 0, atol(argv[3]) * 1000 };
+
+		wait_go();
+		for (i = 0; i < n; i++)
+			nanosleep(&ts, NULL);
+	} else if (!strcmp(argv[1], "migrate") && argc > 3) {
+		struct timespec ts = { 0, atol(argv[3]) * 1000 };
+		pthread_t t;
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		victim = syscall(SYS_gettid);
+		wait_go();
+		pthread_create(&t, NULL, mover, NULL);
+		for (i = 0; i < n; i++)
+			syscall(SYS_rt_sigtimedwait, &set, NULL, &ts, 8);
+		done = 1;
+		pthread_join(t, NULL);
+	} else if (!strcmp(argv[1], "storm")) {
+		double end, start;
+		long calls = 0;
+
+		wait_go();
+		start = now();
+		end = start + n;
+		while (now() < end) {
+			for (i = 0; i < 10000; i++)
+				syscall(SYS_getppid);
+			calls += 10000;
+		}
+		printf("%.0f\n", calls / (now() - start));
+	} else {
+		fprintf(stderr, "workload: unknown mode %s\n", argv[1]);
+		return 2;
+	}
+	return 0;
+}

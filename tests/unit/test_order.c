@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdlib.h>
+#include <string.h>
+#include <perf-prof/order.h>
+#include "unit.h"
+
+struct seen {
+	uint64_t time[10000];
+	uint32_t tid[10000];
+	int n;
+};
+
+static void collect(const struct pp_record *rec, void *arg)
+{
+	struct seen *s = arg;
+
+	s->time[s->n] = rec->time;
+	s->tid[s->n] = rec->raw_size ? *(const uint32_t *)rec->raw : 0;
+	s->n++;
+}
+
+static void push(struct order *o, int buf, uint64_t time, uint32_t payload)
+{
+	struct pp_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.buf = buf;
+	r.time = time;
+	r.raw = &payload;
+	r.raw_size = sizeof(payload);
+	ck_assert_int_eq(order_push(o, &r), 0);
+}
+
+START_TEST(test_merge_two_streams)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	int i;
+
+	order_init(&o, 0, collect, s);
+	push(&o, 0, 10, 1);
+	push(&o, 0, 30, 3);
+	push(&o, 1, 20, 2);
+	push(&o, 1, 40, 4);
+	order_flush(&o, 35);
+	ck_assert_int_eq(s->n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(s->tid[i], i + 1);
+	push(&o, 0, 50, 5);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 5);
+	ck_assert_uint_eq(s->time[3], 40);
+	ck_assert_uint_eq(s->time[4], 50);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_ties_keep_push_order)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+
+	order_init(&o, 0, collect, s);
+	push(&o, 1, 10, 1);	/* e.g. a LOST dated to the next sample */
+	push(&o, 1, 10, 2);
+	push(&o, 0, 10, 3);
+	order_flush_all(&o);
+	ck_assert_uint_eq(s->tid[0], 1);
+	ck_assert_uint_eq(s->tid[1], 2);
+	ck_assert_uint_eq(s->tid[2], 3);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+/* a stream that is not sorted (perf.data chunks) still comes out sorted */
+START_TEST(test_unsorted_stream)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	int i;
+
+	order_init(&o, 0, collect, s);
+	for (i = 0; i < 1000; i++)
+		push(&o, 0, (uint64_t)((i * 7919) % 1000), i);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 1000);
+	for (i = 1; i < 1000; i++)
+		ck_assert_uint_le(s->time[i - 1], s->time[i]);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_memory_bound)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	int i;
+
+	order_init(&o, 65536, collect, s);
+	for (i = 0; i < 5000; i++)
+		push(&o, i % 4, i, i);
+	/* over the bound the oldest go out early, in order */
+	ck_assert_int_gt(s->n, 0);
+	ck_assert_uint_gt(o.forced, 0);
+	ck_assert_uint_le(o.mem, 65536);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 5000);
+	for (i = 1; i < 5000; i++)
+		ck_assert_uint_le(s->time[i - 1], s->time[i]);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+static Suite *order_suite(void)
+{
+	Suite *s = suite_create("order");
+	TCase *tc = tcase_create("order");
+
+	tcase_add_test(tc, test_merge_two_streams);
+	tcase_add_test(tc, test_ties_keep_push_order);
+	tcase_add_test(tc, test_unsorted_stream);
+	tcase_add_test(tc, test_memory_bound);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(order_suite)

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <perf-prof/pair.h>
+#include "unit.h"
+
+static void begin(struct pair_table *t, uint32_t tid, uint64_t time, int buf, uint64_t key)
+{
+	struct pair_pending *p = pair_get(t, tid);
+
+	p->valid = 1;
+	p->time = time;
+	p->buf = buf;
+	p->key = key;
+}
+
+START_TEST(test_pairs_same_tid)
+{
+	struct pair_table t;
+	struct pair_pending *p;
+
+	pair_init(&t);
+	begin(&t, 10, 100, 0, 30);
+	begin(&t, 11, 105, 0, 12);
+	p = pair_end(&t, 11, 200);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->key, 12);
+	ck_assert_uint_eq(200 - p->time, 95);
+	/* consumed: a second end of tid 11 has nothing to close */
+	ck_assert_ptr_null(pair_end(&t, 11, 210));
+	ck_assert_uint_eq(t.unmatched, 1);
+	p = pair_end(&t, 10, 300);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->key, 30);
+	pair_free(&t);
+}
+END_TEST
+
+START_TEST(test_no_cross_thread)
+{
+	struct pair_table t;
+
+	pair_init(&t);
+	begin(&t, 10, 100, 0, 1);
+	ck_assert_ptr_null(pair_end(&t, 99, 150));
+	ck_assert_uint_eq(t.unmatched, 1);
+	ck_assert_ptr_nonnull(pair_end(&t, 10, 160));
+	pair_free(&t);
+}
+END_TEST
+
+START_TEST(test_equal_and_backwards)
+{
+	struct pair_table t;
+
+	pair_init(&t);
+	begin(&t, 10, 100, 0, 1);
+	/* an end stamped at or before its begin cannot close it */
+	ck_assert_ptr_null(pair_end(&t, 10, 100));
+	ck_assert_ptr_null(pair_end(&t, 10, 90));
+	ck_assert_uint_eq(t.backwards, 2);
+	/* the begin still waits for its real end */
+	ck_assert_ptr_nonnull(pair_end(&t, 10, 101));
+	pair_free(&t);
+}
+END_TEST
+
+START_TEST(test_newer_begin_replaces)
+{
+	struct pair_table t;
+	struct pair_pending *p;
+
+	pair_init(&t);
+	begin(&t, 10, 100, 0, 1);
+	begin(&t, 10, 150, 0, 2);	/* the end of the first was filtered out */
+	p = pair_end(&t, 10, 170);
+	ck_assert_uint_eq(p->key, 2);
+	ck_assert_uint_eq(170 - p->time, 20);
+	pair_free(&t);
+}
+END_TEST
+
+START_TEST(test_lost_by_buffer)
+{
+	struct pair_table t;
+
+	pair_init(&t);
+	begin(&t, 10, 100, 0, 1);
+	begin(&t, 11, 100, 1, 1);
+	pair_invalidate_buf(&t, 0);
+	ck_assert_uint_eq(t.invalidated, 1);
+	ck_assert_ptr_null(pair_end(&t, 10, 500));	/* would have spanned the gap */
+	ck_assert_ptr_nonnull(pair_end(&t, 11, 500));
+	pair_free(&t);
+}
+END_TEST
+
+START_TEST(test_lost_by_time)
+{
+	struct pair_table t;
+
+	pair_init(&t);
+	begin(&t, 10, 100, 0, 1);
+	begin(&t, 11, 300, 1, 1);
+	pair_invalidate_before(&t, 200);
+	ck_assert_uint_eq(t.invalidated, 1);
+	ck_assert_ptr_null(pair_end(&t, 10, 400));
+	ck_assert_ptr_nonnull(pair_end(&t, 11, 400));
+	pair_free(&t);
+}
+END_TEST
+
+START_TEST(test_many_threads)
+{
+	struct pair_table t;
+	uint32_t tid;
+
+	pair_init(&t);
+	for (tid = 1; tid <= 5000; tid++)
+		begin(&t, tid * 7, tid, 0, tid);
+	for (tid = 1; tid <= 5000; tid++) {
+		struct pair_pending *p = pair_end(&t, tid * 7, 10000 + tid);
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(p->key, tid);
+	}
+	ck_assert_uint_eq(t.n, 5000);
+	pair_free(&t);
+}
+END_TEST
+
+static Suite *pair_suite(void)
+{
+	Suite *s = suite_create("pair");
+	TCase *tc = tcase_create("pair");
+
+	tcase_add_test(tc, test_pairs_same_tid);
+	tcase_add_test(tc, test_no_cross_thread);
+	tcase_add_test(tc, test_equal_and_backwards);
+	tcase_add_test(tc, test_newer_begin_replaces);
+	tcase_add_test(tc, test_lost_by_buffer);
+	tcase_add_test(tc, test_lost_by_time);
+	tcase_add_test(tc, test_many_threads);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(pair_suite)

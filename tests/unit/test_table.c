@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Statistics and the table layout, against golden text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <perf-prof/stats.h>
+#include <perf-prof/table.h>
+#include "unit.h"
+
+static void names(uint64_t key, char *buf, size_t len)
+{
+	static const char *const n[] = { "HLT", "MSR_WRITE", "IO_INSTRUCTION", "CPUID",
+					  "avic_unaccelerated_access" };
+
+	snprintf(buf, len, "%s", key < 5 ? n[key] : "?");
+}
+
+static char *render(struct lat_inst *in, const struct table_style *st, const char *label)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	table_print(f, st, in, label);
+	fclose(f);
+	return buf;
+}
+
+static void add_n(struct lat_stats *s, struct lat_inst *in, uint64_t key, int n, uint64_t lat,
+		  uint64_t extra)
+{
+	struct lat_row *r = lat_inst_row(s, in, key);
+	int i;
+
+	for (i = 0; i < n; i++)
+		lat_row_add(r, lat, extra);
+}
+
+START_TEST(test_golden_table)
+{
+	struct table_style st = { "kvm-exit latency", "exit_reason", "%gsys", true, 1, { 99 },
+				  names };
+	struct lat_stats s;
+	struct lat_inst *in;
+	struct lat_row *r;
+	char *out;
+
+	lat_stats_init(&s);
+	in = lat_stats_inst(&s, 0);
+	add_n(&s, in, 0, 2, 2554803, 2554803);		/* HLT, guest kernel */
+	add_n(&s, in, 1, 4, 832, 0);			/* MSR_WRITE, guest user */
+	add_n(&s, in, 1, 4, 832, 832);			/* ... half in kernel */
+	add_n(&s, in, 3, 3, 1113, 0);			/* CPUID */
+	add_n(&s, in, 2, 1, 8901, 8901);		/* IO_INSTRUCTION */
+	r = lat_inst_row(&s, in, 4);			/* a row with no calls: hidden */
+	(void)r;
+	out = render(in, &st, NULL);
+	ck_assert_str_eq(out,
+"kvm-exit latency\n"
+"exit_reason             calls        total(us)      min(us)      avg(us)      p99(us)      max(us)  %gsys\n"
+"-------------------- -------- ---------------- ------------ ------------ ------------ ------------ ------\n"
+"HLT                         2         5109.606     2554.803     2554.803     2554.803     2554.803 100.00\n"
+"IO_INSTRUCTION              1            8.901        8.901        8.901        8.901        8.901 100.00\n"
+"MSR_WRITE                   8            6.656        0.832        0.832        0.832        0.832  50.00\n"
+"CPUID                       3            3.339        1.113        1.113        1.113        1.113   0.00\n");
+	free(out);
+
+	/* min, max, avg over distinct values; long names widen the column */
+	lat_stats_reset(&s);
+	add_n(&s, in, 4, 1, 1000, 0);
+	add_n(&s, in, 4, 1, 3000, 0);
+	out = render(in, &st, "THREAD 126953");
+	ck_assert_ptr_nonnull(strstr(out, "kvm-exit latency THREAD 126953\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+"exit_reason                         calls        total(us)      min(us)      avg(us)"));
+	ck_assert_ptr_nonnull(strstr(out,
+"avic_unaccelerated_access               2            4.000        1.000        2.000"));
+	ck_assert_ptr_nonnull(strstr(out, "        3.000   0.00\n"));
+	free(out);
+	lat_stats_free(&s);
+}
+END_TEST
+
+START_TEST(test_empty_prints_nothing)
+{
+	struct table_style st = { "kvm-exit latency", "exit_reason", "%gsys", true, 1, { 99 },
+				  names };
+	struct lat_stats s;
+	struct lat_inst *in;
+	char *out;
+
+	lat_stats_init(&s);
+	in = lat_stats_inst(&s, 0);
+	add_n(&s, in, 0, 5, 100, 0);
+	lat_stats_reset(&s);
+	ck_assert_uint_eq(lat_inst_calls(in), 0);
+	out = render(in, &st, NULL);
+	ck_assert_str_eq(out, "");
+	free(out);
+	lat_stats_free(&s);
+}
+END_TEST
+
+START_TEST(test_err_column_and_percentiles)
+{
+	struct table_style st = { "syscalls latency", "syscall", "err", false, 3,
+				  { 50, 99, 99.9 }, names };
+	struct lat_stats s;
+	struct lat_inst *in;
+	char *out;
+
+	lat_stats_init(&s);
+	in = lat_stats_inst(&s, 7);
+	add_n(&s, in, 3, 10, 2000, 1);
+	add_n(&s, in, 3, 10, 2000, 0);
+	out = render(in, &st, "CPU 7");
+	ck_assert_str_eq(out,
+"syscalls latency CPU 7\n"
+"syscall                 calls        total(us)      min(us)      avg(us)      p50(us)      p99(us)    p99.9(us)      max(us)    err\n"
+"-------------------- -------- ---------------- ------------ ------------ ------------ ------------ ------------ ------------ ------\n"
+"CPUID                      20           40.000        2.000        2.000        2.000        2.000        2.000        2.000     10\n");
+	free(out);
+	lat_stats_free(&s);
+}
+END_TEST
+
+START_TEST(test_time_line)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	table_print_time(f, 1650620053858975123ull);
+	fclose(f);
+	/* the seeds' layout, trailing space included */
+	ck_assert_str_eq(buf, "2022-04-22 09:34:13.858975 \n");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_stats_many_instances)
+{
+	struct lat_stats s;
+	uint64_t i, total = 0;
+
+	lat_stats_init(&s);
+	for (i = 0; i < 3000; i++) {
+		struct lat_inst *in = lat_stats_inst(&s, 1000 + i % 300);
+
+		add_n(&s, in, i % 5, 1, 10 + i, 0);
+	}
+	ck_assert_uint_eq(s.ninst, 300);
+	for (i = 0; i < s.ninst; i++)
+		total += lat_inst_calls(&s.inst[i]);
+	ck_assert_uint_eq(total, 3000);
+	lat_stats_free(&s);
+}
+END_TEST
+
+static Suite *table_suite(void)
+{
+	Suite *s = suite_create("table");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_test(tc, test_golden_table);
+	tcase_add_test(tc, test_empty_prints_nothing);
+	tcase_add_test(tc, test_err_column_and_percentiles);
+	tcase_add_test(tc, test_time_line);
+	tcase_add_test(tc, test_stats_many_instances);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(table_suite)
