@@ -539,6 +539,7 @@ static void simulate(struct gen *g)
 	struct vcpu **h = calloc(n, sizeof(*h));
 	uint64_t budget = g->o.count, lost_every = 0, next_lost = UINT64_MAX;
 	uint64_t events = 0;
+	unsigned bursts = 0;
 
 	if (g->o.lost) {
 		lost_every = g->o.count / (g->o.lost + 1);
@@ -614,19 +615,24 @@ static void simulate(struct gen *g)
 				}
 			}
 			v->rip = guest_rip(g);
-			if (budget < 2) {
-				/* this vCPU is done */
-				if (v->dropped)
-					put_lost(g, v, t);
-				h[0] = h[--hn];
-				heap_down(h, hn, 0);
-				goto round;
-			}
-			budget -= 2;
-			if (events >= next_lost && !v->dropping) {
+			/* a LOST burst: the next pairs of this thread are not
+			 * written and need no budget */
+			if (events >= next_lost && !v->dropping &&
+			    bursts < g->o.lost) {
 				v->dropping = 1 + (int)(rnd() % 40);
-				budget += 2 * (uint64_t)v->dropping;
 				next_lost += lost_every;
+				bursts++;
+			}
+			if (!v->dropping) {
+				if (budget < 2) {
+					/* this vCPU is done */
+					if (v->dropped)
+						put_lost(g, v, t);
+					h[0] = h[--hn];
+					heap_down(h, hn, 0);
+					goto round;
+				}
+				budget -= 2;
 			}
 			v->in_guest = 1;
 			v->next = t + rnd_lognormal(r->code == 12 ? 5000 : 20000, 1.0);
