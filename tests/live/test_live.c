@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "unit.h"
 #include "live.h"
+#include <perf-prof/tracefs.h>
 
 #define N_CALLS 20000
 
@@ -188,6 +189,89 @@ START_TEST(test_kvm_exit_opens_and_exits)
 }
 END_TEST
 
+
+/* a vCPU-like thread that wakes on another CPU: merged buffers pair it */
+START_TEST(test_migration_pairs_across_cpus)
+{
+	const char *pp[] = { "syscalls", "-C", "0-1", "--than", "1", "--filter",
+			     "common_pid=={PID}", NULL };
+	const char *wl[] = { "migrate", "1000", "300", NULL };
+	struct run_result r;
+	int pairs = 0, cross = 0;
+	char *line, *save = NULL, prev_cpu[8] = "";
+	bool in_pair = false;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	live_run(pp, wl, true, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "rt_sigtimedwait") == 1000, "out:\n%s", r.out);
+	/* the timeout is 300 us: no pairing error invents longer or shorter */
+	ck_assert(table_col(r.out, "rt_sigtimedwait", 3) >= 300.0);
+	ck_assert(table_col(r.out, "rt_sigtimedwait", 4) < 3000.0);
+	/* count the pairs that entered on one CPU and returned on the other */
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *cpu = strstr(line, " [");
+
+		if (!cpu || !strstr(line, "NR 128"))
+			continue;
+		if (!in_pair) {
+			snprintf(prev_cpu, sizeof(prev_cpu), "%.5s", cpu);
+		} else {
+			pairs++;
+			cross += strncmp(prev_cpu, cpu, 5) != 0;
+		}
+		in_pair = !in_pair;
+	}
+	ck_assert_int_eq(pairs, 1000);
+	ck_assert_msg(cross >= 100, "only %d of 1000 pairs crossed CPUs", cross);
+	run_result_free(&r);
+}
+END_TEST
+
+/* issue 3's acceptance: --than lines, heatmap lines, and the SVG */
+START_TEST(test_than_heatmap_svg)
+{
+	const char *pp[] = { "syscalls", "-C", "0-1", "--than", "1ms", "--heatmap",
+			     "/tmp/pp-live-h", "--filter", "common_pid=={PID}", NULL };
+	const char *wl[] = { "nanosleep", "20", "2000", NULL };
+	const char *svg[] = { "heatmap", "/tmp/pp-live-h.lat", "-o", "/tmp/pp-live-h.svg", NULL };
+	struct run_result r, s;
+	char *lat, *img;
+	long calls = 0;
+	const char *p;
+
+	unlink("/tmp/pp-live-h.lat");
+	live_run(pp, wl, true, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_int_eq(table_calls(r.out, "clock_nanosleep"), 20);
+	ck_assert_int_eq(count_substr(r.out, ": raw_syscalls:sys_enter: NR 230 ("), 20);
+	ck_assert_int_eq(count_substr(r.out, ": raw_syscalls:sys_exit: NR 230 = 0"), 20);
+	/* every row of the table is one heatmap line */
+	for (p = strstr(r.out, "-\n"); p && (p = strchr(p, '\n')) && p[1] && p[1] != '\n'; p++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(p + 1, " "), p + 1);
+		calls += table_calls(p + 1, name);
+	}
+	lat = read_file("/tmp/pp-live-h.lat", NULL);
+	ck_assert_ptr_nonnull(lat);
+	ck_assert_int_eq(count_substr(lat, "\n"), calls);
+	free(lat);
+	pp_run(svg, &s);
+	ck_assert_msg(s.code == 0, "%s", s.err);
+	img = read_file("/tmp/pp-live-h.svg", NULL);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_ptr_nonnull(strstr(img, "<svg"));
+	ck_assert_ptr_nonnull(strstr(img, "</svg>"));
+	free(img);
+	run_result_free(&s);
+	run_result_free(&r);
+	unlink("/tmp/pp-live-h.lat");
+	unlink("/tmp/pp-live-h.svg");
+}
+END_TEST
+
 static void expect_error(const char *const *args, int code, const char *msg)
 {
 	struct run_result r;
@@ -339,6 +423,8 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, test_lost_reported);
 	tcase_add_test(tc, test_kvm_exit_opens_and_exits);
 	tcase_add_test(tc, test_stdout_closed);
+	tcase_add_test(tc, test_migration_pairs_across_cpus);
+	tcase_add_test(tc, test_than_heatmap_svg);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_set_timeout(tc, 60);
