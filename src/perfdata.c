@@ -514,7 +514,7 @@ static char *pd_read_blob(struct perfdata *pd, uint64_t size, uint64_t max,
 		       (unsigned long long)size);
 		return NULL;
 	}
-	b = malloc(size + 1);
+	b = malloc(size + 64);	/* room for pd_parse_formats() */
 	if (!b) {
 		pd_err(pd, err, errlen, pd_off(pd), "out of memory");
 		return NULL;
@@ -539,6 +539,84 @@ static int pd_skip_sized(struct perfdata *pd, uint64_t size, const char *what,
 	return pd_take(pd, NULL, size, "tracing data", err, errlen);
 }
 
+static int pd_isident(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * libtraceevent 1.7 crashes on some malformed print formats (e.g. a
+ * REC->field naming no field).  Check the print fmt conservatively:
+ * printable text, closed strings, balanced brackets, and every REC->name
+ * a declared field.  Returns the offset of "print fmt:" if it is unsafe
+ * (the caller drops it: fields still decode), 0 if it is fine.
+ */
+static size_t pd_fmt_unsafe(const char *b, size_t n)
+{
+	const char *pf = memmem(b, n, "\nprint fmt:", 11), *p, *end = b + n;
+	char stack[64];
+	int depth = 0;
+
+	if (!pf)
+		return 0;
+	pf++;
+	for (p = pf; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c < 32 && c != '\t' && c != '\n') || c > 126)
+			return (size_t)(pf - b);
+		if (c == '"' || c == '\'') {
+			for (p++; p < end && (unsigned char)*p != c; p++) {
+				if ((unsigned char)*p < 32 || (unsigned char)*p > 126)
+					return (size_t)(pf - b);
+				if (*p == '\\' && p + 1 < end)
+					p++;
+			}
+			if (p >= end)
+				return (size_t)(pf - b);
+		} else if (c == '(' || c == '{' || c == '[') {
+			if (depth >= (int)sizeof(stack))
+				return (size_t)(pf - b);
+			stack[depth++] = (char)(c == '(' ? ')' : c == '{' ? '}' : ']');
+		} else if (c == ')' || c == '}' || c == ']') {
+			if (!depth || stack[--depth] != (char)c)
+				return (size_t)(pf - b);
+		} else if (c == 'R' && end - p > 5 && !memcmp(p, "REC->", 5) &&
+			   (p == pf || !pd_isident((unsigned char)p[-1]))) {
+			const char *id = p + 5, *q = id, *f;
+			size_t len;
+			int found = 0;
+
+			while (q < end && pd_isident((unsigned char)*q))
+				q++;
+			len = (size_t)(q - id);
+			if (!len)
+				return (size_t)(pf - b);
+			/* a declared field: "field:TYPE NAME;" or "NAME[N];" */
+			for (f = b; f < pf && (f = memmem(f, (size_t)(pf - f), "field:", 6)); f += 6) {
+				const char *semi = memchr(f, ';', (size_t)(pf - f)), *e;
+
+				if (!semi)
+					break;
+				e = semi;
+				if (e > f && e[-1] == ']')
+					while (e > f && *e != '[')
+						e--;
+				if ((size_t)(e - f) > len && !memcmp(e - len, id, len) &&
+				    !pd_isident((unsigned char)e[-(long)len - 1])) {
+					found = 1;
+					break;
+				}
+			}
+			if (!found)
+				return (size_t)(pf - b);
+			p = q - 1;
+		}
+	}
+	return depth ? (size_t)(pf - b) : 0;
+}
+
 static int pd_parse_formats(struct perfdata *pd, const char *sys,
 			    char *err, size_t errlen)
 {
@@ -548,6 +626,7 @@ static int pd_parse_formats(struct perfdata *pd, const char *sys,
 		return -1;
 	for (i = 0; i < count; i++) {
 		uint64_t size;
+		size_t bad;
 		char *b;
 
 		if (pd_read_u64(pd, &size, err, errlen))
@@ -556,7 +635,15 @@ static int pd_parse_formats(struct perfdata *pd, const char *sys,
 				 err, errlen);
 		if (!b)
 			return -1;
-		/* like perf: a format that does not parse is left out */
+		/* like perf: a format that does not parse is left out; an
+		 * unsafe print fmt is dropped, the fields stay usable */
+		bad = pd_fmt_unsafe(b, size);
+		if (bad) {
+			static const char pf[] = "print fmt: \"(unparsable print fmt)\"\n";
+
+			memcpy(b + bad, pf, sizeof(pf));
+			size = bad + sizeof(pf) - 1;
+		}
 		tep_parse_event(pd->tep, b, size, sys);
 		free(b);
 	}

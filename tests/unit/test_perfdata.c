@@ -886,6 +886,43 @@ START_TEST(test_err_pipe)
 }
 END_TEST
 
+/*
+ * libtraceevent 1.7 crashes on a print fmt naming an undeclared field
+ * (found by fuzzing): the reader drops such a print fmt, fields decode.
+ */
+START_TEST(test_bad_print_fmt)
+{
+	static const char from[] = "field:unsigned int exit_reason;";
+	static const char to[] = "field:unsigned int exit_riason;";
+	unsigned char *p, *hit;
+	size_t n;
+	char err[512];
+	struct perfdata *pd;
+	struct pp_record rec;
+	struct tep_event *ev;
+	int r, samples = 0;
+
+	gen("g.data", "-n 101 -t 1 -c 1 -f " TEST_DATA_DIR "/x86-3.10");
+	p = load(tpath("g.data"), &n);
+	hit = memmem(p, n, from, sizeof(from) - 1);
+	ck_assert_ptr_nonnull(hit);
+	memcpy(hit, to, sizeof(to) - 1);
+	write_file(tpath("b.data"), p, n);
+	pd = perfdata_open(tpath("b.data"), err, sizeof(err));
+	ck_assert_msg(pd != NULL, "%s", err);
+	ev = tep_find_event_by_name(perfdata_tep(pd), "kvm", "kvm_exit");
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_nonnull(tep_find_field(ev, "exit_riason"));
+	ck_assert_ptr_nonnull(tep_find_field(ev, "guest_rip"));
+	while ((r = perfdata_next(pd, &rec, err, sizeof(err))) > 0)
+		samples += rec.type == PP_REC_SAMPLE;
+	ck_assert_msg(r == 0, "%s", err);
+	ck_assert_int_eq(samples, 101);
+	perfdata_close(pd);
+	free(p);
+}
+END_TEST
+
 Suite *perfdata_suite(void);
 
 Suite *perfdata_suite(void)
@@ -913,6 +950,7 @@ Suite *perfdata_suite(void)
 	tcase_add_test(te, test_err_sections);
 	tcase_add_test(te, test_err_records);
 	tcase_add_test(te, test_err_pipe);
+	tcase_add_test(te, test_bad_print_fmt);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, te);
 	return s;
