@@ -87,6 +87,21 @@ tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner 
 check: perf-prof tests
 	@BUILD=$(BUILD) bash tests/run-all
 
+# The main job: trace the VMs running here for ten seconds, one table a
+# second; with no VM, analyse the generated sample recording instead.
+SAMPLE := tests/data/sample-kvm-generated.perf.data
+run: perf-prof
+	@pids=$$(pgrep -d, '^qemu' || true); \
+	if [ -n "$$pids" ]; then \
+		echo "perf-prof: tracing the VMs of qemu processes $$pids for 10 s" >&2; \
+		timeout -s INT 12 ./perf-prof kvm-exit -p "$$pids" -i 1000 || [ $$? = 124 ]; \
+	else \
+		echo "perf-prof: no VM runs here; analysing $(SAMPLE)," \
+		     "a recording made by tests/tools/gen-perfdata (see tests/data/README.md)" >&2; \
+		./perf-prof kvm-exit --input $(SAMPLE) && \
+		./perf-prof kvm-exit --input $(SAMPLE) --perins --than 2ms | head -40; \
+	fi
+
 bench: perf-prof $(TOOLS)
 	@BUILD=$(BUILD) sh bench/run
 
@@ -98,6 +113,6 @@ install: perf-prof
 clean:
 	rm -rf build build-san perf-prof
 
-.PHONY: all check tests bench install clean
+.PHONY: all check tests bench run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

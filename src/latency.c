@@ -93,6 +93,21 @@ static void comm_of(struct lat_ctx *c, uint32_t tid, char *buf, size_t len)
 	fclose(f);
 }
 
+/*
+ * Live, an event's wall-clock time; a recording has no wall clock, so its
+ * own clock (seconds.microseconds, as perf script prints) stands in.
+ */
+static void print_when(struct lat_ctx *c, uint64_t time, bool header)
+{
+	if (c->env->input)
+		fprintf(c->out, "%lu.%06lu", (unsigned long)(time / 1000000000ull),
+			(unsigned long)(time % 1000000000ull / 1000));
+	else
+		table_print_time_inline(c->out, engine_realtime(time));
+	if (header)
+		fputs(" \n", c->out);
+}
+
 /* one --than line: wall time, then perf-script style rendering */
 static void dump_event(struct lat_ctx *c, const void *raw, uint32_t size, uint32_t tid,
 		       uint32_t cpu, uint64_t time)
@@ -116,7 +131,7 @@ static void dump_event(struct lat_ctx *c, const void *raw, uint32_t size, uint32
 	trace_seq_terminate(&s);
 	comm_of(c, tid, comm, sizeof(comm));
 	lat_flags(raw, size, flags);
-	table_print_time_inline(c->out, engine_realtime(time));
+	print_when(c, time, false);
 	fprintf(c->out, " %16s %6u %s [%03u] %6lu.%06lu: %s:%s: %s\n", comm, tid, flags, cpu,
 		(unsigned long)(time / 1000000000ull),
 		(unsigned long)(time % 1000000000ull / 1000),
@@ -212,8 +227,7 @@ static void lat_interval(void *arg, uint64_t time, bool final)
 			v[n++] = &c->stats.inst[i];
 	if (n) {
 		qsort(v, n, sizeof(*v), cmp_inst);
-		table_print_time(c->out, engine_realtime(final && !c->env->input ?
-							 engine_now() : time));
+		print_when(c, final && !c->env->input ? engine_now() : time, true);
 		for (i = 0; i < n; i++) {
 			if (!c->env->perins) {
 				table_print(c->out, &c->style, v[i], NULL);
