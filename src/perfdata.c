@@ -33,6 +33,8 @@
 #define PD_MAX_IDS	(1u << 18)	/* sample ids over all attrs */
 #define PD_MAX_FORMAT	(1u << 20)	/* one event format file */
 #define PD_MAX_HDRPAGE	(1u << 16)	/* header_page format */
+#define PD_MAX_FORMATS	16384		/* event formats in tracing data */
+#define PD_MAX_FMT_TOTAL (32u << 20)	/* their total size */
 
 #define PD_MAGIC	0x32454c4946524550ULL	/* "PERFILE2" little-endian */
 #define PD_MAGIC_SWAP	0x50455246494c4532ULL	/* the same, byte-swapped */
@@ -112,6 +114,8 @@ struct perfdata {
 	char pend_err[256];
 
 	uint64_t nunknown;	/* samples whose id matched no attr */
+	unsigned nformats;	/* formats parsed so far, and their bytes */
+	uint64_t fmt_bytes;
 };
 
 static inline uint64_t ld64(const unsigned char *p)
@@ -631,6 +635,13 @@ static int pd_parse_formats(struct perfdata *pd, const char *sys,
 
 		if (pd_read_u64(pd, &size, err, errlen))
 			return -1;
+		if (++pd->nformats > PD_MAX_FORMATS ||
+		    (pd->fmt_bytes += size) > PD_MAX_FMT_TOTAL) {
+			pd_err(pd, err, errlen, pd_off(pd) - 8,
+			       "tracing data: more than %u event formats or %u MiB of them",
+			       PD_MAX_FORMATS, PD_MAX_FMT_TOTAL >> 20);
+			return -1;
+		}
 		b = pd_read_blob(pd, size, PD_MAX_FORMAT, "event format",
 				 err, errlen);
 		if (!b)
@@ -773,7 +784,7 @@ fail:
 
 /* ---- records ----------------------------------------------------------- */
 
-/* the attr of a sample, NULL = skip it */
+/* the attr of a sample, NULL = skip it; *cpu from ID_INDEX or -1 */
 static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 						   const unsigned char *p,
 						   uint32_t size, int32_t *cpu)
@@ -781,25 +792,18 @@ static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 	const struct pd_id *e;
 	uint64_t id;
 
-	if (pd->nattrs == 1 && !pd->nids) {
-		*cpu = -1;
-		return &pd->attrs[0];
-	}
-	if (!pd->id_off || pd->id_off + 8 > size)
-		return NULL;
+	*cpu = -1;
+	if (!pd->id_off || !pd->nids || pd->id_off + 8 > size)
+		/* a single attr needs no id */
+		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
 	id = ld64(p + pd->id_off);
 	if (pd->last_attr && id == pd->last_id) {
 		*cpu = pd->last_cpu;
 		return pd->last_attr;
 	}
 	e = pd_id_find(pd, id);
-	if (!e) {
-		if (pd->nattrs == 1) {
-			*cpu = -1;
-			return &pd->attrs[0];
-		}
-		return NULL;
-	}
+	if (!e)
+		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
 	pd->last_id = id;
 	pd->last_attr = &pd->attrs[e->slot - 1];
 	pd->last_cpu = e->cpu;

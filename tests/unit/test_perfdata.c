@@ -551,6 +551,14 @@ START_TEST(test_real_sched_callchain)
 }
 END_TEST
 
+/* `perf record -e sched:sched_switch -- CMD`: one attr, no sample id */
+START_TEST(test_real_single_attr)
+{
+	ck_assert_int_eq(count_type(FIX "/real-sched-single.perf.data",
+				    PP_REC_SAMPLE, NULL), 17);
+}
+END_TEST
+
 /* ---- bad files --------------------------------------------------------- */
 
 static void write_file(const char *path, const void *p, size_t n)
@@ -946,6 +954,7 @@ Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_tep_fields);
 	tcase_add_test(tc, test_real_empty);
 	tcase_add_test(tc, test_real_sched_callchain);
+	tcase_add_test(tc, test_real_single_attr);
 	tcase_add_test(te, test_err_basic);
 	tcase_add_test(te, test_err_sections);
 	tcase_add_test(te, test_err_records);
