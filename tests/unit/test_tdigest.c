@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * t-digest: accuracy against exact quantiles of the same samples, the
+ * memory bound, merging, and the edge cases the latency table relies on.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <perf-prof/tdigest.h>
+#include "unit.h"
+
+#define DELTA	100
+#define NBIG	1000000
+
+/*
+ * Documented in src/tdigest.c: sizeof(struct tdigest) + 8 * buf_max +
+ * 16 * 2 * cent_max with buf_max = 2 * delta = 200 and cent_max = 163 at
+ * delta = 100.
+ */
+#define MEM_BOUND_100	(80 + 8 * 200 + 16 * 2 * 163)
+
+/* xorshift64*: fixed seed, so every run checks the very same samples */
+struct rng {
+	uint64_t s;
+};
+
+static double rng_unif(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	/* 53 bits, never 0 so log() below is finite */
+	return ((r->s * 0x2545F4914F6CDD1DULL >> 11) + 0.5) * 0x1p-53;
+}
+
+/* Box-Muller; the second value is thrown away, speed does not matter */
+static double rng_gauss(struct rng *r)
+{
+	double u = rng_unif(r), v = rng_unif(r);
+
+	return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
+/* ns-like latencies: median e^7 ~ 1.1us, p99 ~ 11us */
+static double lognormal(struct rng *r)
+{
+	return exp(7 + rng_gauss(r));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* nearest rank on sorted samples: the ceil(q * n)-th smallest */
+static double exact_q(const double *sorted, size_t n, double q)
+{
+	size_t k = (size_t)ceil(q * n);
+
+	return sorted[k ? k - 1 : 0];
+}
+
+static double *sorted_copy(const double *v, size_t n)
+{
+	double *s = malloc(n * sizeof(*s));
+
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return s;
+}
+
+static struct tdigest *digest_of(const double *v, size_t n)
+{
+	struct tdigest *td = td_new(DELTA);
+	size_t i;
+
+	ck_assert_ptr_nonnull(td);
+	for (i = 0; i < n; i++)
+		td_add(td, v[i]);
+	return td;
+}
+
+static double rel_err(double est, double exact)
+{
+	return fabs(est - exact) / fabs(exact);
+}
+
+#define ck_assert_rel(est, exact, tol) do {				\
+	double e_ = (est), x_ = (exact);				\
+	ck_assert_msg(rel_err(e_, x_) <= (tol),				\
+		      "%s = %.6g, exact %.6g: error %.3f%% > %.3f%%",	\
+		      #est, e_, x_, 100 * rel_err(e_, x_), 100.0 * (tol)); \
+} while (0)
+
+static void check_quantiles(struct tdigest *td, const double *sorted, size_t n,
+			    const double *qs, const double *tol, int nq)
+{
+	int i;
+
+	for (i = 0; i < nq; i++) {
+		double est = td_quantile(td, qs[i]), x = exact_q(sorted, n, qs[i]);
+
+		ck_assert_msg(rel_err(est, x) <= tol[i],
+			      "q%g: %.6g, exact %.6g: error %.3f%% > %.3f%%",
+			      qs[i], est, x, 100 * rel_err(est, x), 100 * tol[i]);
+	}
+}
+
+START_TEST(test_empty)
+{
+	struct tdigest *td = td_new(DELTA);
+
+	ck_assert_ptr_nonnull(td);
+	ck_assert_uint_eq(td_count(td), 0);
+	ck_assert(isnan(td_quantile(td, 0)));
+	ck_assert(isnan(td_quantile(td, 0.5)));
+	ck_assert(isnan(td_quantile(td, 1)));
+	ck_assert_uint_le(td_mem(td), 512);
+	td_free(td);
+	td_free(NULL);
+}
+END_TEST
+
+START_TEST(test_one_value)
+{
+	struct tdigest *td = td_new(DELTA);
+
+	td_add(td, 4321.5);
+	ck_assert_uint_eq(td_count(td), 1);
+	/* a row that saw one exit must stay tiny: 60,000 of them are alive */
+	ck_assert_uint_le(td_mem(td), 512);
+	ck_assert_double_eq(td_quantile(td, 0), 4321.5);
+	ck_assert_double_eq(td_quantile(td, 0.5), 4321.5);
+	ck_assert_double_eq(td_quantile(td, 0.99), 4321.5);
+	ck_assert_double_eq(td_quantile(td, 1), 4321.5);
+	ck_assert_uint_le(td_mem(td), 512);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_few_values)
+{
+	struct tdigest *td = td_new(DELTA);
+	int i;
+
+	/* 1..100: the digest holds them all, quantiles are the samples */
+	for (i = 100; i >= 1; i--)
+		td_add(td, i);
+	ck_assert_uint_eq(td_count(td), 100);
+	ck_assert_double_eq(td_quantile(td, 0), 1);
+	ck_assert_double_eq(td_quantile(td, 1), 100);
+	ck_assert_double_ge(td_quantile(td, 0.5), 50);
+	ck_assert_double_le(td_quantile(td, 0.5), 51);
+	ck_assert_double_ge(td_quantile(td, 0.99), 99);
+	ck_assert_double_le(td_quantile(td, 0.99), 100);
+	/* grows with what it holds: about 24 bytes a value here */
+	ck_assert_uint_le(td_mem(td), 512 + 24 * 100);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_all_equal)
+{
+	struct tdigest *td = td_new(DELTA);
+	double qs[] = { 0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1 };
+	unsigned int i;
+
+	for (i = 0; i < 100000; i++)
+		td_add(td, 777.25);
+	ck_assert_uint_eq(td_count(td), 100000);
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		ck_assert_double_eq(td_quantile(td, qs[i]), 777.25);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_extremes_and_monotone)
+{
+	struct rng r = { 42 };
+	size_t i, n = 200000;
+	double *v = malloc(n * sizeof(*v)), *s, prev = -INFINITY;
+	struct tdigest *td;
+
+	for (i = 0; i < n; i++)
+		v[i] = lognormal(&r);
+	td = digest_of(v, n);
+	s = sorted_copy(v, n);
+	ck_assert_double_eq(td_quantile(td, 0), s[0]);
+	ck_assert_double_eq(td_quantile(td, 1), s[n - 1]);
+	/* out of range q clamps to the extremes, NaN q is NaN */
+	ck_assert_double_eq(td_quantile(td, -0.5), s[0]);
+	ck_assert_double_eq(td_quantile(td, 2), s[n - 1]);
+	ck_assert(isnan(td_quantile(td, NAN)));
+	for (i = 0; i <= 10000; i++) {
+		double x = td_quantile(td, i / 10000.0);
+
+		ck_assert_msg(x >= prev, "quantile not monotone at q=%g", i / 10000.0);
+		prev = x;
+	}
+	ck_assert_uint_eq(td_count(td), n);
+	free(s);
+	free(v);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_nonfinite_ignored)
+{
+	struct tdigest *td = td_new(DELTA);
+
+	td_add(td, 10);
+	td_add(td, NAN);
+	td_add(td, INFINITY);
+	td_add(td, -INFINITY);
+	td_add(td, 20);
+	ck_assert_uint_eq(td_count(td), 2);
+	ck_assert_double_eq(td_quantile(td, 0), 10);
+	ck_assert_double_eq(td_quantile(td, 1), 20);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_lognormal_accuracy)
+{
+	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+	static const double tol[] = { 0.03, 0.03, 0.01, 0.03 };
+	struct rng r = { 0x9E3779B97F4A7C15ULL };
+	double *v = malloc(NBIG * sizeof(*v)), *s;
+	struct tdigest *td;
+	size_t i;
+
+	for (i = 0; i < NBIG; i++)
+		v[i] = lognormal(&r);
+	td = digest_of(v, NBIG);
+	s = sorted_copy(v, NBIG);
+	check_quantiles(td, s, NBIG, qs, tol, 4);
+	ck_assert_uint_eq(td_count(td), NBIG);
+	free(s);
+	free(v);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_uniform_accuracy)
+{
+	static const double qs[] = { 0.01, 0.5, 0.9, 0.99, 0.999 };
+	static const double tol[] = { 0.01, 0.01, 0.01, 0.01, 0.01 };
+	struct rng r = { 12345 };
+	double *v = malloc(NBIG * sizeof(*v)), *s;
+	struct tdigest *td;
+	size_t i;
+
+	for (i = 0; i < NBIG; i++)
+		v[i] = 1000 + 9000 * rng_unif(&r);
+	td = digest_of(v, NBIG);
+	s = sorted_copy(v, NBIG);
+	check_quantiles(td, s, NBIG, qs, tol, 5);
+	free(s);
+	free(v);
+	td_free(td);
+}
+END_TEST
+
+/*
+ * Latency mixture: exits served in ~1us, plus a slow share around 5ms.
+ * p99 must come from the mode the exact p99 is in, not from the gap: with
+ * 2% slow it is a slow exit, with 0.5% slow a fast one.
+ */
+static void check_bimodal(double slow_share, int want_slow)
+{
+	struct rng r = { 777 };
+	double *v = malloc(NBIG * sizeof(*v)), *s, p99;
+	struct tdigest *td;
+	size_t i;
+
+	for (i = 0; i < NBIG; i++) {
+		int slow = rng_unif(&r) < slow_share;
+
+		v[i] = exp((slow ? log(5e6) : log(1e3)) + 0.1 * rng_gauss(&r));
+	}
+	td = digest_of(v, NBIG);
+	s = sorted_copy(v, NBIG);
+	p99 = td_quantile(td, 0.99);
+	if (want_slow)
+		ck_assert_msg(p99 > 1e6, "p99 %.6g not in the 5ms mode", p99);
+	else
+		ck_assert_msg(p99 < 1e4, "p99 %.6g not in the 1us mode", p99);
+	ck_assert_rel(p99, exact_q(s, NBIG, 0.99), 0.01);
+	ck_assert_rel(td_quantile(td, 0.5), exact_q(s, NBIG, 0.5), 0.01);
+	free(s);
+	free(v);
+	td_free(td);
+}
+
+START_TEST(test_bimodal_slow_p99)
+{
+	check_bimodal(0.02, 1);
+}
+END_TEST
+
+START_TEST(test_bimodal_fast_p99)
+{
+	check_bimodal(0.005, 0);
+}
+END_TEST
+
+START_TEST(test_memory_bound)
+{
+	struct rng r = { 99 };
+	struct tdigest *td = td_new(DELTA);
+	size_t i, mem1;
+
+	for (i = 0; i < NBIG; i++)
+		td_add(td, lognormal(&r));
+	td_quantile(td, 0.99);
+	mem1 = td_mem(td);
+	ck_assert_uint_le(mem1, MEM_BOUND_100);
+	/* five times the values: still within the same bound */
+	for (i = 0; i < 4 * NBIG; i++)
+		td_add(td, lognormal(&r));
+	td_quantile(td, 0.99);
+	ck_assert_uint_le(td_mem(td), MEM_BOUND_100);
+	ck_assert_uint_eq(td_count(td), 5 * NBIG);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_memory_sorted_input)
+{
+	/* ascending and descending runs: worst case for the merge pass */
+	struct tdigest *up = td_new(DELTA), *down = td_new(DELTA);
+	size_t i;
+
+	for (i = 0; i < NBIG; i++) {
+		td_add(up, i);
+		td_add(down, NBIG - i);
+	}
+	ck_assert_uint_le(td_mem(up), MEM_BOUND_100);
+	ck_assert_uint_le(td_mem(down), MEM_BOUND_100);
+	ck_assert_rel(td_quantile(up, 0.99), 0.99 * NBIG, 0.01);
+	ck_assert_rel(td_quantile(down, 0.99), 0.99 * NBIG, 0.01);
+	ck_assert_uint_le(td_mem(up), MEM_BOUND_100);
+	td_free(up);
+	td_free(down);
+}
+END_TEST
+
+START_TEST(test_merge_two)
+{
+	struct rng r = { 2024 };
+	size_t i, half = NBIG / 2;
+	double *v = malloc(NBIG * sizeof(*v)), *s;
+	struct tdigest *a, *b, *all;
+	double src_p99;
+
+	/* two instances with different latency profiles */
+	for (i = 0; i < NBIG; i++)
+		v[i] = i < half ? lognormal(&r) : 2 * lognormal(&r);
+	a = digest_of(v, half);
+	b = digest_of(v + half, NBIG - half);
+	all = digest_of(v, NBIG);
+	s = sorted_copy(v, NBIG);
+	src_p99 = td_quantile(b, 0.99);
+
+	td_merge(a, b);
+	ck_assert_uint_eq(td_count(a), NBIG);
+	ck_assert_uint_eq(td_count(b), NBIG - half);
+	ck_assert_double_eq(td_quantile(b, 0.99), src_p99);
+	ck_assert_rel(td_quantile(a, 0.99), td_quantile(all, 0.99), 0.01);
+	ck_assert_rel(td_quantile(a, 0.99), exact_q(s, NBIG, 0.99), 0.01);
+	ck_assert_rel(td_quantile(a, 0.5), exact_q(s, NBIG, 0.5), 0.03);
+	ck_assert_double_eq(td_quantile(a, 0), s[0]);
+	ck_assert_double_eq(td_quantile(a, 1), s[NBIG - 1]);
+	ck_assert_uint_le(td_mem(a), MEM_BOUND_100);
+	free(s);
+	free(v);
+	td_free(a);
+	td_free(b);
+	td_free(all);
+}
+END_TEST
+
+/* the total row: 1000 instances' digests folded into one */
+START_TEST(test_merge_many)
+{
+	struct rng r = { 31337 };
+	size_t i, j, per = 1000, parts = 1000;
+	double *v = malloc(per * parts * sizeof(*v)), *s;
+	struct tdigest *total = td_new(DELTA);
+
+	for (i = 0; i < per * parts; i++)
+		v[i] = lognormal(&r);
+	for (j = 0; j < parts; j++) {
+		struct tdigest *part = digest_of(v + j * per, per);
+
+		td_merge(total, part);
+		td_free(part);
+	}
+	s = sorted_copy(v, per * parts);
+	ck_assert_uint_eq(td_count(total), per * parts);
+	ck_assert_rel(td_quantile(total, 0.99), exact_q(s, per * parts, 0.99), 0.01);
+	ck_assert_rel(td_quantile(total, 0.5), exact_q(s, per * parts, 0.5), 0.03);
+	ck_assert_uint_le(td_mem(total), MEM_BOUND_100);
+	free(s);
+	free(v);
+	td_free(total);
+}
+END_TEST
+
+START_TEST(test_merge_empty_and_small)
+{
+	struct rng r = { 5 };
+	struct tdigest *a = td_new(DELTA), *empty = td_new(DELTA), *small = td_new(DELTA);
+	double q[3];
+	size_t i;
+
+	for (i = 0; i < 100000; i++)
+		td_add(a, lognormal(&r));
+	q[0] = td_quantile(a, 0.5);
+	q[1] = td_quantile(a, 0.99);
+	q[2] = td_quantile(a, 1);
+
+	/* an empty source is a no-op, bit for bit */
+	td_merge(a, empty);
+	ck_assert_uint_eq(td_count(a), 100000);
+	ck_assert_double_eq(td_quantile(a, 0.5), q[0]);
+	ck_assert_double_eq(td_quantile(a, 0.99), q[1]);
+	ck_assert_double_eq(td_quantile(a, 1), q[2]);
+
+	/* into an empty digest: same count and extremes, same p99 */
+	td_merge(empty, a);
+	ck_assert_uint_eq(td_count(empty), 100000);
+	ck_assert_double_eq(td_quantile(empty, 0), td_quantile(a, 0));
+	ck_assert_double_eq(td_quantile(empty, 1), q[2]);
+	ck_assert_rel(td_quantile(empty, 0.99), q[1], 0.01);
+
+	/* a source with only unmerged values, one of them a new max */
+	td_add(small, 3);
+	td_add(small, 1e9);
+	td_merge(a, small);
+	ck_assert_uint_eq(td_count(a), 100002);
+	ck_assert_double_eq(td_quantile(a, 0), 3);
+	ck_assert_double_eq(td_quantile(a, 1), 1e9);
+
+	/* folding a digest into itself doubles every weight */
+	td_merge(small, small);
+	ck_assert_uint_eq(td_count(small), 4);
+	ck_assert_double_eq(td_quantile(small, 0), 3);
+	ck_assert_double_eq(td_quantile(small, 1), 1e9);
+	td_free(a);
+	td_free(empty);
+	td_free(small);
+}
+END_TEST
+
+START_TEST(test_reset)
+{
+	struct rng r = { 8 };
+	struct tdigest *td = td_new(DELTA);
+	size_t i, mem;
+
+	for (i = 0; i < 100000; i++)
+		td_add(td, lognormal(&r));
+	td_quantile(td, 0.99);
+	mem = td_mem(td);
+	td_reset(td);
+	ck_assert_uint_eq(td_count(td), 0);
+	ck_assert(isnan(td_quantile(td, 0.5)));
+	/* memory is kept for the next interval */
+	ck_assert_uint_eq(td_mem(td), mem);
+
+	for (i = 1; i <= 1000; i++)
+		td_add(td, i);
+	ck_assert_uint_eq(td_count(td), 1000);
+	ck_assert_double_eq(td_quantile(td, 0), 1);
+	ck_assert_double_eq(td_quantile(td, 1), 1000);
+	ck_assert_rel(td_quantile(td, 0.5), 500, 0.01);
+	ck_assert_rel(td_quantile(td, 0.99), 990, 0.005);
+	ck_assert_uint_eq(td_mem(td), mem);
+	td_free(td);
+}
+END_TEST
+
+START_TEST(test_compression_clamped)
+{
+	/* nonsense compression still gives a working, bounded digest */
+	double bad[] = { 0, -5, NAN, 1e12 };
+	unsigned int k;
+
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		struct tdigest *td = td_new(bad[k]);
+		int i;
+
+		ck_assert_ptr_nonnull(td);
+		for (i = 1; i <= 10000; i++)
+			td_add(td, i);
+		ck_assert_uint_eq(td_count(td), 10000);
+		ck_assert_double_eq(td_quantile(td, 1), 10000);
+		ck_assert_rel(td_quantile(td, 0.99), 9900, 0.02);
+		td_free(td);
+	}
+}
+END_TEST
+
+static Suite *tdigest_suite(void)
+{
+	Suite *s = suite_create("tdigest");
+	TCase *tc = tcase_create("core");
+
+	/* 10^6-sample cases take a while under ASan */
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_one_value);
+	tcase_add_test(tc, test_few_values);
+	tcase_add_test(tc, test_all_equal);
+	tcase_add_test(tc, test_extremes_and_monotone);
+	tcase_add_test(tc, test_nonfinite_ignored);
+	tcase_add_test(tc, test_lognormal_accuracy);
+	tcase_add_test(tc, test_uniform_accuracy);
+	tcase_add_test(tc, test_bimodal_slow_p99);
+	tcase_add_test(tc, test_bimodal_fast_p99);
+	tcase_add_test(tc, test_memory_bound);
+	tcase_add_test(tc, test_memory_sorted_input);
+	tcase_add_test(tc, test_merge_two);
+	tcase_add_test(tc, test_merge_many);
+	tcase_add_test(tc, test_merge_empty_and_small);
+	tcase_add_test(tc, test_reset);
+	tcase_add_test(tc, test_compression_clamped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_SUITE(tdigest_suite)
