@@ -13,6 +13,9 @@
  * one-line "PATH: offset N: what" message, never a crash, a hang or an
  * allocation sized by the file beyond fixed caps.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memmem */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
