@@ -301,9 +301,10 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	memset(&cfg, 0, sizeof(cfg));
-	if (lat_parse_args(cls, &env, argc, argv, &help) < 0)
-		return 2;
-	if (help) {
+	if (lat_parse_args(cls, &env, argc, argv, &help) < 0 || help) {
+		lat_env_free(&env);
+		if (!help)
+			return 2;
 		lat_usage(cls, stdout);
 		return 0;
 	}
