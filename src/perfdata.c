@@ -553,75 +553,367 @@ static int pd_isident(int c)
 }
 
 /*
- * libtraceevent 1.7 crashes on some malformed print formats (e.g. a
- * REC->field naming no field).  Check the print fmt conservatively:
- * printable text, closed strings, balanced brackets, and every REC->name
- * a declared field.  Returns the offset of "print fmt:" if it is unsafe
- * (the caller drops it: fields still decode), 0 if it is fine.
+ * libtraceevent 1.7 crashes on some malformed print formats (a REC->field
+ * naming no field, stray characters in a helper's name, ...).  Before a
+ * format reaches tep_parse_event(), its print fmt must pass this small
+ * parser for the C expressions kernels write there: string literal, then
+ * comma-separated expressions of REC->field, numbers, strings, chars,
+ * unary/binary/ternary operators, casts, { } tables and the helpers
+ * libtraceevent knows.  A print fmt that fails is replaced; the fields
+ * still decode, only pretty-printing of that event is lost.
+ */
+enum { PT_END, PT_STR, PT_CHR, PT_NUM, PT_ID, PT_OP, PT_BAD };
+
+struct pd_fmtp {
+	const char *p, *end;	/* print fmt text */
+	const char *fields;	/* the format text before it */
+	size_t fields_len;
+	int tok;		/* current token */
+	const char *ts;		/* its text */
+	size_t tl;
+	int depth;
+};
+
+static void pf_next(struct pd_fmtp *s)
+{
+	const char *p = s->p;
+
+	while (p < s->end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	s->ts = p;
+	if (p >= s->end) {
+		s->tok = PT_END;
+		s->tl = 0;
+		s->p = p;
+		return;
+	}
+	if (*p == '"' || *p == '\'') {
+		char q = *p++;
+
+		for (; p < s->end && *p != q; p++) {
+			if (((unsigned char)*p < 32 && *p != '\n' && *p != '\t') ||
+			    (unsigned char)*p > 126) {
+				s->tok = PT_BAD;
+				return;
+			}
+			if (*p == '\\' && ++p >= s->end)
+				break;
+		}
+		if (p >= s->end) {
+			s->tok = PT_BAD;
+			return;
+		}
+		p++;
+		s->tok = q == '"' ? PT_STR : PT_CHR;
+	} else if (*p >= '0' && *p <= '9') {
+		while (p < s->end && pd_isident((unsigned char)*p))
+			p++;
+		s->tok = PT_NUM;
+	} else if (pd_isident((unsigned char)*p)) {
+		while (p < s->end && pd_isident((unsigned char)*p))
+			p++;
+		s->tok = PT_ID;
+	} else {
+		static const char *const two[] = {
+			"->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+		};
+		unsigned i;
+
+		s->tok = PT_OP;
+		for (i = 0; i < sizeof(two) / sizeof(two[0]); i++)
+			if (s->end - p >= 2 && !memcmp(p, two[i], 2))
+				break;
+		if (i < sizeof(two) / sizeof(two[0]))
+			p += 2;
+		else if (strchr("()[]{},?:+-*/%<>&|^!~.", *p))
+			p++;
+		else
+			s->tok = PT_BAD;
+	}
+	s->tl = (size_t)(p - s->ts);
+	s->p = p;
+}
+
+static int pf_is(const struct pd_fmtp *s, const char *op)
+{
+	return (s->tok == PT_OP || s->tok == PT_ID) && s->tl == strlen(op) &&
+	       !memcmp(s->ts, op, s->tl);
+}
+
+static int pf_eat(struct pd_fmtp *s, const char *op)
+{
+	if (!pf_is(s, op))
+		return 0;
+	pf_next(s);
+	return 1;
+}
+
+/* is @id a field declared in the format ("field:TYPE NAME;" / "NAME[N];") */
+static int pf_field(const struct pd_fmtp *s, const char *id, size_t len)
+{
+	const char *f = s->fields, *end = s->fields + s->fields_len;
+
+	while (f < end && (f = memmem(f, (size_t)(end - f), "field:", 6))) {
+		const char *semi = memchr(f, ';', (size_t)(end - f)), *e;
+
+		if (!semi)
+			return 0;
+		e = semi;
+		if (e > f && e[-1] == ']')
+			while (e > f && *e != '[')
+				e--;
+		while (e > f && e[-1] == ' ')
+			e--;
+		if ((size_t)(e - f) > len && !memcmp(e - len, id, len) &&
+		    !pd_isident((unsigned char)e[-(long)len - 1]))
+			return 1;
+		f = semi;
+	}
+	return 0;
+}
+
+static int pf_expr(struct pd_fmtp *s);
+
+/* comma-separated expressions up to @close; returns the count or -1 */
+static int pf_list(struct pd_fmtp *s, const char *close)
+{
+	int n = 0;
+
+	if (pf_eat(s, close))
+		return 0;
+	for (;;) {
+		if (pf_expr(s))
+			return -1;
+		n++;
+		if (pf_eat(s, close))
+			return n;
+		if (!pf_eat(s, ","))
+			return -1;
+	}
+}
+
+/* helpers whose only argument is a field name (no REC->) */
+static const char *const pf_name_helpers[] = {
+	"__get_str", "__get_rel_str", "__get_bitmask", "__get_rel_bitmask",
+	"__get_dynamic_array", "__get_rel_dynamic_array",
+	"__get_dynamic_array_len", "__get_rel_dynamic_array_len",
+	"__get_sockaddr", "__get_rel_sockaddr", "__get_cpumask",
+	"__get_rel_cpumask",
+};
+
+/* helpers with expression arguments: name, min args, max args, tables from */
+static const struct { const char *name; int min, max, tables; } pf_helpers[] = {
+	{ "__print_symbolic", 1, 4096, 1 },
+	{ "__print_symbolic_u64", 1, 4096, 1 },
+	{ "__print_flags", 2, 4096, 2 },
+	{ "__print_flags_u64", 2, 4096, 2 },
+	{ "__print_hex", 2, 2, 99 },
+	{ "__print_hex_str", 2, 2, 99 },
+	{ "__print_array", 3, 3, 99 },
+};
+
+static int pf_call(struct pd_fmtp *s, const char *name, size_t len)
+{
+	unsigned i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(pf_name_helpers) / sizeof(pf_name_helpers[0]); i++) {
+		if (strlen(pf_name_helpers[i]) != len ||
+		    memcmp(pf_name_helpers[i], name, len))
+			continue;
+		if (s->tok != PT_ID || !pf_field(s, s->ts, s->tl))
+			return -1;
+		pf_next(s);
+		return pf_eat(s, ")") ? 0 : -1;
+	}
+	for (i = 0; i < sizeof(pf_helpers) / sizeof(pf_helpers[0]); i++) {
+		if (strlen(pf_helpers[i].name) != len ||
+		    memcmp(pf_helpers[i].name, name, len))
+			continue;
+		for (;;) {
+			if (n >= pf_helpers[i].tables) {
+				/* { value, "name" } (or NULL) */
+				if (!pf_eat(s, "{"))
+					return -1;
+				if (!pf_eat(s, "}") &&	/* an empty table */
+				    (pf_expr(s) || !pf_eat(s, ",") ||
+				     pf_expr(s) || !pf_eat(s, "}")))
+					return -1;
+			} else if (pf_expr(s)) {
+				return -1;
+			}
+			n++;
+			if (pf_eat(s, ")"))
+				break;
+			if (n >= pf_helpers[i].max || !pf_eat(s, ","))
+				return -1;
+		}
+		return n >= pf_helpers[i].min ? 0 : -1;
+	}
+	return -1;	/* unknown function */
+}
+
+static int pf_unary(struct pd_fmtp *s)
+{
+	int r = -1;
+
+	if (++s->depth > 64)
+		goto out;
+	if (pf_eat(s, "!") || pf_eat(s, "~") || pf_eat(s, "-") ||
+	    pf_eat(s, "+") || pf_eat(s, "*") || pf_eat(s, "&")) {
+		r = pf_unary(s);
+		goto out;
+	}
+	switch (s->tok) {
+	case PT_NUM:
+	case PT_CHR:
+		pf_next(s);
+		break;
+	case PT_STR:
+		while (s->tok == PT_STR)
+			pf_next(s);
+		break;
+	case PT_ID: {
+		const char *id = s->ts;
+		size_t len = s->tl;
+
+		pf_next(s);
+		if (len == 3 && !memcmp(id, "REC", 3)) {
+			if (!pf_eat(s, "->") || s->tok != PT_ID ||
+			    !pf_field(s, s->ts, s->tl))
+				goto out;
+			pf_next(s);
+		} else if (len == 6 && !memcmp(id, "sizeof", 6)) {
+			if (!pf_eat(s, "("))
+				goto out;
+			while (s->tok == PT_ID)	/* a type */
+				pf_next(s);
+			while (pf_eat(s, "*"))
+				;
+			if (!pf_eat(s, ")"))
+				goto out;
+		} else if (pf_eat(s, "(")) {
+			if (pf_call(s, id, len))
+				goto out;
+		}
+		/* else a bare name (an enum the kernel did not resolve):
+		 * libtraceevent keeps it as an atom */
+		break;
+	}
+	case PT_OP:
+		if (pf_eat(s, "(")) {
+			/* a cast: type words and stars, then an operand */
+			if (s->tok == PT_ID && !pf_is(s, "REC") && !pf_is(s, "sizeof")) {
+				const char *save_p = s->p;
+				int save_tok = s->tok, words = 0;
+				const char *save_ts = s->ts;
+				size_t save_tl = s->tl;
+
+				while (s->tok == PT_ID) {
+					pf_next(s);
+					words++;
+				}
+				while (pf_eat(s, "*"))
+					;
+				if (words && pf_eat(s, ")") && !pf_unary(s)) {
+					r = 0;
+					goto out;
+				}
+				/* not a cast: "(NAME)" and the like */
+				s->p = save_p;
+				s->tok = save_tok;
+				s->ts = save_ts;
+				s->tl = save_tl;
+			}
+			if (pf_list(s, ")") != 1)
+				goto out;
+		} else if (pf_eat(s, "{")) {
+			if (pf_list(s, "}") < 0)
+				goto out;
+		} else {
+			goto out;
+		}
+		break;
+	default:
+		goto out;
+	}
+	/* postfix: [i], .member, ->member */
+	for (;;) {
+		if (pf_eat(s, "[")) {
+			if (pf_expr(s) || !pf_eat(s, "]"))
+				goto out;
+		} else if (pf_is(s, ".") || pf_is(s, "->")) {
+			pf_next(s);
+			if (s->tok != PT_ID)
+				goto out;
+			pf_next(s);
+		} else {
+			break;
+		}
+	}
+	r = 0;
+out:
+	s->depth--;
+	return r;
+}
+
+static int pf_expr(struct pd_fmtp *s)
+{
+	static const char *const binops[] = {
+		"+", "-", "*", "/", "%", "<<", ">>", "<", ">", "<=", ">=",
+		"==", "!=", "&", "|", "^", "&&", "||",
+	};
+	unsigned i;
+	int r = -1;
+
+	if (++s->depth > 64)
+		goto out;
+	for (;;) {
+		if (pf_unary(s))
+			goto out;
+		for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
+			if (pf_is(s, binops[i]))
+				break;
+		if (i == sizeof(binops) / sizeof(binops[0]))
+			break;
+		pf_next(s);
+	}
+	if (pf_eat(s, "?")) {
+		if (pf_expr(s) || !pf_eat(s, ":") || pf_expr(s))
+			goto out;
+	}
+	r = 0;
+out:
+	s->depth--;
+	return r;
+}
+
+/*
+ * Returns the offset of "print fmt:" in @b if the print fmt is unsafe for
+ * libtraceevent, else 0.
  */
 static size_t pd_fmt_unsafe(const char *b, size_t n)
 {
-	const char *pf = memmem(b, n, "\nprint fmt:", 11), *p, *end = b + n;
-	char stack[64];
-	int depth = 0;
+	const char *pf = memmem(b, n, "\nprint fmt:", 11);
+	struct pd_fmtp s;
 
 	if (!pf)
 		return 0;
 	pf++;
-	for (p = pf; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if ((c < 32 && c != '\t' && c != '\n') || c > 126)
+	memset(&s, 0, sizeof(s));
+	s.fields = b;
+	s.fields_len = (size_t)(pf - b);
+	s.p = pf + 10;
+	s.end = b + n;
+	pf_next(&s);
+	if (s.tok != PT_STR)
+		return (size_t)(pf - b);
+	while (s.tok == PT_STR)
+		pf_next(&s);
+	while (pf_eat(&s, ","))
+		if (pf_expr(&s))
 			return (size_t)(pf - b);
-		if (c == '"' || c == '\'') {
-			for (p++; p < end && (unsigned char)*p != c; p++) {
-				if ((unsigned char)*p < 32 || (unsigned char)*p > 126)
-					return (size_t)(pf - b);
-				if (*p == '\\' && p + 1 < end)
-					p++;
-			}
-			if (p >= end)
-				return (size_t)(pf - b);
-		} else if (c == '(' || c == '{' || c == '[') {
-			if (depth >= (int)sizeof(stack))
-				return (size_t)(pf - b);
-			stack[depth++] = (char)(c == '(' ? ')' : c == '{' ? '}' : ']');
-		} else if (c == ')' || c == '}' || c == ']') {
-			if (!depth || stack[--depth] != (char)c)
-				return (size_t)(pf - b);
-		} else if (c == 'R' && end - p > 5 && !memcmp(p, "REC->", 5) &&
-			   (p == pf || !pd_isident((unsigned char)p[-1]))) {
-			const char *id = p + 5, *q = id, *f;
-			size_t len;
-			int found = 0;
-
-			while (q < end && pd_isident((unsigned char)*q))
-				q++;
-			len = (size_t)(q - id);
-			if (!len)
-				return (size_t)(pf - b);
-			/* a declared field: "field:TYPE NAME;" or "NAME[N];" */
-			for (f = b; f < pf && (f = memmem(f, (size_t)(pf - f), "field:", 6)); f += 6) {
-				const char *semi = memchr(f, ';', (size_t)(pf - f)), *e;
-
-				if (!semi)
-					break;
-				e = semi;
-				if (e > f && e[-1] == ']')
-					while (e > f && *e != '[')
-						e--;
-				if ((size_t)(e - f) > len && !memcmp(e - len, id, len) &&
-				    !pd_isident((unsigned char)e[-(long)len - 1])) {
-					found = 1;
-					break;
-				}
-			}
-			if (!found)
-				return (size_t)(pf - b);
-			p = q - 1;
-		}
-	}
-	return depth ? (size_t)(pf - b) : 0;
+	return s.tok == PT_END ? 0 : (size_t)(pf - b);
 }
 
 static int pd_parse_formats(struct perfdata *pd, const char *sys,
