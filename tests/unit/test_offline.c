@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * perf-prof kvm-exit --input on recordings written by gen-perfdata, whose
+ * exact per-reason statistics are known, cross-checked with perf itself
+ * (`perf kvm -i FILE stat report --event=vmexit`, perf 6.1 syntax).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "unit.h"
+
+#ifndef PERF_PROF_BIN
+#define PERF_PROF_BIN "./perf-prof"
+#endif
+#ifndef TOOLS_DIR
+#define TOOLS_DIR "build/tests/tools"
+#endif
+
+static char dir[64];
+
+static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *run(const char *fmt, ...)
+{
+	char cmd[2048], *out = NULL;
+	size_t len = 0, n;
+	char buf[65536];
+	va_list ap;
+	FILE *p, *m;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	m = open_memstream(&out, &len);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, n, m);
+	pclose(p);
+	fclose(m);
+	return out;
+}
+
+static void gen(const char *name, const char *args)
+{
+	char *o = run("%s/gen-perfdata %s -o %s/%s.data -e %s/%s.exp 2>&1; echo rc=$?",
+		      TOOLS_DIR, args, dir, name, dir, name);
+
+	ck_assert_msg(strstr(o, "rc=0") != NULL, "gen-perfdata %s: %s", args, o);
+	free(o);
+}
+
+struct expect {
+	unsigned long code;
+	char name[64];
+	unsigned long calls, total, min, max;
+};
+
+static int read_expect(const char *name, struct expect *e, int max)
+{
+	char path[128], line[256];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.exp", dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) && n < max)
+		if (sscanf(line, "reason %lu %63s %lu %lu %lu %lu", &e[n].code, e[n].name,
+			   &e[n].calls, &e[n].total, &e[n].min, &e[n].max) == 6)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* the row of @name in a perf-prof table, as its printed text */
+static const char *row(const char *out, const char *name)
+{
+	const char *p = out;
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, name)))
+		if ((p == out || p[-1] == '\n') && p[n] == ' ')
+			return p;
+		else
+			p += n;
+	return NULL;
+}
+
+static void assert_exact(const char *out, const struct expect *e, int n)
+{
+	char want[256];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *r = row(out, e[i].name);
+
+		ck_assert_msg(r != NULL, "no row %s in:\n%s", e[i].name, out);
+		/* name, calls, total, min, avg: exactly the generated numbers */
+		snprintf(want, sizeof(want), "%-20s %8lu %16.3f %12.3f %12.3f", e[i].name,
+			 e[i].calls, e[i].total / 1000.0, e[i].min / 1000.0,
+			 (double)e[i].total / e[i].calls / 1000.0);
+		ck_assert_msg(strncmp(r, want, strlen(want)) == 0, "\n got: %.100s\nwant: %s",
+			      r, want);
+		snprintf(want, sizeof(want), " %12.3f ", e[i].max / 1000.0);
+		ck_assert_msg(strstr(r, want) && strstr(r, want) < strchr(r, '\n'),
+			      "max of %s: %.120s want%s", e[i].name, r, want);
+	}
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/pp-offline-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char *o = run("rm -rf %s", dir);
+
+	free(o);
+}
+
+START_TEST(test_x86_exact_and_perf)
+{
+	struct expect e[64];
+	char *out, *perf, *p;
+	int n, i, checked = 0;
+
+	gen("x86", "-n 200000 -t 4 -c 4 -s 11");
+	n = read_expect("x86", e, 64);
+	ck_assert_int_ge(n, 10);
+	out = run("%s kvm-exit --input %s/x86.data 2>&1", PERF_PROF_BIN, dir);
+	assert_exact(out, e, n);
+
+	/* perf agrees on the columns both have */
+	if (access("/usr/bin/perf", X_OK) != 0)
+		goto out;
+	perf = run("perf kvm -i %s/x86.data stat report --event=vmexit 2>&1", dir);
+	for (p = strtok(perf, "\n"); p; p = strtok(NULL, "\n")) {
+		char name[64];
+		unsigned long calls;
+		double smp, tpct, mn, mx, avg;
+
+		if (sscanf(p, " %63s %lu %lf%% %lf%% %lfus %lfus %lfus", name, &calls, &smp, &tpct,
+			   &mn, &mx, &avg) != 7)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (strcmp(e[i].name, name))
+				continue;
+			ck_assert_uint_eq(calls, e[i].calls);
+			ck_assert(fabs(mn - e[i].min / 1000.0) <= 0.0051);
+			ck_assert(fabs(mx - e[i].max / 1000.0) <= 0.0051);
+			ck_assert(fabs(avg - (double)e[i].total / e[i].calls / 1000.0) <= 0.0051);
+			checked++;
+		}
+	}
+	ck_assert_msg(checked == n, "perf reported %d of %d reasons:\n%s", checked, n, perf);
+	free(perf);
+out:
+	free(out);
+}
+END_TEST
+
+START_TEST(test_pipe_mode_same_numbers)
+{
+	struct expect e[64];
+	char *file, *pipe;
+	int n;
+
+	gen("pipe", "-n 50000 -t 3 -c 2 -s 5 -p");
+	n = read_expect("pipe", e, 64);
+	pipe = run("cat %s/pipe.data | %s kvm-exit --input - 2>&1", dir, PERF_PROF_BIN);
+	assert_exact(pipe, e, n);
+	file = run("%s kvm-exit --input %s/pipe.data 2>&1", PERF_PROF_BIN, dir);
+	ck_assert_str_eq(file, pipe);
+	free(file);
+	free(pipe);
+}
+END_TEST
+
+START_TEST(test_other_kernels)
+{
+	struct expect e[64];
+	char *out;
+	int n, i;
+
+	/* names from the recording's own formats: 3.10 says PENDING_INTERRUPT */
+	gen("k310", "-n 40000 -f " TEST_DATA_DIR "/x86-3.10 -s 3");
+	n = read_expect("k310", e, 64);
+	for (i = 0; i < n; i++)
+		if (e[i].code == 7)	/* the generator names codes by 6.18 */
+			snprintf(e[i].name, sizeof(e[i].name), "PENDING_INTERRUPT");
+	out = run("%s kvm-exit --input %s/k310.data 2>&1", PERF_PROF_BIN, dir);
+	assert_exact(out, e, n);
+	ck_assert_ptr_nonnull(row(out, "PENDING_INTERRUPT"));
+	ck_assert_ptr_null(row(out, "INTERRUPT_WINDOW"));
+	free(out);
+
+	gen("arm", "-n 40000 -a arm64 -s 4");
+	n = read_expect("arm", e, 64);
+	out = run("%s kvm-exit --input %s/arm.data 2>&1", PERF_PROF_BIN, dir);
+	assert_exact(out, e, n);
+	ck_assert_ptr_nonnull(row(out, "DABT_LOW"));
+	ck_assert_ptr_nonnull(row(out, "WFx"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_rich_samples)
+{
+	struct expect e[64];
+	char *out;
+	int n;
+
+	/* samples carrying more fields than ours */
+	gen("rich", "-n 30000 -x -s 9");
+	n = read_expect("rich", e, 64);
+	out = run("%s kvm-exit --input %s/rich.data 2>&1", PERF_PROF_BIN, dir);
+	assert_exact(out, e, n);
+	free(out);
+}
+END_TEST
+
+/* a gap never yields an invented latency, and is reported */
+START_TEST(test_lost_never_paired_across)
+{
+	struct expect e[64];
+	unsigned long calls = 0, want = 0, maxw = 0;
+	char *out;
+	int n, i;
+
+	char msg[128], *exp;
+	unsigned long lost;
+
+	gen("lost", "-n 200000 -t 4 -c 4 -l 5 -s 13");
+	n = read_expect("lost", e, 64);
+	exp = run("grep lost_samples %s/lost.exp", dir);
+	ck_assert_int_eq(sscanf(exp, "lost_samples %lu", &lost), 1);
+	ck_assert_uint_gt(lost, 0);
+	free(exp);
+	out = run("%s kvm-exit --input %s/lost.data 2>&1", PERF_PROF_BIN, dir);
+	snprintf(msg, sizeof(msg), "perf-prof: the recording lost %lu records; "
+		 "pairs across the gaps were dropped\n", lost);
+	ck_assert_msg(strstr(out, msg) != NULL, "want %s in:\n%s", msg, out);
+	for (i = 0; i < n; i++) {
+		const char *r = row(out, e[i].name);
+		double mx;
+
+		ck_assert_ptr_nonnull(r);
+		calls += strtoul(r + 20, NULL, 10);
+		want += e[i].calls;
+		mx = strtod(strchr(r, '\n') - 19, NULL);
+		ck_assert_msg(mx <= e[i].max / 1000.0 + 0.0005, "%s max %.3f > %.3f", e[i].name,
+			      mx, e[i].max / 1000.0);
+		if (e[i].max > maxw)
+			maxw = e[i].max;
+	}
+	/* each gap may also drop the exits then pending on the 4 vCPUs */
+	ck_assert_uint_le(calls, want);
+	ck_assert_uint_ge(calls, want - 5 * 4);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_intervals_on_recording_clock)
+{
+	struct expect e[64];
+	unsigned long calls = 0, want = 0;
+	int n, i, tables = 0;
+	char *out, *p;
+
+	gen("iv", "-n 200000 -t 4 -c 4 -s 21");
+	n = read_expect("iv", e, 64);
+	for (i = 0; i < n; i++)
+		want += e[i].calls;
+	out = run("%s kvm-exit --input %s/iv.data -i 500 2>&1", PERF_PROF_BIN, dir);
+	for (p = out; (p = strstr(p, "\n-------------------- ")); p++) {
+		char *q = strchr(p + 1, '\n') + 1;
+
+		tables++;
+		while (*q && *q != '\n' && strncmp(q, "kvm-exit", 8)) {
+			calls += strtoul(q + 20, NULL, 10);
+			q = strchr(q, '\n') + 1;
+		}
+	}
+	/* the recording spans ~2.3 s: several tables that add up */
+	ck_assert_msg(tables >= 4 && tables <= 6, "%d tables", tables);
+	ck_assert_uint_eq(calls, want);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+	char *out;
+
+	out = run("%s kvm-exit --input /nonexistent.data; echo rc=$?", PERF_PROF_BIN);
+	ck_assert_msg(strstr(out, "rc=1"), "%s", out);
+	free(out);
+	out = run("%s kvm-exit --input /nonexistent.data 2>&1 >/dev/null", PERF_PROF_BIN);
+	ck_assert_msg(strstr(out, "/nonexistent.data") && strstr(out, "No such file"), "%s", out);
+	ck_assert_int_eq(count_lines(out), 1);
+	free(out);
+	gen("cut", "-n 20000 -s 2");
+	out = run("head -c 300000 %s/cut.data > %s/cut2.data; "
+		  "%s kvm-exit --input %s/cut2.data 2>&1 >/dev/null; echo rc=$?",
+		  dir, dir, PERF_PROF_BIN, dir);
+	ck_assert_msg(strstr(out, "cut2.data") && strstr(out, "offset") && strstr(out, "rc=1"),
+		      "%s", out);
+	free(out);
+	out = run("%s kvm-exit --input %s/x 2>&1 -C 0; echo rc=$?", PERF_PROF_BIN, dir);
+	ck_assert_msg(strstr(out, "--input reads a recording") && strstr(out, "rc=2"), "%s", out);
+	free(out);
+}
+END_TEST
+
+static Suite *offline_suite(void)
+{
+	Suite *s = suite_create("offline");
+	TCase *tc = tcase_create("input");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_x86_exact_and_perf);
+	tcase_add_test(tc, test_pipe_mode_same_numbers);
+	tcase_add_test(tc, test_other_kernels);
+	tcase_add_test(tc, test_rich_samples);
+	tcase_add_test(tc, test_lost_never_paired_across);
+	tcase_add_test(tc, test_intervals_on_recording_clock);
+	tcase_add_test(tc, test_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(offline_suite)
