@@ -24,6 +24,8 @@ struct perfdata *perfdata_open(const char *path, char *err, size_t errlen);
  * The event formats of the recording, parsed from its tracing data.  In
  * pipe mode the tracing data arrives in-stream: this is valid once the
  * first perfdata_next() returned (NULL before, or if the file has none).
+ * (The reader reads ahead at open, so it is in fact ready right after
+ * perfdata_open() in both modes.)  Owned by @pd: freed by perfdata_close().
  */
 struct tep_handle *perfdata_tep(struct perfdata *pd);
 
@@ -31,8 +33,16 @@ struct tep_handle *perfdata_tep(struct perfdata *pd);
  * Next record in file order.  Returns 1 and fills @rec (rec->raw stays
  * valid until the next call), 0 at the end of the data, -1 on a bad file
  * (message as for perfdata_open).  Only SAMPLE records of tracepoint
- * attrs, LOST, THROTTLE and FINISHED_ROUND (as PP_REC_ROUND) are returned;
- * everything else is skipped.
+ * attrs, LOST (and LOST_SAMPLES, as PP_REC_LOST), THROTTLE and
+ * FINISHED_ROUND (as PP_REC_ROUND) are returned; everything else is
+ * skipped.
+ *
+ * File order is not time order: perf writes each CPU's buffer in turn
+ * between FINISHED_ROUNDs, so records are time-ordered per rec->buf only.
+ * At a ROUND, records up to the largest time seen before the previous
+ * ROUND may be sorted and processed (perf's ordered_events rule).
+ * Unknown values: cpu UINT32_MAX / buf -1 (no CPU in the sample nor an
+ * ID_INDEX), pid/tid UINT32_MAX (no PERF_SAMPLE_TID), time 0.
  */
 int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
 
