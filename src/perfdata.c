@@ -1300,7 +1300,9 @@ static int pd_header_attr(struct perfdata *pd, const unsigned char *p,
 			return -1;
 	if (pd->id_bad) {
 		pd_err(pd, err, errlen, off,
-		       "event attrs disagree on where samples keep their id");
+		       "%s", pd->id_off ?
+		       "event attrs disagree on where samples keep their id" :
+		       "several event attrs, but samples carry no id");
 		return -1;
 	}
 	return 0;
@@ -1607,7 +1609,9 @@ static int pd_open_file(struct perfdata *pd, const unsigned char *h,
 	ab = NULL;
 	if (pd->id_bad) {
 		pd_err(pd, err, errlen, attrs_off,
-		       "event attrs disagree on where samples keep their id");
+		       "%s", pd->id_off ?
+		       "event attrs disagree on where samples keep their id" :
+		       "several event attrs, but samples carry no id");
 		return -1;
 	}
 
