@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest code attribution: turn the guest RIP/PC of a kvm:kvm_exit into
+ * "symbol+0xoff" with the symbol table of the guest's vmlinux (or of any
+ * ELF file), in place of `addr2line -e vmlinux -f ADDR`.
+ *
+ * elfsym_open() reads .symtab (.dynsym only when there is no .symtab) of
+ * an ELF32 or ELF64 file once; afterwards the file is closed and lookups
+ * are a binary search over a sorted array, with no allocation, so
+ * elfsym_name() can be called for every exit.  A loaded table is
+ * read-only: lookups from several threads need no lock.
+ */
+#ifndef PERF_PROF_ELFSYM_H
+#define PERF_PROF_ELFSYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct elfsym;
+
+/*
+ * Load the function and object symbols of an ELF file (a guest vmlinux, or
+ * any ELF).  NULL + a one-line message in err on failure:
+ *   "cannot open vmlinux 'PATH': No such file or directory"
+ *   "'PATH' is not an ELF file"
+ *   "'PATH' has no symbol table (stripped?): rebuild it with symbols or use the unstripped vmlinux"
+ * (the last one also when the tables hold no usable symbol, as the .dynsym
+ * of a stripped executable holding only imports).  err may be NULL.
+ */
+struct elfsym *elfsym_open(const char *path, char *err, size_t errlen);
+
+/*
+ * "name+0xoff" (or "name" at offset 0) for addr, or "0x<addr>" when no
+ * symbol covers it; truncated to len - 1 characters.  Returns buf.
+ * es may be NULL (always the hex form).
+ */
+const char *elfsym_name(const struct elfsym *es, uint64_t addr, char *buf, size_t len);
+
+/* number of symbols kept (one per address) */
+size_t elfsym_count(const struct elfsym *es);
+
+/* NULL is fine */
+void elfsym_close(struct elfsym *es);
+
+#endif
