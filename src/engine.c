@@ -94,6 +94,8 @@ static void deliver(const struct pp_record *rec, void *arg)
 	if (rec->type == PP_REC_SAMPLE) {
 		r->st->samples++;
 		r->ops->sample(r->ctx, rec);
+	} else if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT) {
+		r->ops->sample(r->ctx, rec);
 	} else if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE) {
 		r->ops->lost(r->ctx, rec);
 	}
@@ -146,7 +148,7 @@ static void read_ring(struct run *r, struct ring *ring)
 	while ((h = ring_next(ring))) {
 		if (!ring_decode(ring, h, &rec))
 			continue;
-		if (rec.type != PP_REC_SAMPLE) {
+		if (rec.type == PP_REC_LOST || rec.type == PP_REC_THROTTLE) {
 			if (rec.type == PP_REC_LOST) {
 				ring->lost += rec.lost;
 				ring->lost_interval += rec.lost;
@@ -249,10 +251,12 @@ static int run_live(struct run *r)
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
 	}
-	if (r->ops->setup(r->ctx, tep, err, sizeof(err)) < 0) {
+	code = r->ops->setup(r->ctx, tep, err, sizeof(err));
+	if (code) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		goto out_tep;
 	}
+	code = 1;
 	for (i = 0; i < cfg->nev; i++) {
 		const char *colon = strchr(cfg->events[i], ':');
 		char sys[64];
@@ -263,6 +267,7 @@ static int run_live(struct run *r)
 		ev[i].id = e ? e->id : -1;
 		ev[i].name = cfg->events[i];
 		ev[i].filter = cfg->filters[i];
+		ev[i].switches = i == 0 && cfg->switches;
 	}
 	if (evlist_open(&el, ev, cfg->nev, cfg->per_thread ? NULL : &cfg->cpus,
 			cfg->per_thread ? &cfg->tids : NULL, cfg->pages, cfg->verbose,
@@ -438,10 +443,12 @@ static int run_file(struct run *r)
 					"in the recording\n", r->cfg->input);
 				goto out;
 			}
-			if (r->ops->setup(r->ctx, tep, err, sizeof(err)) < 0) {
+			code = r->ops->setup(r->ctx, tep, err, sizeof(err));
+			if (code) {
 				fprintf(stderr, "perf-prof: %s: %s\n", r->cfg->input, err);
 				goto out;
 			}
+			code = 1;
 			ready = true;
 		}
 		if (rec.time > max_time)

@@ -107,6 +107,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 
 		for (e = 0; e < nev; e++) {
 			fill_attr(&attr, ev[e].id, clock);
+			attr.context_switch = ev[e].switches;
 			fd = open_one(&attr, tid, cpu);
 			if (fd < 0) {
 				int saved = errno;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The begin/end latency profiler: the engine's callbacks for kvm-exit and
- * syscalls.  sample() pairs, interval() prints, lost() drops the pairs a
- * gap could have corrupted.
+ * syscalls.  sample() pairs, lost() drops the pairs a gap could have
+ * corrupted, interval() prints.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,28 +10,40 @@
 #include <string.h>
 #include <unistd.h>
 #include <traceevent/event-parse.h>
-#include <traceevent/trace-seq.h>
+#include <perf-prof/dump.h>
+#include <perf-prof/elfsym.h>
 #include <perf-prof/engine.h>
 #include <perf-prof/heatmap.h>
+#include <perf-prof/json.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/pair.h>
+#include <perf-prof/rips.h>
 #include <perf-prof/stats.h>
 #include <perf-prof/table.h>
 #include <perf-prof/tep.h>
+#include <perf-prof/tracefs.h>
+
+/* what one table covers */
+enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
 
 struct lat_ctx {
 	const struct lat_class *cls;
 	struct lat_env *env;
 	struct tep_handle *tep;
-	int begin_id, end_id;
-	bool by_cpu;		/* --perins instances are CPUs */
+	int begin_id, end_id, switch_id;
+	struct pp_field prev_pid, next_pid;	/* sched:sched_switch in a recording */
+	enum inst_kind kind;
 	bool by_time;		/* records arrive merged by time */
 	bool keep_raw;		/* --than needs the begin record */
+	bool wall;		/* live: wall-clock times */
 	struct pair_table pairs;
 	struct lat_stats stats;
 	struct table_style style;
 	struct heatmap *hm;
-	uint64_t paired, dumped;
+	struct elfsym *syms;
+	uint64_t paired, dumped, lost_interval, filtered;
+	int npid;
+	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
 	FILE *out;
 };
 
@@ -39,7 +51,7 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 {
 	struct lat_ctx *c = arg;
 	const struct lat_class *cls = c->cls;
-	struct tep_event *b, *e;
+	struct tep_event *b, *e, *sw;
 	char sys[64];
 	const char *colon;
 
@@ -51,92 +63,32 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 	if (!b || !e) {
 		snprintf(err, errlen, "the event formats have no %s",
 			 !b ? cls->begin_event : cls->end_event);
-		return -1;
+		return 1;
 	}
 	if (cls->bind(b, e, err, errlen) < 0)
-		return -1;
+		return 1;
+	if (c->env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu())) {
+		snprintf(err, errlen, "--vcpu: these %s events carry no vCPU id (ARM64 kvm "
+			 "events have none); select vCPU threads with -t TID instead",
+			 cls->begin_event);
+		return 2;
+	}
+	c->switch_id = -1;
+	if (c->env->sched && c->env->input) {
+		/* a recording brings its own sched:sched_switch samples */
+		sw = tep_find_event_by_name(tep, "sched", "sched_switch");
+		if (!sw || !pp_field_bind(sw, "prev_pid", &c->prev_pid) ||
+		    !pp_field_bind(sw, "next_pid", &c->next_pid)) {
+			snprintf(err, errlen, "--offcpu needs sched:sched_switch in the recording "
+				 "(perf record -e sched:sched_switch ...)");
+			return 1;
+		}
+		c->switch_id = sw->id;
+	}
 	c->tep = tep;
 	c->begin_id = b->id;
 	c->end_id = e->id;
 	return 0;
-}
-
-/* "d..." as ftrace prints irqs-off, need-resched, hard/softirq, preempt depth */
-static void lat_flags(const unsigned char *raw, uint32_t size, char out[5])
-{
-	unsigned flags = size > 2 ? raw[2] : 0, pc = size > 3 ? raw[3] : 0;
-
-	out[0] = (flags & 0x01) ? 'd' : '.';
-	out[1] = (flags & 0x04) ? 'N' : '.';
-	out[2] = (flags & 0x08) && (flags & 0x10) ? 'H' :
-		 (flags & 0x08) ? 'h' : (flags & 0x10) ? 's' : '.';
-	out[3] = (pc & 0xf) ? "0123456789abcdef"[pc & 0xf] : '.';
-	out[4] = 0;
-}
-
-static void comm_of(struct lat_ctx *c, uint32_t tid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(buf, len, "<...>");
-	if (c->env->input)
-		return;	/* a recording's threads are not ours to look up */
-	snprintf(path, sizeof(path), "/proc/%u/comm", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	else
-		snprintf(buf, len, "<...>");
-	fclose(f);
-}
-
-/*
- * Live, an event's wall-clock time; a recording has no wall clock, so its
- * own clock (seconds.microseconds, as perf script prints) stands in.
- */
-static void print_when(struct lat_ctx *c, uint64_t time, bool header)
-{
-	if (c->env->input)
-		fprintf(c->out, "%lu.%06lu", (unsigned long)(time / 1000000000ull),
-			(unsigned long)(time % 1000000000ull / 1000));
-	else
-		table_print_time_inline(c->out, engine_realtime(time));
-	if (header)
-		fputs(" \n", c->out);
-}
-
-/* one --than line: wall time, then perf-script style rendering */
-static void dump_event(struct lat_ctx *c, const void *raw, uint32_t size, uint32_t tid,
-		       uint32_t cpu, uint64_t time)
-{
-	struct tep_record rec;
-	struct tep_event *ev;
-	struct trace_seq s;
-	char comm[32], flags[5];
-	uint16_t type;
-
-	memcpy(&type, raw, sizeof(type));
-	ev = tep_find_event(c->tep, type);
-	memset(&rec, 0, sizeof(rec));
-	rec.ts = time;
-	rec.size = size;
-	rec.data = (void *)raw;
-	rec.cpu = cpu;
-	trace_seq_init(&s);
-	if (ev)
-		tep_print_event(c->tep, &s, &rec, "%s", TEP_PRINT_INFO);
-	trace_seq_terminate(&s);
-	comm_of(c, tid, comm, sizeof(comm));
-	lat_flags(raw, size, flags);
-	print_when(c, time, false);
-	fprintf(c->out, " %16s %6u %s [%03u] %6lu.%06lu: %s:%s: %s\n", comm, tid, flags, cpu,
-		(unsigned long)(time / 1000000000ull),
-		(unsigned long)(time % 1000000000ull / 1000),
-		ev ? ev->system : "?", ev ? ev->name : "?", s.buffer);
-	trace_seq_destroy(&s);
 }
 
 static void on_begin(struct lat_ctx *c, const struct pp_record *rec)
@@ -148,9 +100,32 @@ static void on_begin(struct lat_ctx *c, const struct pp_record *rec)
 	p->cpu = rec->cpu;
 	p->buf = rec->buf;
 	p->pid = rec->pid;
+	p->out_since = 0;
+	p->sched = 0;
 	p->key = c->cls->key(rec, &p->aux);
 	if (c->keep_raw)
 		pair_keep_raw(p, rec->raw, rec->raw_size);
+}
+
+static uint64_t inst_id(struct lat_ctx *c, const struct pair_pending *p,
+			const struct pp_record *end)
+{
+	switch (c->kind) {
+	case INST_THREAD: return end->tid;
+	case INST_CPU: return p->cpu;
+	case INST_VM: return end->pid;
+	default: return 0;
+	}
+}
+
+static bool vcpu_wanted(struct lat_ctx *c, const struct pp_record *end)
+{
+	int64_t v;
+
+	if (!c->env->vcpus.n)
+		return true;
+	v = c->cls->vcpu(end);
+	return v >= 0 && v <= 0x7fffffff && id_list_has(&c->env->vcpus, (int)v);
 }
 
 static void on_end(struct lat_ctx *c, const struct pp_record *rec)
@@ -162,22 +137,50 @@ static void on_end(struct lat_ctx *c, const struct pp_record *rec)
 
 	if (!p)
 		return;
+	if (!vcpu_wanted(c, rec)) {
+		c->filtered++;
+		return;
+	}
 	lat = rec->time - p->time;
-	in = lat_stats_inst(&c->stats, !c->env->perins ? 0 : c->by_cpu ? p->cpu : rec->tid);
-	if (in->vcpu < 0 && c->env->perins && c->cls->vcpu) {
+	in = lat_stats_inst(&c->stats, inst_id(c, p, rec));
+	if (in->vcpu < 0 && c->kind == INST_THREAD && c->cls->vcpu) {
 		in->vcpu = c->cls->vcpu(rec);
 		in->pid = rec->pid;
 	}
 	row = lat_inst_row(&c->stats, in, p->key);
 	lat_row_add(row, lat, c->cls->extra(rec, p->aux, lat));
+	if (c->env->sched)
+		row->sched += p->sched < lat ? p->sched : lat;
+	if (c->env->top_rips) {
+		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
+			abort();
+		rip_add(row->rips, p->aux, lat);
+	}
 	c->paired++;
 	if (c->hm)
 		heatmap_write(c->hm, p->time, lat);
 	if (c->keep_raw && lat >= c->env->than_ns &&
 	    (c->env->than_idle || !c->cls->idle_key || !c->cls->idle_key(p->key))) {
-		dump_event(c, p->raw, p->raw_size, p->tid, p->cpu, p->time);
-		dump_event(c, rec->raw, rec->raw_size, rec->tid, rec->cpu, rec->time);
+		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, c->wall);
+		dump_event(c->out, c->tep, rec->raw, rec->raw_size, rec->tid, rec->cpu, rec->time,
+			   c->wall);
 		c->dumped++;
+	}
+}
+
+/* the scheduled-out part of a pending latency (--offcpu) */
+static void switched(struct lat_ctx *c, uint32_t tid, uint64_t time, bool out)
+{
+	struct pair_pending *p = pair_find(&c->pairs, tid);
+
+	if (!p || time < p->time)
+		return;
+	if (out) {
+		if (!p->out_since)
+			p->out_since = time;
+	} else if (p->out_since) {
+		p->sched += time - p->out_since;
+		p->out_since = 0;
 	}
 }
 
@@ -186,19 +189,29 @@ static void lat_sample(void *arg, const struct pp_record *rec)
 	struct lat_ctx *c = arg;
 	uint16_t type;
 
+	if (rec->type != PP_REC_SAMPLE) {
+		if (c->env->sched)
+			switched(c, rec->tid, rec->time, rec->type == PP_REC_SWITCH_OUT);
+		return;
+	}
 	if (rec->raw_size < 8)
 		return;
 	memcpy(&type, rec->raw, sizeof(type));
-	if (type == c->begin_id)
+	if (type == c->begin_id) {
 		on_begin(c, rec);
-	else if (type == c->end_id)
+	} else if (type == c->end_id) {
 		on_end(c, rec);
+	} else if (type == c->switch_id) {
+		switched(c, pp_field_u64(&c->prev_pid, rec->raw, rec->raw_size), rec->time, true);
+		switched(c, pp_field_u64(&c->next_pid, rec->raw, rec->raw_size), rec->time, false);
+	}
 }
 
 static void lat_lost(void *arg, const struct pp_record *rec)
 {
 	struct lat_ctx *c = arg;
 
+	c->lost_interval += rec->lost;
 	if (c->by_time)
 		pair_invalidate_before(&c->pairs, rec->time);
 	else
@@ -212,12 +225,68 @@ static int cmp_inst(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+static const char *vm_comm(struct lat_ctx *c, uint64_t pid)
+{
+	int i;
+
+	for (i = 0; i < c->npid; i++)
+		if ((uint64_t)c->pids[i].pid == pid)
+			return c->pids[i].comm;
+	return "<...>";
+}
+
+static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t len)
+{
+	switch (c->kind) {
+	case INST_CPU:
+		snprintf(buf, len, "CPU %lu", (unsigned long)in->id);
+		break;
+	case INST_VM:
+		snprintf(buf, len, "VM %s %lu", vm_comm(c, in->id), (unsigned long)in->id);
+		break;
+	case INST_THREAD:
+		if (in->vcpu >= 0)
+			snprintf(buf, len, "THREAD %lu VCPU %ld", (unsigned long)in->id,
+				 (long)in->vcpu);
+		else
+			snprintf(buf, len, "THREAD %lu", (unsigned long)in->id);
+		break;
+	default:
+		buf[0] = 0;
+	}
+}
+
+static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
+{
+	static const char *const kinds[] = { "all", "thread", "cpu", "vm" };
+	struct json_head h;
+	char when[64];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	dump_when(m, time, c->wall, false);
+	fclose(m);
+	snprintf(when, sizeof(when), "%s", buf);
+	free(buf);
+	h.time = when;
+	h.time_ns = time;
+	h.inst_type = kinds[c->kind];
+	h.inst_id = c->kind == INST_ALL ? -1 : (int64_t)in->id;
+	h.vcpu = in->vcpu;
+	h.comm = c->kind == INST_VM ? vm_comm(c, in->id) : NULL;
+	h.lost = c->lost_interval;
+	json_print(c->out, &c->style, in, &h);
+}
+
 static void lat_interval(void *arg, uint64_t time, bool final)
 {
 	struct lat_ctx *c = arg;
 	struct lat_inst **v;
 	uint32_t i, n = 0;
-	char label[64];
+	char label[96];
 
 	v = malloc(sizeof(*v) * (c->stats.ninst ? c->stats.ninst : 1));
 	if (!v)
@@ -227,25 +296,22 @@ static void lat_interval(void *arg, uint64_t time, bool final)
 			v[n++] = &c->stats.inst[i];
 	if (n) {
 		qsort(v, n, sizeof(*v), cmp_inst);
-		print_when(c, final && !c->env->input ? engine_now() : time, true);
+		if (!c->env->json)
+			dump_when(c->out, time, c->wall, true);
 		for (i = 0; i < n; i++) {
-			if (!c->env->perins) {
-				table_print(c->out, &c->style, v[i], NULL);
+			if (c->env->json) {
+				print_json(c, v[i], time);
 				continue;
 			}
-			if (c->by_cpu)
-				snprintf(label, sizeof(label), "CPU %lu", (unsigned long)v[i]->id);
-			else if (v[i]->vcpu >= 0)
-				snprintf(label, sizeof(label), "THREAD %lu VCPU %ld",
-					 (unsigned long)v[i]->id, (long)v[i]->vcpu);
-			else
-				snprintf(label, sizeof(label), "THREAD %lu", (unsigned long)v[i]->id);
-			table_print(c->out, &c->style, v[i], label);
+			label_of(c, v[i], label, sizeof(label));
+			table_print(c->out, &c->style, v[i], label[0] ? label : NULL);
 		}
-		fputc('\n', c->out);
+		if (!c->env->json)
+			fputc('\n', c->out);
 	}
 	free(v);
 	lat_stats_reset(&c->stats);
+	c->lost_interval = 0;
 	if (fflush(c->out) != 0 && errno == EPIPE)
 		engine_stop = 1;	/* reader went away (| head): finish quietly */
 }
@@ -257,9 +323,19 @@ static const struct profiler_ops lat_ops = {
 	.interval = lat_interval,
 };
 
-static int build_targets(struct lat_env *env, struct engine_cfg *cfg)
+static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
 {
-	char err[256];
+	struct lat_ctx *c = arg;
+
+	if (c->syms)
+		elfsym_name(c->syms, rip, buf, len);
+	else
+		snprintf(buf, len, "%#lx", (unsigned long)rip);
+}
+
+static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_cfg *cfg)
+{
+	char err[256], path[64];
 	int i;
 
 	if (env->have_cpus || (!env->pids.n && !env->tids.n)) {
@@ -267,26 +343,56 @@ static int build_targets(struct lat_env *env, struct engine_cfg *cfg)
 		return 0;
 	}
 	cfg->per_thread = true;
+	c->pids = calloc(env->pids.n + 1, sizeof(*c->pids));
+	if (!c->pids)
+		return -1;
 	for (i = 0; i < env->pids.n; i++) {
+		char *comm;
+
 		if (proc_threads(env->pids.id[i], &cfg->tids, err, sizeof(err)) < 0) {
 			fprintf(stderr, "perf-prof: %s\n", err);
 			return -1;
 		}
+		c->pids[i].pid = env->pids.id[i];
+		snprintf(path, sizeof(path), "/proc/%d/comm", env->pids.id[i]);
+		comm = read_file(path, NULL);
+		snprintf(c->pids[i].comm, sizeof(c->pids[i].comm), "%s", comm ? comm : "<...>");
+		c->pids[i].comm[strcspn(c->pids[i].comm, "\n")] = 0;
+		free(comm);
+		c->npid++;
 	}
 	for (i = 0; i < env->tids.n; i++) {
-		char path[64];
+		int *nid;
 
 		snprintf(path, sizeof(path), "/proc/%d", env->tids.id[i]);
 		if (access(path, F_OK) < 0) {
 			fprintf(stderr, "perf-prof: thread %d does not exist\n", env->tids.id[i]);
 			return -1;
 		}
-		cfg->tids.id = realloc(cfg->tids.id, (cfg->tids.n + 1) * sizeof(int));
-		if (!cfg->tids.id)
+		nid = realloc(cfg->tids.id, (cfg->tids.n + 1) * sizeof(int));
+		if (!nid)
 			return -1;
+		cfg->tids.id = nid;
 		cfg->tids.id[cfg->tids.n++] = env->tids.id[i];
 	}
 	return 0;
+}
+
+static void setup_style(struct lat_ctx *c)
+{
+	const struct lat_class *cls = c->cls;
+
+	c->style.title = cls->title;
+	c->style.key_header = cls->key_header;
+	c->style.extra_header = cls->extra_header;
+	c->style.extra_percent = cls->extra_percent;
+	c->style.key_name = cls->key_name;
+	c->style.npct = c->env->npct;
+	memcpy(c->style.pct, c->env->pct, sizeof(c->env->pct));
+	c->style.sched = c->env->sched;
+	c->style.top_rips = c->env->top_rips;
+	c->style.rip_name = rip_name;
+	c->style.rip_arg = c;
 }
 
 int latency_main(const struct lat_class *cls, int argc, char **argv)
@@ -312,16 +418,18 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	c.env = &env;
 	c.out = stdout;
 	c.keep_raw = env.than_ns > 0;
+	c.wall = !env.input;
 	pair_init(&c.pairs);
 	lat_stats_init(&c.stats);
-	c.style.title = cls->title;
-	c.style.key_header = cls->key_header;
-	c.style.extra_header = cls->extra_header;
-	c.style.extra_percent = cls->extra_percent;
-	c.style.key_name = cls->key_name;
-	c.style.npct = env.npct;
-	memcpy(c.style.pct, env.pct, sizeof(env.pct));
+	setup_style(&c);
 
+	if (env.vmlinux) {
+		c.syms = elfsym_open(env.vmlinux, err, sizeof(err));
+		if (!c.syms) {
+			fprintf(stderr, "perf-prof: %s\n", err);
+			goto out;
+		}
+	}
 	if (env.heatmap) {
 		c.hm = heatmap_open(env.heatmap, err, sizeof(err));
 		if (!c.hm) {
@@ -338,23 +446,28 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	cfg.interval_ns = env.interval_ns;
 	cfg.order_mem = env.order_mem;
 	cfg.verbose = env.verbose;
-	if (!env.input && build_targets(&env, &cfg) < 0)
+	cfg.switches = env.sched && !env.input;
+	if (!env.input && build_targets(&c, &env, &cfg) < 0)
 		goto out;
 	/* per-thread buffers keep each thread's records in order already */
 	cfg.order = env.order || env.input || !cfg.per_thread;
 	c.by_time = cfg.order;
-	c.by_cpu = !env.input && !cfg.per_thread;
+	if (env.perins)
+		c.kind = !env.input && !cfg.per_thread ? INST_CPU : INST_THREAD;
+	else if (env.pids.n > 1)
+		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	if (env.verbose)
 		fprintf(stderr, "perf-prof: %lu samples, %lu paired, %lu ends without a begin, "
 			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
-			"%lu lost in %lu gaps, %lu dumped, %lu delivered early by --order-mem, "
-			"order memory peak %lu bytes\n",
+			"%lu lost in %lu gaps, %lu dumped, %lu filtered by --vcpu, "
+			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
 			(unsigned long)st.samples, (unsigned long)c.paired,
 			(unsigned long)c.pairs.unmatched, (unsigned long)c.pairs.backwards,
 			(unsigned long)c.pairs.invalidated, (unsigned long)st.lost,
-			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.dumped, (unsigned long)st.forced,
+			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.dumped,
+			(unsigned long)c.filtered, (unsigned long)st.forced,
 			(unsigned long)st.order_mem_peak);
 	if (c.hm && heatmap_close(c.hm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "perf-prof: %s\n", err);
@@ -364,8 +477,10 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 out:
 	if (c.hm)
 		heatmap_close(c.hm, err, sizeof(err));
-	if (cfg.tids.id)
-		free(cfg.tids.id);
+	if (c.syms)
+		elfsym_close(c.syms);
+	free(cfg.tids.id);
+	free(c.pids);
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);
 	lat_env_free(&env);

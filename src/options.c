@@ -8,7 +8,7 @@
 
 enum {
 	OPT_ORDER = 256, OPT_ORDER_MEM, OPT_PERINS, OPT_THAN, OPT_THAN_HLT, OPT_HEATMAP,
-	OPT_FILTER, OPT_INPUT, OPT_PCT,
+	OPT_FILTER, OPT_INPUT, OPT_PCT, OPT_JSON, OPT_VCPU, OPT_OFFCPU, OPT_TOP_RIP, OPT_VMLINUX,
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +29,11 @@ static const struct option long_opts[] = {
 	{ "filter",      required_argument, NULL, OPT_FILTER },
 	{ "input",       required_argument, NULL, OPT_INPUT },
 	{ "percentiles", required_argument, NULL, OPT_PCT },
+	{ "json",        no_argument,       NULL, OPT_JSON },
+	{ "vcpu",        required_argument, NULL, OPT_VCPU },
+	{ "offcpu",      no_argument,       NULL, OPT_OFFCPU },
+	{ "top-rip",     required_argument, NULL, OPT_TOP_RIP },
+	{ "vmlinux",     required_argument, NULL, OPT_VMLINUX },
 	{ "verbose",     no_argument,       NULL, 'v' },
 	{ "help",        no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -62,12 +67,21 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 "      --filter=EXPR          Kernel-side filter on %s, e.g. '%s'\n"
 "      --input=FILE           Analyse a perf.data recording instead (\"-\" = stdin)\n"
 "      --percentiles=LIST     Percentile columns, e.g. 50,99,99.9 (default 99)\n"
+"      --offcpu               Split each latency into on-CPU and scheduled-out time\n"
+"                             (columns oncpu(us), sched(us), %%sched)\n"
+"      --json                 One JSON object per interval and instance, per line\n"
+"%s"
 "  -v, --verbose              What was opened, lost and dropped, on stderr\n"
 "  -h, --help                 Show this help\n"
 "\n"
 "COLUMNS: %s calls total(us) min(us) avg(us) p99(us) max(us) %s\n",
 		cls->name, cls->summary, cls->name, cls->examples, cls->begin_event,
 		strcmp(cls->name, "kvm-exit") == 0 ? "exit_reason!=12" : "id==39",
+		cls->aux_is_rip ?
+"      --vcpu=N,...           Only these vCPUs (by the events' vcpu_id; x86 only)\n"
+"      --top-rip=N            Per exit reason, the N guest RIPs that exited most\n"
+"      --vmlinux=FILE         Name guest RIPs as symbol+0xoff from a guest kernel ELF\n"
+		: "",
 		cls->key_header, cls->extra_header);
 }
 
@@ -201,6 +215,29 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 			if (parse_pct(optarg, env, err, sizeof(err)) < 0)
 				return usage_error(cls, err);
 			break;
+		case OPT_JSON:
+			env->json = true;
+			break;
+		case OPT_OFFCPU:
+			env->sched = true;
+			break;
+		case OPT_VCPU:
+			id_list_free(&env->vcpus);
+			/* vCPU ids start at 0: parse as a CPU-style list */
+			if (parse_cpu_list(optarg, 1 << 20, &env->vcpus, err, sizeof(err)) < 0) {
+				snprintf(err, sizeof(err), "invalid vCPU list '%s' (expected e.g. 0,2-3)",
+					 optarg);
+				return usage_error(cls, err);
+			}
+			break;
+		case OPT_TOP_RIP:
+			if (parse_ulong(optarg, "--top-rip count", 1, 1000, &v, err, sizeof(err)) < 0)
+				return usage_error(cls, err);
+			env->top_rips = v;
+			break;
+		case OPT_VMLINUX:
+			env->vmlinux = optarg;
+			break;
 		case 'v':
 			env->verbose++;
 			break;
@@ -228,6 +265,14 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		return usage_error(cls, "--input reads a recording: -C, -p and -t do not apply");
 	if (env->input && env->filter)
 		return usage_error(cls, "--filter runs in the kernel: it does not apply to --input");
+	if (!cls->aux_is_rip && (env->vcpus.n || env->top_rips || env->vmlinux)) {
+		snprintf(err, sizeof(err), "--vcpu, --top-rip and --vmlinux apply to kvm-exit only");
+		return usage_error(cls, err);
+	}
+	if (env->vmlinux && !env->top_rips)
+		env->top_rips = 5;
+	if (env->json && (env->than_ns || env->top_rips))
+		return usage_error(cls, "--json cannot be combined with --than or --top-rip");
 	if (!env->have_cpus && !env->pids.n && !env->tids.n && !env->input) {
 		if (online_cpus(&env->cpus, err, sizeof(err)) < 0)
 			return usage_error(cls, err);
@@ -240,4 +285,5 @@ void lat_env_free(struct lat_env *env)
 	id_list_free(&env->cpus);
 	id_list_free(&env->pids);
 	id_list_free(&env->tids);
+	id_list_free(&env->vcpus);
 }

@@ -113,6 +113,13 @@ bool ring_decode(const struct ring *r, const struct perf_event_header *h, struct
 		trailer(h, rec);
 		return true;
 	}
+	case PERF_RECORD_SWITCH:
+	case PERF_RECORD_SWITCH_CPU_WIDE:
+		/* the trailer's tid is the task switching, in or out */
+		rec->type = (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ? PP_REC_SWITCH_OUT
+								    : PP_REC_SWITCH_IN;
+		trailer(h, rec);
+		return true;
 	case PERF_RECORD_THROTTLE:
 	case PERF_RECORD_UNTHROTTLE:
 		rec->type = PP_REC_THROTTLE;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdlib.h>
 #include <string.h>
+#include <perf-prof/rips.h>
 #include <perf-prof/stats.h>
 
 static inline uint32_t hash64(uint64_t k, uint32_t mask)
@@ -155,6 +156,7 @@ void lat_row_merge(struct lat_row *dst, const struct lat_row *src)
 	dst->calls += src->calls;
 	dst->sum += src->sum;
 	dst->extra += src->extra;
+	dst->sched += src->sched;
 	td_merge(dst->td, src->td);
 }
 
@@ -168,8 +170,10 @@ void lat_stats_reset(struct lat_stats *s)
 		for (j = 0; j < in->nrows; j++) {
 			struct lat_row *r = &in->rows[j];
 
-			r->calls = r->sum = r->min = r->max = r->extra = 0;
+			r->calls = r->sum = r->min = r->max = r->extra = r->sched = 0;
 			td_reset(r->td);
+			if (r->rips)
+				rip_reset(r->rips);
 		}
 	}
 }
@@ -189,8 +193,13 @@ void lat_stats_free(struct lat_stats *s)
 	uint32_t i, j;
 
 	for (i = 0; i < s->ninst; i++) {
-		for (j = 0; j < s->inst[i].nrows; j++)
+		for (j = 0; j < s->inst[i].nrows; j++) {
 			td_free(s->inst[i].rows[j].td);
+			if (s->inst[i].rows[j].rips) {
+				rip_free(s->inst[i].rows[j].rips);
+				free(s->inst[i].rows[j].rips);
+			}
+		}
 		free(s->inst[i].rows);
 		u64map_free(&s->inst[i].map);
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <perf-prof/rips.h>
 #include <perf-prof/table.h>
 
 #define NAME_LEN 64
@@ -48,18 +49,14 @@ static int cmp_rows(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void rule(FILE *f, int w)
-{
-	while (w-- > 0)
-		fputc('-', f);
-}
-
-int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label)
+/* rows with calls, sorted by total descending then name; *width: 20 or 32 */
+static int sort_rows(const struct table_style *st, struct lat_inst *in, struct sorted **out,
+		     int *width)
 {
 	struct sorted *v;
-	int n = 0, i, k, width = 20;
-	char hdr[32];
+	int n = 0, i;
 
+	*width = 20;
 	v = malloc(sizeof(*v) * (in->nrows ? in->nrows : 1));
 	if (!v)
 		return 0;
@@ -69,15 +66,81 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 		v[n].row = &in->rows[i];
 		st->key_name(in->rows[i].key, v[n].name, NAME_LEN);
 		if (strlen(v[n].name) > 20)
-			width = 32;
+			*width = 32;
 		n++;
 	}
+	qsort(v, n, sizeof(*v), cmp_rows);
+	*out = v;
+	return n;
+}
+
+int table_sorted_rows(const struct table_style *st, struct lat_inst *in, struct lat_row ***rows)
+{
+	struct sorted *v;
+	int n, i, w;
+
+	n = sort_rows(st, in, &v, &w);
+	*rows = malloc(sizeof(**rows) * (n ? n : 1));
+	for (i = 0; *rows && i < n; i++)
+		(*rows)[i] = v[i].row;
+	free(v);
+	return *rows ? n : 0;
+}
+
+static void rule(FILE *f, int w)
+{
+	fputc(' ', f);
+	while (w-- > 0)
+		fputc('-', f);
+}
+
+static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, int n, int width)
+{
+	struct rip_ent *top = malloc(sizeof(*top) * st->top_rips);
+	char name[128];
+	int i, j, k;
+
+	if (!top)
+		return;
+	fprintf(f, "%-*s %-40s %8s %16s %12s %12s\n", width, st->key_header, "guest_rip",
+		"calls", "total(us)", "avg(us)", "max(us)");
+	for (i = 0; i < width; i++)
+		fputc('-', f);
+	rule(f, 40);
+	rule(f, 8);
+	rule(f, 16);
+	rule(f, 12);
+	rule(f, 12);
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		if (!v[i].row->rips)
+			continue;
+		k = rip_top(v[i].row->rips, top, st->top_rips);
+		for (j = 0; j < k; j++) {
+			if (st->rip_name)
+				st->rip_name(st->rip_arg, top[j].rip, name, sizeof(name));
+			else
+				snprintf(name, sizeof(name), "%#lx", (unsigned long)top[j].rip);
+			fprintf(f, "%-*s %-40s %8lu %16.3f %12.3f %12.3f\n", width,
+				j == 0 ? v[i].name : "", name, (unsigned long)top[j].calls,
+				top[j].sum / 1000.0, (double)top[j].sum / top[j].calls / 1000.0,
+				top[j].max / 1000.0);
+		}
+	}
+	free(top);
+}
+
+int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label)
+{
+	struct sorted *v;
+	int n, i, k, width;
+	char hdr[32];
+
+	n = sort_rows(st, in, &v, &width);
 	if (!n) {
 		free(v);
 		return 0;
 	}
-	qsort(v, n, sizeof(*v), cmp_rows);
-
 	fprintf(f, "%s%s%s\n", st->title, label ? " " : "", label ? label : "");
 	fprintf(f, "%-*s %8s %16s %12s %12s", width, st->key_header, "calls", "total(us)",
 		"min(us)", "avg(us)");
@@ -85,13 +148,23 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 		table_pct_header(st->pct[k], hdr, sizeof(hdr));
 		fprintf(f, " %12s", hdr);
 	}
-	fprintf(f, " %12s %6s\n", "max(us)", st->extra_header);
-	rule(f, width);
-	fputs(" --------", f);
-	fputs(" ----------------", f);
+	fprintf(f, " %12s %6s", "max(us)", st->extra_header);
+	if (st->sched)
+		fprintf(f, " %16s %16s %6s", "oncpu(us)", "sched(us)", "%sched");
+	fputc('\n', f);
+	for (i = 0; i < width; i++)
+		fputc('-', f);
+	rule(f, 8);
+	rule(f, 16);
 	for (k = 0; k < 3 + st->npct; k++)
-		fputs(" ------------", f);
-	fputs(" ------\n", f);
+		rule(f, 12);
+	rule(f, 6);
+	if (st->sched) {
+		rule(f, 16);
+		rule(f, 16);
+		rule(f, 6);
+	}
+	fputc('\n', f);
 
 	for (i = 0; i < n; i++) {
 		struct lat_row *r = v[i].row;
@@ -103,10 +176,16 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 			fprintf(f, " %12.3f", td_quantile(r->td, st->pct[k] / 100.0) / 1000.0);
 		fprintf(f, " %12.3f", r->max / 1000.0);
 		if (st->extra_percent)
-			fprintf(f, " %6.2f\n", r->sum ? 100.0 * r->extra / r->sum : 0.0);
+			fprintf(f, " %6.2f", r->sum ? 100.0 * r->extra / r->sum : 0.0);
 		else
-			fprintf(f, " %6lu\n", (unsigned long)r->extra);
+			fprintf(f, " %6lu", (unsigned long)r->extra);
+		if (st->sched)
+			fprintf(f, " %16.3f %16.3f %6.2f", (r->sum - r->sched) / 1000.0,
+				r->sched / 1000.0, r->sum ? 100.0 * r->sched / r->sum : 0.0);
+		fputc('\n', f);
 	}
+	if (st->top_rips)
+		print_rips(f, st, v, n, width);
 	free(v);
 	return n;
 }

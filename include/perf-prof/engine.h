@@ -16,8 +16,12 @@
 struct tep_handle;
 
 struct profiler_ops {
-	/* the event formats are known: bind fields.  0, or -1 + message */
+	/*
+	 * The event formats are known: bind fields.  0, or the exit code
+	 * (1 environment, 2 usage) with a message.
+	 */
 	int (*setup)(void *ctx, struct tep_handle *tep, char *err, size_t errlen);
+	/* a tracepoint sample, or a PP_REC_SWITCH_* record */
 	void (*sample)(void *ctx, const struct pp_record *rec);
 	/* records were lost (or throttled) on rec->buf before rec->time */
 	void (*lost)(void *ctx, const struct pp_record *rec);
@@ -37,6 +41,7 @@ struct engine_cfg {
 	uint64_t interval_ns;		/* -i, 0 = one table at the end */
 	bool order;			/* merge buffers by time */
 	uint64_t order_mem;
+	bool switches;			/* context-switch records of the traced tasks */
 	int verbose;
 };
 

@@ -17,6 +17,7 @@ struct evlist_event {
 	int id;			/* tracepoint id (tracefs events/.../id) */
 	const char *name;	/* "kvm:kvm_exit", for messages */
 	const char *filter;	/* kernel filter expression or NULL */
+	bool switches;		/* also emit context-switch records */
 };
 
 struct evlist {

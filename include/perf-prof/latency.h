@@ -39,8 +39,12 @@ struct lat_class {
 	void (*key_name)(uint64_t key, char *buf, size_t len);
 	/* keys whose latency is idle time (HLT): left out of --than */
 	bool (*idle_key)(uint64_t key);
-	/* vCPU id of a record, -1 when the event has none */
+	/* vCPU id of an end record, -1 when the event has none */
 	int64_t (*vcpu)(const struct pp_record *rec);
+	/* do the bound events carry a vCPU id at all? */
+	bool (*has_vcpu)(void);
+	/* aux of key() is the guest instruction address (--top-rip) */
+	bool aux_is_rip;
 };
 
 /* options of a latency profiler, with their defaults in latency.c */
@@ -60,6 +64,11 @@ struct lat_env {
 	const char *input;
 	int npct;
 	double pct[8];
+	bool json;
+	bool sched;			/* --offcpu */
+	struct id_list vcpus;		/* --vcpu */
+	int top_rips;			/* --top-rip */
+	const char *vmlinux;
 };
 
 /* parse argv into @env; returns -1 after printing a usage error */

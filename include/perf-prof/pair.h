@@ -21,6 +21,8 @@ struct pair_pending {
 	uint64_t time;
 	uint64_t key;
 	uint64_t aux;		/* begin-side data of the profiler */
+	uint64_t out_since;	/* scheduled out at, 0 = on a CPU */
+	uint64_t sched;		/* ns scheduled out since the begin */
 	uint32_t raw_size, raw_cap;
 	void *raw;		/* copy of the begin record, when kept */
 };

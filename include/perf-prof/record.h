@@ -14,6 +14,8 @@ enum pp_rec_type {
 	PP_REC_LOST,		/* the kernel dropped @lost records on @buf */
 	PP_REC_THROTTLE,	/* sampling throttled on @buf (treated like lost) */
 	PP_REC_ROUND,		/* perf.data FINISHED_ROUND: flush point for ordering */
+	PP_REC_SWITCH_OUT,	/* @tid was scheduled out (perf context-switch record) */
+	PP_REC_SWITCH_IN,	/* @tid was scheduled in */
 };
 
 struct pp_record {

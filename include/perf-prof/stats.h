@@ -12,11 +12,15 @@
 #include <stdint.h>
 #include <perf-prof/tdigest.h>
 
+struct rip_table;
+
 struct lat_row {
 	uint64_t key;
 	uint64_t calls, sum, min, max;
 	uint64_t extra;
+	uint64_t sched;		/* ns of the latency spent scheduled out */
 	struct tdigest *td;
+	struct rip_table *rips;	/* guest addresses, with --top-rip */
 };
 
 /* open-addressing u64 → u32 map */

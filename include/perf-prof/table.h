@@ -18,7 +18,12 @@ struct table_style {
 	bool extra_percent;		/* extra is ns, shown as % of total */
 	int npct;
 	double pct[TABLE_MAX_PCT];	/* percentiles, e.g. 99 */
+	bool sched;			/* oncpu(us) and sched(us) columns */
+	int top_rips;			/* guest addresses per reason, 0 = none */
 	void (*key_name)(uint64_t key, char *buf, size_t len);
+	/* "symbol+0xoff" or "0x..." for a guest address */
+	void (*rip_name)(void *arg, uint64_t rip, char *buf, size_t len);
+	void *rip_arg;
 };
 
 /* "2022-04-22 17:34:13.858975 " and a newline: the interval header line */
@@ -33,5 +38,7 @@ void table_pct_header(double pct, char *buf, size_t len);
  * Prints nothing when no row has calls.  Returns rows printed.
  */
 int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label);
+/* the rows sorted as table_print() orders them; returns count, *@rows malloc'ed */
+int table_sorted_rows(const struct table_style *st, struct lat_inst *in, struct lat_row ***rows);
 
 #endif

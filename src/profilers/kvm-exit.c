@@ -79,8 +79,8 @@ static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
 	uint64_t isa = pp_field_present(&kx.isa) ? pp_field_u64(&kx.isa, r->raw, r->raw_size)
 						 : ISA_VMX;
 
-	/* guest kernel mode: the guest PC is in the upper canonical half */
-	*aux = pp_field_u64(&kx.rip, r->raw, r->raw_size) >> 63;
+	/* the guest PC: attribution (--top-rip) and %gsys */
+	*aux = pp_field_u64(&kx.rip, r->raw, r->raw_size);
 	if (kx.arm) {
 		if ((int64_t)(int32_t)isa == kx.arm_trap)
 			return code & 0xffffffff;
@@ -94,7 +94,8 @@ static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
 
 static uint64_t kvm_extra(const struct pp_record *end, uint64_t aux, uint64_t lat)
 {
-	return aux ? lat : 0;	/* ns spent with the guest in kernel mode */
+	/* guest kernel mode: the guest PC is in the upper canonical half */
+	return (aux >> 63) ? lat : 0;
 }
 
 static const char *lookup(const struct pp_symtab *t, const struct kvm_names *fb, int64_t v)
@@ -149,6 +150,11 @@ static bool kvm_idle_key(uint64_t key)
 	return code == VMX_EXIT_HLT;
 }
 
+static bool kvm_has_vcpu(void)
+{
+	return pp_field_present(&kx.entry_vcpu);
+}
+
 static int64_t kvm_vcpu(const struct pp_record *entry)
 {
 	if (!pp_field_present(&kx.entry_vcpu))
@@ -174,13 +180,18 @@ const struct lat_class kvm_exit_class = {
 "    perf-prof kvm-exit -p 126934 -i 1000 --perins   # one table per vCPU thread\n"
 "    perf-prof kvm-exit -p 126934 --filter 'exit_reason!=12' -i 1000   # no HLT\n"
 "    perf-prof kvm-exit -p 126934 --heatmap kvm_lat -i 1000   # and write kvm_lat.lat\n"
-"    perf-prof kvm-exit --input perf.data            # a recording (perf record -e kvm:*)\n",
+"    perf-prof kvm-exit --input perf.data            # a recording (perf record -e kvm:*)\n"
+"    perf-prof kvm-exit -p 126934 --offcpu -i 1000   # how much of each exit was scheduled out\n"
+"    perf-prof kvm-exit -p 126934 --top-rip 5 --vmlinux vmlinux   # which guest code exits\n"
+"    perf-prof kvm-exit -p 126934,130021 --json -i 1000   # per VM, one JSON line each\n",
 	.bind = kvm_bind,
 	.key = kvm_key,
 	.extra = kvm_extra,
 	.key_name = kvm_key_name,
 	.idle_key = kvm_idle_key,
 	.vcpu = kvm_vcpu,
+	.has_vcpu = kvm_has_vcpu,
+	.aux_is_rip = true,
 };
 
 int kvm_exit_main(int argc, char **argv);

@@ -172,10 +172,10 @@ START_TEST(test_gsys_and_vcpu)
 
 	setup_kernel("x86-6.18", NULL);
 	name_of(names, kern, &aux);
-	ck_assert_uint_eq(aux, 1);
+	ck_assert_uint_eq(aux, 0xffffffff813267eaull);
 	ck_assert_uint_eq(kvm_exit_class.extra(&rec, aux, 1234), 1234);
 	name_of(names, user, &aux);
-	ck_assert_uint_eq(aux, 0);
+	ck_assert_uint_eq(aux, 0x401000);
 	ck_assert_uint_eq(kvm_exit_class.extra(&rec, aux, 1234), 0);
 	make(ev_entry, raw, &rec, en, ev);
 	ck_assert_int_eq(kvm_exit_class.vcpu(&rec), 3);
@@ -205,7 +205,8 @@ START_TEST(test_arm64)
 		setup_kernel(kernels[i], NULL);
 		/* a trap is keyed by its exception class */
 		ck_assert_str_eq(arm("ret", "esr_ec", 2, 0x24, &aux), "DABT_LOW");
-		ck_assert_uint_eq(aux, 1);
+		ck_assert_uint_eq(aux, 0xffff800010001000ull);
+		ck_assert_uint_eq(kvm_exit_class.extra(NULL, aux, 77), 77);
 		ck_assert_str_eq(arm("ret", "esr_ec", 2, 0x16, &aux), "HVC64");
 		ck_assert_str_eq(arm("ret", "esr_ec", 2, 0x01, &aux), "WFx");
 		/* anything else by the exception type */

@@ -39,8 +39,9 @@ static void add_n(struct lat_stats *s, struct lat_inst *in, uint64_t key, int n,
 
 START_TEST(test_golden_table)
 {
-	struct table_style st = { "kvm-exit latency", "exit_reason", "%gsys", true, 1, { 99 },
-				  names };
+	struct table_style st = { .title = "kvm-exit latency", .key_header = "exit_reason",
+				  .extra_header = "%gsys", .extra_percent = true, .npct = 1,
+				  .pct = { 99 }, .key_name = names };
 	struct lat_stats s;
 	struct lat_inst *in;
 	struct lat_row *r;
@@ -84,8 +85,9 @@ END_TEST
 
 START_TEST(test_empty_prints_nothing)
 {
-	struct table_style st = { "kvm-exit latency", "exit_reason", "%gsys", true, 1, { 99 },
-				  names };
+	struct table_style st = { .title = "kvm-exit latency", .key_header = "exit_reason",
+				  .extra_header = "%gsys", .extra_percent = true, .npct = 1,
+				  .pct = { 99 }, .key_name = names };
 	struct lat_stats s;
 	struct lat_inst *in;
 	char *out;
@@ -104,8 +106,9 @@ END_TEST
 
 START_TEST(test_err_column_and_percentiles)
 {
-	struct table_style st = { "syscalls latency", "syscall", "err", false, 3,
-				  { 50, 99, 99.9 }, names };
+	struct table_style st = { .title = "syscalls latency", .key_header = "syscall",
+				  .extra_header = "err", .npct = 3, .pct = { 50, 99, 99.9 },
+				  .key_name = names };
 	struct lat_stats s;
 	struct lat_inst *in;
 	char *out;
