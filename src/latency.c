@@ -242,7 +242,8 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 		snprintf(buf, len, "CPU %lu", (unsigned long)in->id);
 		break;
 	case INST_VM:
-		snprintf(buf, len, "VM %s %lu", vm_comm(c, in->id), (unsigned long)in->id);
+		snprintf(buf, len, "%s %s %lu", c->cls->proc_label, vm_comm(c, in->id),
+			 (unsigned long)in->id);
 		break;
 	case INST_THREAD:
 		if (in->vcpu >= 0)
@@ -258,7 +259,7 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 
 static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 {
-	static const char *const kinds[] = { "all", "thread", "cpu", "vm" };
+	static const char *const kinds[] = { "all", "thread", "cpu", "process" };
 	struct json_head h;
 	char when[64];
 	char *buf = NULL;

@@ -24,6 +24,7 @@ struct lat_class {
 	const char *title;		/* "kvm-exit latency" */
 	const char *key_header;		/* "exit_reason" */
 	const char *extra_header;	/* "%gsys" */
+	const char *proc_label;		/* a -p process's table: "VM" */
 	bool extra_percent;		/* extra is ns, printed as % of total */
 	const char *begin_event;	/* "kvm:kvm_exit" */
 	const char *end_event;		/* "kvm:kvm_entry" */

@@ -167,6 +167,7 @@ const struct lat_class kvm_exit_class = {
 	.title = "kvm-exit latency",
 	.key_header = "exit_reason",
 	.extra_header = "%gsys",
+	.proc_label = "VM",
 	.extra_percent = true,
 	.begin_event = "kvm:kvm_exit",
 	.end_event = "kvm:kvm_entry",

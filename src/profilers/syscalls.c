@@ -65,6 +65,7 @@ const struct lat_class syscalls_class = {
 	.title = "syscalls latency",
 	.key_header = "syscall",
 	.extra_header = "err",
+	.proc_label = "PROCESS",
 	.extra_percent = false,
 	.begin_event = "raw_syscalls:sys_enter",
 	.end_event = "raw_syscalls:sys_exit",

@@ -4,6 +4,7 @@
  * an exactly known number of system calls (root required).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,80 @@ START_TEST(test_than_heatmap_svg)
 }
 END_TEST
 
+/* --offcpu: a sleeping syscall is all scheduled out, a spinning one none */
+START_TEST(test_offcpu_split)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "--offcpu", NULL };
+	const char *sleep_wl[] = { "nanosleep", "40", "1000", NULL };
+	const char *spin_wl[] = { "getppid", "20000", NULL };
+	struct run_result r;
+
+	live_run(pp, sleep_wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "        oncpu(us)        sched(us) %sched\n"));
+	ck_assert_int_eq(table_calls(r.out, "clock_nanosleep"), 40);
+	/* columns: 8 oncpu, 9 sched, 10 %sched */
+	ck_assert_msg(table_col(r.out, "clock_nanosleep", 10) > 90.0, "%s", r.out);
+	ck_assert(fabs(table_col(r.out, "clock_nanosleep", 8) + table_col(r.out, "clock_nanosleep", 9) -
+		       table_col(r.out, "clock_nanosleep", 2)) < 0.01);
+	run_result_free(&r);
+
+	live_run(pp, spin_wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_int_eq(table_calls(r.out, "getppid"), 20000);
+	ck_assert_msg(table_col(r.out, "getppid", 10) < 5.0, "%s", r.out);
+	run_result_free(&r);
+}
+END_TEST
+
+/* --json: one object per interval and instance, the table's numbers */
+START_TEST(test_json_lines)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "--json", "--percentiles", "50,99.9",
+			     NULL };
+	const char *wl[] = { "nanosleep", "25", "1000", NULL };
+	struct run_result r;
+	const char *row;
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(strncmp(r.out, "{\"time\":\"", 9) == 0, "%s", r.out);
+	ck_assert_int_eq(count_substr(r.out, "\n"), 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"title\":\"syscalls latency\",\"instance\":"
+					    "{\"type\":\"all\"},\"lost\":0,\"rows\":["));
+	row = strstr(r.out, "{\"syscall\":\"clock_nanosleep\",\"calls\":25,\"total_us\":");
+	ck_assert_msg(row != NULL, "%s", r.out);
+	ck_assert_ptr_nonnull(strstr(row, "\"p50_us\":"));
+	ck_assert_ptr_nonnull(strstr(row, "\"p99.9_us\":"));
+	ck_assert_ptr_nonnull(strstr(row, "\"err\":0}"));
+	ck_assert_ptr_nonnull(strstr(r.out, "]}\n"));
+	run_result_free(&r);
+}
+END_TEST
+
+/* several -p: one table per process, labelled with its name and pid */
+START_TEST(test_per_process_tables)
+{
+	char cmd[1024], buf[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "bash -c 'W=%s/workload; $W getppid 3000 < <(sleep 1.5; echo g) & A=$!; "
+		 "$W getppid 5000 < <(sleep 1.5; echo g) & B=$!; sleep 0.3; "
+		 "timeout 20 %s syscalls -p $A,$B 2>/dev/null; wait'",
+		 TOOLS_DIR, PERF_PROF_BIN);
+	f = popen(cmd, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	pclose(f);
+	ck_assert_int_eq(count_substr(buf, "syscalls latency PROCESS workload "), 2);
+	/* the first table is the lower pid's: both counts appear, exactly */
+	ck_assert_msg(strstr(buf, "\ngetppid                  3000 ") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\ngetppid                  5000 ") != NULL, "%s", buf);
+}
+END_TEST
+
 static void expect_error(const char *const *args, int code, const char *msg)
 {
 	struct run_result r;
@@ -299,6 +374,11 @@ START_TEST(test_usage_errors)
 	const char *a11[] = { "kvm-exit", "-i", NULL };
 	const char *a12[] = { "kvm-exit", "--order-mem", "12XB", NULL };
 	const char *a13[] = { "nosuchcommand", NULL };
+	const char *a14[] = { "syscalls", "--vcpu", "0", NULL };
+	const char *a15[] = { "kvm-exit", "--vcpu", "x", NULL };
+	const char *a16[] = { "kvm-exit", "--json", "--than", "1ms", NULL };
+	const char *a17[] = { "kvm-exit", "--top-rip", "0", NULL };
+	const char *a18[] = { "kvm-exit", "--vmlinux", "/nonexistent/vmlinux", "-C", "0", NULL };
 
 	expect_error(a1, 2, "unknown option '--bogus'");
 	expect_error(a2, 2, "invalid CPU list '0-x'");
@@ -313,6 +393,11 @@ START_TEST(test_usage_errors)
 	expect_error(a11, 2, "option '-i' needs a value");
 	expect_error(a12, 2, "invalid size '12XB'");
 	expect_error(a13, 2, "unknown command 'nosuchcommand'");
+	expect_error(a14, 2, "--vcpu, --top-rip and --vmlinux apply to kvm-exit only");
+	expect_error(a15, 2, "invalid vCPU list 'x'");
+	expect_error(a16, 2, "--json cannot be combined with --than or --top-rip");
+	expect_error(a17, 2, "invalid --top-rip count '0'");
+	expect_error(a18, 2, "cannot open vmlinux '/nonexistent/vmlinux': No such file or directory");
 }
 END_TEST
 
@@ -425,6 +510,9 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, test_stdout_closed);
 	tcase_add_test(tc, test_migration_pairs_across_cpus);
 	tcase_add_test(tc, test_than_heatmap_svg);
+	tcase_add_test(tc, test_offcpu_split);
+	tcase_add_test(tc, test_json_lines);
+	tcase_add_test(tc, test_per_process_tables);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_set_timeout(tc, 60);
