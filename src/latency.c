@@ -149,8 +149,16 @@ static void on_end(struct lat_ctx *c, const struct pp_record *rec)
 	}
 	row = lat_inst_row(&c->stats, in, p->key);
 	lat_row_add(row, lat, c->cls->extra(rec, p->aux, lat));
-	if (c->env->sched)
+	if (c->env->sched) {
+		/*
+		 * Still out: a per-task recording sees its switch-outs only
+		 * (sched_switch fires in the outgoing task); it ran again by
+		 * this end, so count the gap up to it.
+		 */
+		if (p->out_since)
+			p->sched += rec->time - p->out_since;
 		row->sched += p->sched < lat ? p->sched : lat;
+	}
 	if (c->env->top_rips) {
 		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
 			abort();

@@ -111,6 +111,40 @@ static void assert_exact(const char *out, const struct expect *e, int n)
 	}
 }
 
+static long table_calls(const char *out, const char *name)
+{
+	const char *r = row(out, name);
+
+	return r ? strtol(r + 20, NULL, 10) : -1;
+}
+
+/* column @col (0 = name) of the row @name */
+static double table_col(const char *out, const char *name, int col)
+{
+	const char *r = row(out, name);
+	char line[512], *tok, *save = NULL;
+	int i;
+
+	if (!r)
+		return NAN;
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(r, "\n"), r);
+	tok = strtok_r(line, " ", &save);
+	for (i = 0; tok && i < col; i++)
+		tok = strtok_r(NULL, " ", &save);
+	return tok ? atof(tok) : NAN;
+}
+
+static int count_substr(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
 static int count_lines(const char *s)
 {
 	int n = 0;
@@ -327,6 +361,62 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* a real per-task recording with sched_switch: --offcpu from the file */
+START_TEST(test_offcpu_from_recording)
+{
+	char *out;
+
+	if (geteuid() != 0 || access("/usr/bin/perf", X_OK) != 0)
+		return;
+	out = run("bash -c '%s/workload nanosleep 30 1000 < <(sleep 1; echo g) & A=$!; "
+		  "perf record -q -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit "
+		  "-e sched:sched_switch -p $A -o %s/rec.data >/dev/null 2>&1; wait'; "
+		  "%s syscalls --input %s/rec.data --offcpu 2>&1",
+		  TOOLS_DIR, dir, PERF_PROF_BIN, dir);
+	ck_assert_msg(table_calls(out, "clock_nanosleep") == 30, "%s", out);
+	ck_assert_msg(table_col(out, "clock_nanosleep", 10) > 90.0, "%s", out);
+	free(out);
+	/* without sched_switch in the recording, --offcpu says what is missing */
+	out = run("%s kvm-exit --input %s --offcpu 2>&1; echo rc=$?", PERF_PROF_BIN,
+		  TEST_DATA_DIR "/sample-kvm-generated.perf.data");
+	ck_assert_msg(strstr(out, "--offcpu needs sched:sched_switch in the recording") &&
+		      strstr(out, "rc=1"), "%s", out);
+	free(out);
+}
+END_TEST
+
+/* ARM64 events carry no vCPU id: --vcpu explains itself */
+START_TEST(test_vcpu_filter)
+{
+	struct expect e[64];
+	unsigned long total = 0, calls = 0;
+	char *out, *p;
+	int n, i;
+
+	gen("vc", "-n 40000 -t 4 -c 2 -s 8");
+	n = read_expect("vc", e, 64);
+	for (i = 0; i < n; i++)
+		total += e[i].calls;
+	/* each vCPU alone, then all together: the parts add up to the whole */
+	for (i = 0; i < 4; i++) {
+		out = run("%s kvm-exit --input %s/vc.data --vcpu %d 2>&1", PERF_PROF_BIN, dir, i);
+		for (p = strstr(out, "------\n"); p && (p = strchr(p, '\n')) && p[1] && p[1] != '\n'; p++)
+			calls += strtoul(p + 21, NULL, 10);
+		free(out);
+	}
+	ck_assert_uint_eq(calls, total);
+	out = run("%s kvm-exit --input %s/vc.data --vcpu 0-3 --perins 2>&1", PERF_PROF_BIN, dir);
+	ck_assert_int_eq(count_substr(out, "kvm-exit latency THREAD "), 4);
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 3\n"));
+	free(out);
+	gen("vca", "-n 4000 -a arm64 -s 8");
+	out = run("%s kvm-exit --input %s/vca.data --vcpu 0 2>&1; echo rc=$?", PERF_PROF_BIN, dir);
+	ck_assert_msg(strstr(out, "--vcpu: these kvm:kvm_exit events carry no vCPU id") &&
+		      strstr(out, "rc=2"), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
@@ -341,6 +431,8 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_lost_never_paired_across);
 	tcase_add_test(tc, test_intervals_on_recording_clock);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_offcpu_from_recording);
+	tcase_add_test(tc, test_vcpu_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }
