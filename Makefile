@@ -39,7 +39,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libperfprof.a
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-LIVE_SRCS := $(wildcard tests/live/*.c) tests/unit/runner.c
+LIVE_SRCS := $(wildcard tests/live/*.c) tests/unit/runner.c tests/unit/textutil.c
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOLS     := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 TEST_CFLAGS := $(CHECK_CFLAGS) -Itests/unit -DTEST_DATA_DIR=\"$(CURDIR)/tests/data\" \

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "textutil.h"
 
 struct run_result {
 	int code;		/* exit code, or 128+signal */
@@ -22,11 +23,5 @@ int live_run(const char *const *pp_args, const char *const *wl_args, bool sigint
 /* run perf-prof with @args and no workload (for error paths) */
 int pp_run(const char *const *args, struct run_result *res);
 void run_result_free(struct run_result *res);
-/* calls column of the row named @name in the first table of @out, -1 if absent */
-long table_calls(const char *out, const char *name);
-/* a column (0 = name, 1 = calls, ...) of that row as a double, NAN if absent */
-double table_col(const char *out, const char *name, int col);
-/* occurrences of @needle in @hay */
-int count_substr(const char *hay, const char *needle);
 
 #endif

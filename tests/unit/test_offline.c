@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "textutil.h"
 #include "unit.h"
 
 #ifndef PERF_PROF_BIN
@@ -76,27 +77,13 @@ static int read_expect(const char *name, struct expect *e, int max)
 	return n;
 }
 
-/* the row of @name in a perf-prof table, as its printed text */
-static const char *row(const char *out, const char *name)
-{
-	const char *p = out;
-	size_t n = strlen(name);
-
-	while ((p = strstr(p, name)))
-		if ((p == out || p[-1] == '\n') && p[n] == ' ')
-			return p;
-		else
-			p += n;
-	return NULL;
-}
-
 static void assert_exact(const char *out, const struct expect *e, int n)
 {
 	char want[256];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		const char *r = row(out, e[i].name);
+		const char *r = table_row(out, e[i].name);
 
 		ck_assert_msg(r != NULL, "no row %s in:\n%s", e[i].name, out);
 		/* name, calls, total, min, avg: exactly the generated numbers */
@@ -109,40 +96,6 @@ static void assert_exact(const char *out, const struct expect *e, int n)
 		ck_assert_msg(strstr(r, want) && strstr(r, want) < strchr(r, '\n'),
 			      "max of %s: %.120s want%s", e[i].name, r, want);
 	}
-}
-
-static long table_calls(const char *out, const char *name)
-{
-	const char *r = row(out, name);
-
-	return r ? strtol(r + 20, NULL, 10) : -1;
-}
-
-/* column @col (0 = name) of the row @name */
-static double table_col(const char *out, const char *name, int col)
-{
-	const char *r = row(out, name);
-	char line[512], *tok, *save = NULL;
-	int i;
-
-	if (!r)
-		return NAN;
-	snprintf(line, sizeof(line), "%.*s", (int)strcspn(r, "\n"), r);
-	tok = strtok_r(line, " ", &save);
-	for (i = 0; tok && i < col; i++)
-		tok = strtok_r(NULL, " ", &save);
-	return tok ? atof(tok) : NAN;
-}
-
-static int count_substr(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle))) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
 }
 
 static int count_lines(const char *s)
@@ -239,16 +192,16 @@ START_TEST(test_other_kernels)
 			snprintf(e[i].name, sizeof(e[i].name), "PENDING_INTERRUPT");
 	out = run("%s kvm-exit --input %s/k310.data 2>&1", PERF_PROF_BIN, dir);
 	assert_exact(out, e, n);
-	ck_assert_ptr_nonnull(row(out, "PENDING_INTERRUPT"));
-	ck_assert_ptr_null(row(out, "INTERRUPT_WINDOW"));
+	ck_assert_ptr_nonnull(table_row(out, "PENDING_INTERRUPT"));
+	ck_assert_ptr_null(table_row(out, "INTERRUPT_WINDOW"));
 	free(out);
 
 	gen("arm", "-n 40000 -a arm64 -s 4");
 	n = read_expect("arm", e, 64);
 	out = run("%s kvm-exit --input %s/arm.data 2>&1", PERF_PROF_BIN, dir);
 	assert_exact(out, e, n);
-	ck_assert_ptr_nonnull(row(out, "DABT_LOW"));
-	ck_assert_ptr_nonnull(row(out, "WFx"));
+	ck_assert_ptr_nonnull(table_row(out, "DABT_LOW"));
+	ck_assert_ptr_nonnull(table_row(out, "WFx"));
 	free(out);
 }
 END_TEST
@@ -290,7 +243,7 @@ START_TEST(test_lost_never_paired_across)
 		 "pairs across the gaps were dropped\n", lost);
 	ck_assert_msg(strstr(out, msg) != NULL, "want %s in:\n%s", msg, out);
 	for (i = 0; i < n; i++) {
-		const char *r = row(out, e[i].name);
+		const char *r = table_row(out, e[i].name);
 		double mx;
 
 		ck_assert_ptr_nonnull(r);

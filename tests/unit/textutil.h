@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Reading perf-prof's tables back in tests. */
+#ifndef PP_TESTS_TEXTUTIL_H
+#define PP_TESTS_TEXTUTIL_H
+
+/* the line of the row named @name (a line starting "name "), or NULL */
+const char *table_row(const char *out, const char *name);
+/* calls column of that row, -1 if absent */
+long table_calls(const char *out, const char *name);
+/* column @col (0 = name, 1 = calls, ...) of that row, NAN if absent */
+double table_col(const char *out, const char *name, int col);
+/* occurrences of @needle in @hay */
+int count_substr(const char *hay, const char *needle);
+
+#endif
