@@ -107,6 +107,25 @@ static int count_lines(const char *s)
 	return n;
 }
 
+/* calls summed over every row of every table in @out */
+static long sum_calls(const char *out)
+{
+	const char *p = out;
+	long sum = 0;
+
+	while ((p = strstr(p, "------\n"))) {
+		p += 7;
+		while (*p && *p != '\n' && strncmp(p, "kvm-exit latency", 16)) {
+			sum += strtol(p + 20, NULL, 10);
+			p = strchr(p, '\n');
+			if (!p)
+				return sum;
+			p++;
+		}
+	}
+	return sum;
+}
+
 static void setup(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/pp-offline-XXXXXX");
@@ -370,6 +389,52 @@ START_TEST(test_vcpu_filter)
 }
 END_TEST
 
+/* --than on the sample recording: exact text against a golden file */
+START_TEST(test_than_golden)
+{
+	char *out, *want;
+
+	out = run("%s kvm-exit --input %s/sample-kvm-generated.perf.data --than 150us 2>&1",
+		  PERF_PROF_BIN, TEST_DATA_DIR);
+	want = run("cat %s/golden/sample-than-150us.txt", TEST_DATA_DIR);
+	ck_assert_str_eq(out, want);
+	/* the layout of seed 000: time, comm, tid, flags, [cpu], timestamp: event: */
+	ck_assert_ptr_nonnull(strstr(out, "1000.008718            <...>  46434 .... [002]"
+					  "   1000.008718: kvm:kvm_exit: vcpu 2 reason "
+					  "EXTERNAL_INTERRUPT rip 0xffffffff813e51c0 info1 ") == out);
+	/* idle exits stay out unless asked for */
+	ck_assert_ptr_null(strstr(out, "reason HLT "));
+	free(out);
+	free(want);
+}
+END_TEST
+
+/* every pair at or above the threshold is dumped, as the heatmap counts them */
+START_TEST(test_than_matches_heatmap)
+{
+	char *out, *lat;
+	long above = 0;
+	char *p;
+
+	out = run("%s kvm-exit --input %s/sample-kvm-generated.perf.data --than 1ms --than-hlt "
+		  "--heatmap %s/h 2>&1", PERF_PROF_BIN, TEST_DATA_DIR, dir);
+	lat = run("cat %s/h.lat", dir);
+	for (p = lat; *p; p = strchr(p, '\n') + 1) {
+		unsigned long t, l;
+
+		ck_assert_int_eq(sscanf(p, "%lu %lu", &t, &l), 2);
+		above += l >= 1000000;
+	}
+	ck_assert_int_gt(above, 0);
+	ck_assert_int_eq(count_substr(out, ": kvm:kvm_exit: "), above);
+	ck_assert_int_eq(count_substr(out, ": kvm:kvm_entry: "), above);
+	/* and the heatmap has one line per call in the table */
+	ck_assert_int_eq(count_lines(lat), sum_calls(out));
+	free(out);
+	free(lat);
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
@@ -386,6 +451,8 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_offcpu_from_recording);
 	tcase_add_test(tc, test_vcpu_filter);
+	tcase_add_test(tc, test_than_golden);
+	tcase_add_test(tc, test_than_matches_heatmap);
 	suite_add_tcase(s, tc);
 	return s;
 }
