@@ -152,6 +152,9 @@ struct reason {
 	int insn_len;		/* guest RIP advance on entry */
 	/* statistics of what was written */
 	uint64_t calls, total, min, max;
+	uint64_t *lat;			/* every latency, with --quantiles */
+	uint64_t nlat, caplat;
+	uint64_t hot_calls[16], hot_total[16];	/* per hot RIP, with --hot-rips */
 };
 
 static struct reason x86_reasons[] = {
@@ -271,6 +274,7 @@ struct vcpu {
 	int dropping;		/* pairs left to drop in a LOST burst */
 	uint64_t dropped;	/* samples dropped in the current burst */
 	int drop_this;		/* the pending pair is dropped */
+	unsigned hot;		/* which hot RIP the pending exit uses */
 };
 
 struct opts {
@@ -279,6 +283,8 @@ struct opts {
 	unsigned threads, cpus, lost, round;
 	uint64_t seed;
 	int pipe, rich;
+	unsigned hot;		/* hot guest RIPs per reason, 0 = random RIPs */
+	int quantiles;		/* print exact p50/p99/p99.9 per reason */
 };
 
 struct gen {
@@ -520,6 +526,24 @@ static uint64_t guest_rip(const struct gen *g)
 	       ((r >> 8) & 0xfffff0);
 }
 
+/*
+ * --hot-rips N: reason i exits at one of N addresses HOT_BASE + i*0x1000 +
+ * k*0x10, address k drawn with weight N-k, so attribution has an answer.
+ */
+#define HOT_BASE 0xffffffff81000000ULL
+
+static unsigned hot_pick(const struct gen *g)
+{
+	unsigned n = g->o.hot, w = (unsigned)(rnd() % (n * (n + 1) / 2)), k;
+
+	for (k = 0; k < n; k++) {
+		if (w < n - k)
+			return k;
+		w -= n - k;
+	}
+	return 0;
+}
+
 static int pick_reason(const struct gen *g)
 {
 	int w = (int)(rnd() % (uint64_t)g->total_weight);
@@ -573,6 +597,10 @@ static void simulate(struct gen *g)
 
 			v->reason = pick_reason(g);
 			r = &g->reasons[v->reason];
+			if (g->o.hot) {
+				v->hot = hot_pick(g);
+				v->rip = HOT_BASE + ((uint64_t)v->reason << 12) + (v->hot << 4);
+			}
 			v->latency = rnd_lognormal(r->median, r->sigma);
 			if (rnd() % 2000 == 0)	/* host preemption outlier */
 				v->latency = v->latency * (20 + rnd() % 500) + 100000;
@@ -606,6 +634,19 @@ static void simulate(struct gen *g)
 				g->entries++;
 				events++;
 				if (v->latency) {
+					if (g->o.hot) {
+						r->hot_calls[v->hot]++;
+						r->hot_total[v->hot] += v->latency;
+					}
+					if (g->o.quantiles) {
+						if (r->nlat == r->caplat) {
+							r->caplat = r->caplat ? r->caplat * 2 : 1024;
+							r->lat = realloc(r->lat, r->caplat * sizeof(*r->lat));
+							if (!r->lat)
+								abort();
+						}
+						r->lat[r->nlat++] = v->latency;
+					}
 					r->calls++;
 					r->total += v->latency;
 					if (!r->min || v->latency < r->min)
@@ -931,6 +972,21 @@ static void write_pipe(struct gen *g, const char *cmdline)
 	simulate(g);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* nearest rank: the smallest value with at least q of the data at or below it */
+static uint64_t rank(uint64_t n, double q)
+{
+	uint64_t r = (uint64_t)ceil(q * n);
+
+	return r ? r - 1 : 0;
+}
+
 static void write_expect(struct gen *g, FILE *f)
 {
 	unsigned i;
@@ -972,6 +1028,33 @@ static void write_expect(struct gen *g, FILE *f)
 	fprintf(f, "total %llu %llu %llu %llu %.3f\n", (unsigned long long)calls,
 		(unsigned long long)total, (unsigned long long)min,
 		(unsigned long long)max, calls ? (double)total / calls : 0.0);
+	if (g->o.hot) {
+		unsigned k;
+
+		fprintf(f, "# rip NAME ADDRESS calls total_ns\n");
+		for (i = 0; i < g->nreasons; i++)
+			for (k = 0; k < g->o.hot; k++)
+				if (g->reasons[i].hot_calls[k])
+					fprintf(f, "rip %s %#llx %llu %llu\n", g->reasons[i].name,
+						(unsigned long long)(HOT_BASE + ((uint64_t)i << 12) +
+								     (k << 4)),
+						(unsigned long long)g->reasons[i].hot_calls[k],
+						(unsigned long long)g->reasons[i].hot_total[k]);
+	}
+	if (g->o.quantiles) {
+		fprintf(f, "# quantile NAME p50_ns p99_ns p99.9_ns (nearest rank)\n");
+		for (i = 0; i < g->nreasons; i++) {
+			struct reason *r = &g->reasons[i];
+
+			if (!r->nlat)
+				continue;
+			qsort(r->lat, r->nlat, sizeof(*r->lat), cmp_u64);
+			fprintf(f, "quantile %s %llu %llu %llu\n", r->name,
+				(unsigned long long)r->lat[rank(r->nlat, 0.50)],
+				(unsigned long long)r->lat[rank(r->nlat, 0.99)],
+				(unsigned long long)r->lat[rank(r->nlat, 0.999)]);
+		}
+	}
 }
 
 static void usage(FILE *f)
@@ -995,6 +1078,9 @@ static void usage(FILE *f)
 "                        READ, CALLCHAIN, WEIGHT, DATA_SRC, PHYS_ADDR), and\n"
 "                        no IDENTIFIER\n"
 "  -e, --expect FILE     write the expected statistics to FILE, not stdout\n"
+"  -R, --hot-rips N      each exit reason exits at N fixed guest RIPs (weights N..1);\n"
+"                        the statistics list calls and total per RIP\n"
+"  -q, --quantiles       also print each reason's exact p50, p99 and p99.9\n"
 "Each vCPU thread starts with an entry and ends with one, so every exit\n"
 "written has its entry; 'samples' in the statistics is exact.\n");
 }
@@ -1008,6 +1094,7 @@ int main(int argc, char **argv)
 		{ "formats", 1, 0, 'f' }, { "pipe", 0, 0, 'p' },
 		{ "lost", 1, 0, 'l' }, { "round", 1, 0, 'r' },
 		{ "rich", 0, 0, 'x' }, { "expect", 1, 0, 'e' },
+		{ "hot-rips", 1, 0, 'R' }, { "quantiles", 0, 0, 'q' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct gen g;
@@ -1026,7 +1113,7 @@ int main(int argc, char **argv)
 	g.o.seed = 1;
 	g.o.arch = "x86";
 	g.o.round = 4096;
-	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:h", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': g.o.out = optarg; break;
 		case 'n': g.o.count = strtoull(optarg, NULL, 0); break;
@@ -1040,12 +1127,18 @@ int main(int argc, char **argv)
 		case 'r': g.o.round = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'x': g.o.rich = 1; break;
 		case 'e': g.o.expect = optarg; break;
+		case 'R': g.o.hot = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'q': g.o.quantiles = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (!g.o.out || optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (g.o.hot > 16) {
+		fprintf(stderr, "gen-perfdata: --hot-rips takes 1..16\n");
 		return 2;
 	}
 	if (strcmp(g.o.arch, "x86") && strcmp(g.o.arch, "arm64")) {

@@ -435,6 +435,86 @@ START_TEST(test_than_matches_heatmap)
 }
 END_TEST
 
+/*
+ * A million exits of another kernel (5.10 formats): the p99 column within
+ * 1% of the exact nearest-rank p99 of what was generated, per reason.
+ */
+START_TEST(test_p99_against_exact)
+{
+	char *out, *exp, *p;
+	int checked = 0;
+
+	gen("big", "-n 2000000 -t 8 -c 4 -s 21 -q -f " TEST_DATA_DIR "/x86-5.10");
+	out = run("%s kvm-exit --input %s/big.data 2>&1", PERF_PROF_BIN, dir);
+	exp = run("grep ^quantile %s/big.exp", dir);
+	for (p = strtok(exp, "\n"); p; p = strtok(NULL, "\n")) {
+		char name[64];
+		unsigned long p50, p99, p999;
+		double got;
+
+		ck_assert_int_eq(sscanf(p, "quantile %63s %lu %lu %lu", name, &p50, &p99, &p999), 4);
+		got = table_col(out, name, 5) * 1000.0;
+		ck_assert_msg(fabs(got - p99) <= 0.01 * p99, "%s p99 %.0f ns, exact %lu ns", name,
+			      got, p99);
+		checked++;
+	}
+	ck_assert_int_ge(checked, 10);
+	free(exp);
+	free(out);
+}
+END_TEST
+
+/* --top-rip: the generator's hot guest RIPs, counted exactly and named */
+START_TEST(test_top_rip_and_vmlinux)
+{
+	char *out, *exp, *p, want[256];
+	int checked = 0;
+
+	gen("hot", "-n 100000 -R 4 -s 3");
+	/* a guest "vmlinux": one 4 KiB function per exit-reason index at HOT_BASE */
+	out = run("cd %s && for i in $(seq 0 15); do printf '.globl handler_%%02d\n.type "
+		  "handler_%%02d,@function\nhandler_%%02d: .skip 0x1000\n.size handler_%%02d,"
+		  "0x1000\n' $i $i $i $i; done > g.s && as -o g.o g.s && "
+		  "ld -Ttext=0xffffffff81000000 -e handler_00 -o vmlinux g.o && "
+		  "strip -o vmlinux.stripped vmlinux && echo built", dir);
+	ck_assert_msg(strstr(out, "built"), "%s", out);
+	free(out);
+	out = run("%s kvm-exit --input %s/hot.data --top-rip 4 --vmlinux %s/vmlinux 2>&1",
+		  PERF_PROF_BIN, dir, dir);
+	snprintf(want, sizeof(want), "\n%-20s %-40s %8s %16s %12s %12s\n", "exit_reason",
+		 "guest_rip", "calls", "total(us)", "avg(us)", "max(us)");
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	exp = run("grep ^rip %s/hot.exp", dir);
+	for (p = strtok(exp, "\n"); p; p = strtok(NULL, "\n")) {
+		char name[64];
+		unsigned long long addr, calls, total;
+		char sym[64];
+
+		ck_assert_int_eq(sscanf(p, "rip %63s %llx %llu %llu", name, &addr, &calls, &total), 4);
+		if ((addr & 0xfff) == 0)
+			snprintf(sym, sizeof(sym), "handler_%02llu", (addr >> 12) & 0xff);
+		else
+			snprintf(sym, sizeof(sym), "handler_%02llu+%#llx", (addr >> 12) & 0xff,
+				 addr & 0xfff);
+		snprintf(want, sizeof(want), " %-40s %8llu %16.3f ", sym, calls, total / 1000.0);
+		ck_assert_msg(strstr(out, want) != NULL, "no line '%s' in:\n%s", want, out);
+		checked++;
+	}
+	ck_assert_int_ge(checked, 40);
+	free(exp);
+	free(out);
+	/* without --vmlinux the addresses print in hex */
+	out = run("%s kvm-exit --input %s/hot.data --top-rip 1 2>&1", PERF_PROF_BIN, dir);
+	ck_assert_ptr_nonnull(strstr(out, " 0xffffffff81001000 "));
+	free(out);
+	out = run("%s kvm-exit --input %s/hot.data --vmlinux %s/vmlinux.stripped 2>&1; echo rc=$?",
+		  PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "has no symbol table (stripped?)") && strstr(out, "rc=2"),
+		      "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
@@ -453,6 +533,8 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_vcpu_filter);
 	tcase_add_test(tc, test_than_golden);
 	tcase_add_test(tc, test_than_matches_heatmap);
+	tcase_add_test(tc, test_p99_against_exact);
+	tcase_add_test(tc, test_top_rip_and_vmlinux);
 	suite_add_tcase(s, tc);
 	return s;
 }
