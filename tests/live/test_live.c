@@ -457,7 +457,8 @@ START_TEST(test_help_documents_options)
 	static const char *const opts[] = {
 		"--cpu", "--pids", "--tids", "--interval", "--mmap-pages", "--order",
 		"--order-mem", "--perins", "--than", "--heatmap", "--filter", "--input",
-		"--verbose", "--help", "EXAMPLES:", "USAGE:",
+		"--verbose", "--help", "EXAMPLES:", "USAGE:", "--than-hlt", "--percentiles",
+		"--offcpu", "--json", "--vcpu", "--top-rip", "--vmlinux",
 		"perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000",
 		"perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000",
 	};
