@@ -755,7 +755,7 @@ static int pf_call(struct pd_fmtp *s, const char *name, size_t len)
 
 static int pf_unary(struct pd_fmtp *s)
 {
-	int r = -1;
+	int r = -1, indexable = 0;
 
 	if (++s->depth > 64)
 		goto out;
@@ -783,6 +783,7 @@ static int pf_unary(struct pd_fmtp *s)
 			    !pf_field(s, s->ts, s->tl))
 				goto out;
 			pf_next(s);
+			indexable = 1;
 		} else if (len == 6 && !memcmp(id, "sizeof", 6)) {
 			if (!pf_eat(s, "("))
 				goto out;
@@ -837,19 +838,11 @@ static int pf_unary(struct pd_fmtp *s)
 	default:
 		goto out;
 	}
-	/* postfix: [i], .member, ->member */
-	for (;;) {
-		if (pf_eat(s, "[")) {
-			if (pf_expr(s) || !pf_eat(s, "]"))
-				goto out;
-		} else if (pf_is(s, ".") || pf_is(s, "->")) {
-			pf_next(s);
-			if (s->tok != PT_ID)
-				goto out;
-			pf_next(s);
-		} else {
-			break;
-		}
+	/* REC->field[i]; no other postfix (libtraceevent crashes on
+	 * NAME->member) */
+	while (indexable && pf_eat(s, "[")) {
+		if (pf_expr(s) || !pf_eat(s, "]"))
+			goto out;
 	}
 	r = 0;
 out:
@@ -886,6 +879,99 @@ static int pf_expr(struct pd_fmtp *s)
 out:
 	s->depth--;
 	return r;
+}
+
+/* "DIGITS;" at *p */
+static int pf_num(const char **p, const char *end)
+{
+	const char *q = *p;
+
+	if (q < end && *q == '-')
+		q++;
+	if (q >= end || *q < '0' || *q > '9')
+		return 0;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	if (q >= end || *q != ';')
+		return 0;
+	*p = q + 1;
+	return 1;
+}
+
+static int pf_lit(const char **p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(end - *p) < n || memcmp(*p, lit, n))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/*
+ * The part of a format before "print fmt:" must look like what kernels
+ * write (libtraceevent crashes on, e.g., a NUL inside a field): "name:",
+ * "ID:", "format:" lines, then field lines
+ *	field:DECL;	offset:N;	size:N;	signed:N;
+ * ("signed" missing on old kernels) and blank lines.  Returns 1 if so.
+ */
+static int pd_fmt_header_ok(const char *b, size_t n)
+{
+	const char *p = b, *end = b + n, *nl;
+
+	for (nl = b; nl < end; nl++)
+		if (((unsigned char)*nl < 32 && *nl != '\t' && *nl != '\n') ||
+		    (unsigned char)*nl > 126)
+			return 0;
+	if (!pf_lit(&p, end, "name: ") || !(nl = memchr(p, '\n', (size_t)(end - p))) ||
+	    nl == p)
+		return 0;
+	p = nl + 1;
+	if (!pf_lit(&p, end, "ID: ") || p >= end || *p < '0' || *p > '9')
+		return 0;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	if (!pf_lit(&p, end, "\n") || !pf_lit(&p, end, "format:\n"))
+		return 0;
+	while (p < end) {
+		const char *semi;
+		int sq = 0;
+
+		if (*p == '\n') {
+			p++;
+			continue;
+		}
+		if (!pf_lit(&p, end, "\tfield:") && !pf_lit(&p, end, "\tfield special:"))
+			return 0;
+		semi = memchr(p, ';', (size_t)(end - p));
+		if (!semi || semi == p)
+			return 0;
+		/* DECL: brackets balanced and not nested, ends in a name or [N] */
+		for (; p < semi; p++) {
+			if (*p == '[') {
+				if (sq++)
+					return 0;
+			} else if (*p == ']') {
+				if (!sq--)
+					return 0;
+			} else if (*p == '\n') {
+				return 0;
+			}
+		}
+		if (sq || !(pd_isident((unsigned char)p[-1]) || p[-1] == ']'))
+			return 0;
+		p++;
+		if (!pf_lit(&p, end, "\toffset:") || !pf_num(&p, end) ||
+		    !pf_lit(&p, end, "\tsize:") || !pf_num(&p, end))
+			return 0;
+		if (pf_lit(&p, end, "\tsigned:") && !pf_num(&p, end))
+			return 0;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (!pf_lit(&p, end, "\n"))
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -926,6 +1012,7 @@ static int pd_parse_formats(struct perfdata *pd, const char *sys,
 	for (i = 0; i < count; i++) {
 		uint64_t size;
 		size_t bad;
+		const char *pf;
 		char *b;
 
 		if (pd_read_u64(pd, &size, err, errlen))
@@ -943,12 +1030,17 @@ static int pd_parse_formats(struct perfdata *pd, const char *sys,
 			return -1;
 		/* like perf: a format that does not parse is left out; an
 		 * unsafe print fmt is dropped, the fields stay usable */
+		pf = memmem(b, size, "\nprint fmt:", 11);
+		if (!pd_fmt_header_ok(b, pf ? (size_t)(pf + 1 - b) : size)) {
+			free(b);	/* not a format libtraceevent can take */
+			continue;
+		}
 		bad = pd_fmt_unsafe(b, size);
 		if (bad) {
-			static const char pf[] = "print fmt: \"(unparsable print fmt)\"\n";
+			static const char fb[] = "print fmt: \"(unparsable print fmt)\"\n";
 
-			memcpy(b + bad, pf, sizeof(pf));
-			size = bad + sizeof(pf) - 1;
+			memcpy(b + bad, fb, sizeof(fb));
+			size = bad + sizeof(fb) - 1;
 		}
 		tep_parse_event(pd->tep, b, size, sys);
 		free(b);

@@ -931,6 +931,38 @@ START_TEST(test_bad_print_fmt)
 }
 END_TEST
 
+/* inputs that once crashed (libtraceevent) must read to an end or an error */
+START_TEST(test_fuzz_regressions)
+{
+	static const char *const files[] = {
+		"regress-undeclared-field", "regress-print-symbol-backtick",
+		"regress-nul-in-field", "regress-name-arrow",
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[512], err[512];
+		struct perfdata *pd;
+		struct pp_record rec;
+		int r;
+
+		snprintf(path, sizeof(path), "%s/../fuzz/corpus/%s", TEST_DATA_DIR,
+			 files[i]);
+		ck_assert_msg(access(path, R_OK) == 0, "%s missing", path);
+		pd = perfdata_open(path, err, sizeof(err));
+		if (!pd) {
+			ck_assert_int_eq(strncmp(err, path, strlen(path)), 0);
+			continue;
+		}
+		while ((r = perfdata_next(pd, &rec, err, sizeof(err))) > 0)
+			;
+		if (r < 0)
+			ck_assert_int_eq(strncmp(err, path, strlen(path)), 0);
+		perfdata_close(pd);
+	}
+}
+END_TEST
+
 Suite *perfdata_suite(void);
 
 Suite *perfdata_suite(void)
@@ -960,6 +992,7 @@ Suite *perfdata_suite(void)
 	tcase_add_test(te, test_err_records);
 	tcase_add_test(te, test_err_pipe);
 	tcase_add_test(te, test_bad_print_fmt);
+	tcase_add_test(te, test_fuzz_regressions);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, te);
 	return s;
