@@ -103,7 +103,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 	for (t = 0; t < el->ntarget; t++) {
 		int cpu = cpus ? cpus->id[t] : -1;
 		int tid = cpus ? -1 : tids->id[t];
-		struct ring *r = &el->rings[t];
+		struct ring *r = &el->rings[el->nrings];
 
 		for (e = 0; e < nev; e++) {
 			fill_attr(&attr, ev[e].id, clock);
@@ -113,8 +113,20 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 				int saved = errno;
 
 				if (saved == ESRCH) {
-					snprintf(err, errlen, "thread %d does not exist (exited?)", tid);
-					*exit_code = 2;
+					/* a -p thread that ended since we listed it */
+					if (verbose)
+						fprintf(stderr, "thread %d exited before it could be "
+							"traced: skipped\n", tid);
+					if (r->meta) {
+						epoll_ctl(el->epfd, EPOLL_CTL_DEL, r->fd, NULL);
+						ring_unmap(r);
+						memset(r, 0, sizeof(*r));
+					}
+					while (e-- > 0) {
+						close(el->fds[t * nev + e]);
+						el->fds[t * nev + e] = -1;
+					}
+					goto next_target;
 				} else {
 					snprintf(err, errlen, "perf_event_open %s on %s %d: %s%s",
 						 ev[e].name, cpus ? "CPU" : "thread",
@@ -136,27 +148,34 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 					*exit_code = 1;
 					goto fail;
 				}
-				r->idx = t;
+				r->idx = el->nrings;
 				r->cpu = cpu;
 				r->tid = tid;
 				eev.events = EPOLLIN;
-				eev.data.u32 = t;
+				eev.data.u32 = el->nrings;
 				if (epoll_ctl(el->epfd, EPOLL_CTL_ADD, fd, &eev) < 0) {
 					snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
 					*exit_code = 1;
 					goto fail;
 				}
-				el->nrings++;
 			} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[t * nev]) < 0) {
 				snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: %s", strerror(errno));
 				*exit_code = 1;
 				goto fail;
 			}
 		}
+		el->nrings++;
 		if (verbose)
 			fprintf(stderr, "opened %d events on %s %d: buffer %d, %d pages%s\n",
-				nev, cpus ? "CPU" : "thread", cpus ? cpu : tid, t, pages,
+				nev, cpus ? "CPU" : "thread", cpus ? cpu : tid, r->idx, pages,
 				clock ? ", CLOCK_MONOTONIC" : ", perf clock");
+next_target:
+		;
+	}
+	if (!el->nrings) {
+		snprintf(err, errlen, "every thread to trace has exited");
+		*exit_code = 2;
+		goto fail;
 	}
 	el->live = el->nrings;
 	return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include "unit.h"
 #include "live.h"
 #include <perf-prof/tracefs.h>
@@ -347,6 +348,34 @@ START_TEST(test_per_process_tables)
 }
 END_TEST
 
+/* a thread that ends between listing and opening is skipped, not fatal */
+START_TEST(test_vanished_thread_skipped)
+{
+	struct run_result r;
+	char tids[64], solo[32];
+	const char *pp[] = { "syscalls", "-t", tids, "-v", NULL };
+	const char *only[] = { "syscalls", "-t", solo, NULL };
+	const char *wl[] = { "getppid", "1000", NULL };
+	pid_t z = fork();
+
+	if (z == 0)
+		_exit(0);	/* a zombie: /proc has it, perf_event_open says ESRCH */
+	usleep(100000);
+	snprintf(tids, sizeof(tids), "%d,{PID}", z);
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_int_eq(table_calls(r.out, "getppid"), 1000);
+	ck_assert_ptr_nonnull(strstr(r.err, "exited before it could be traced: skipped"));
+	run_result_free(&r);
+	snprintf(solo, sizeof(solo), "%d", z);
+	pp_run(only, &r);
+	ck_assert_int_eq(r.code, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "perf-prof: every thread to trace has exited\n"));
+	run_result_free(&r);
+	waitpid(z, NULL, 0);
+}
+END_TEST
+
 static void expect_error(const char *const *args, int code, const char *msg)
 {
 	struct run_result r;
@@ -514,6 +543,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, test_offcpu_split);
 	tcase_add_test(tc, test_json_lines);
 	tcase_add_test(tc, test_per_process_tables);
+	tcase_add_test(tc, test_vanished_thread_skipped);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_set_timeout(tc, 60);
