@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,28 +61,33 @@ static int get_num(const char **p, long max, long *v)
 	return 0;
 }
 
-int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_t errlen)
+/*
+ * "a,b-c,...": ranges only when @ranges, values in [@min, @lim].  Returns
+ * 0, -1 for bad syntax, or -2 with *@over set to a value above @lim.
+ */
+static int parse_list(const char *s, bool ranges, long min, long lim, struct id_list *out,
+		      long *over)
 {
 	const char *p = s;
-	long a, b;
-	int cap = 0, c;
+	long a, b, c;
+	int cap = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!s || !*s)
-		goto bad;
+		return -1;
 	for (;;) {
-		if (get_num(&p, 1 << 20, &a) < 0)
+		if (get_num(&p, 0x7fffffff, &a) < 0 || a < min)
 			goto bad;
 		b = a;
-		if (*p == '-') {
+		if (ranges && *p == '-') {
 			p++;
-			if (get_num(&p, 1 << 20, &b) < 0 || b < a)
+			if (get_num(&p, 0x7fffffff, &b) < 0 || b < a)
 				goto bad;
 		}
-		if (b > max) {
-			snprintf(err, errlen, "CPU %ld in '%s' is not online (online CPUs: 0-%d)",
-				 b, s, max);
-			goto fail;
+		if (b > lim) {
+			*over = b;
+			id_list_free(out);
+			return -2;
 		}
 		for (c = a; c <= b; c++)
 			if (push(out, &cap, c) < 0)
@@ -95,37 +101,30 @@ int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_
 	sort_uniq(out);
 	return 0;
 bad:
-	snprintf(err, errlen, "invalid CPU list '%s' (expected e.g. 0-3,8)", s ? s : "");
-fail:
 	id_list_free(out);
 	return -1;
 }
 
+int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_t errlen)
+{
+	long over;
+	int r = parse_list(s, true, 0, max < (1 << 20) ? max : (1 << 20), out, &over);
+
+	if (r == -2 && over <= (1 << 20))
+		snprintf(err, errlen, "CPU %ld in '%s' is not online (online CPUs: 0-%d)",
+			 over, s, max);
+	else if (r < 0)
+		snprintf(err, errlen, "invalid CPU list '%s' (expected e.g. 0-3,8)", s ? s : "");
+	return r < 0 ? -1 : 0;
+}
+
 int parse_id_list(const char *s, const char *what, struct id_list *out, char *err, size_t errlen)
 {
-	const char *p = s;
-	int cap = 0;
-	long v;
+	long over;
 
-	memset(out, 0, sizeof(*out));
-	if (!s || !*s)
-		goto bad;
-	for (;;) {
-		if (get_num(&p, 0x7fffffff, &v) < 0 || v == 0)
-			goto bad;
-		if (push(out, &cap, v) < 0)
-			goto bad;
-		if (*p == 0)
-			break;
-		if (*p != ',')
-			goto bad;
-		p++;
-	}
-	sort_uniq(out);
-	return 0;
-bad:
+	if (parse_list(s, false, 1, 0x7fffffff, out, &over) == 0)
+		return 0;
 	snprintf(err, errlen, "invalid %s list '%s' (expected e.g. 1234,5678)", what, s ? s : "");
-	id_list_free(out);
 	return -1;
 }
 
