@@ -625,7 +625,7 @@ static void pf_next(struct pd_fmtp *s)
 				break;
 		if (i < sizeof(two) / sizeof(two[0]))
 			p += 2;
-		else if (strchr("()[]{},?:+-*/%<>&|^!~.", *p))
+		else if (*p && strchr("()[]{},?:+-*/%<>&|^!~.", *p))
 			p++;
 		else
 			s->tok = PT_BAD;
@@ -735,13 +735,15 @@ static int pf_call(struct pd_fmtp *s, const char *name, size_t len)
 				/* { value, "name" } (or NULL) */
 				if (!pf_eat(s, "{"))
 					return -1;
-				if (!pf_eat(s, "}") &&	/* an empty table */
-				    (pf_expr(s) || !pf_eat(s, ",") ||
-				     pf_expr(s) || !pf_eat(s, "}")))
+				if (pf_eat(s, "}"))	/* an empty table */
+					goto next;
+				if (pf_expr(s) || !pf_eat(s, ",") || pf_expr(s) ||
+				    !pf_eat(s, "}"))
 					return -1;
 			} else if (pf_expr(s)) {
 				return -1;
 			}
+next:
 			n++;
 			if (pf_eat(s, ")"))
 				break;
@@ -869,6 +871,24 @@ static int pf_expr(struct pd_fmtp *s)
 				break;
 		if (i == sizeof(binops) / sizeof(binops[0]))
 			break;
+		if (pf_is(s, "/") || pf_is(s, "%")) {
+			/* libtraceevent folds constants while parsing: a
+			 * divisor must be a non-zero number or a sizeof */
+			pf_next(s);
+			if (s->tok == PT_NUM) {
+				char num[32];
+
+				if (s->tl >= sizeof(num))
+					goto out;
+				memcpy(num, s->ts, s->tl);
+				num[s->tl] = 0;
+				if (!strtoull(num, NULL, 0))
+					goto out;
+			} else if (!pf_is(s, "sizeof")) {
+				goto out;
+			}
+			continue;
+		}
 		pf_next(s);
 	}
 	if (pf_eat(s, "?")) {

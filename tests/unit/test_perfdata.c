@@ -936,7 +936,7 @@ START_TEST(test_fuzz_regressions)
 {
 	static const char *const files[] = {
 		"regress-undeclared-field", "regress-print-symbol-backtick",
-		"regress-nul-in-field", "regress-name-arrow",
+		"regress-nul-in-field", "regress-name-arrow", "regress-const-division",
 	};
 	unsigned i;
 
