@@ -299,7 +299,8 @@ static int run_live(struct run *r)
 
 			now = engine_now();
 			timeout = due > now ? (int)((due - now + 999999) / 1000000) : 0;
-		} else if (r->ordered) {
+		} else {
+			/* wakeups come per watermark, not per event */
 			timeout = 100;
 		}
 		if (evlist_poll(&el, timeout) < 0 && errno != EINTR)

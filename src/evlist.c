@@ -18,7 +18,7 @@ static int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 	return syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
 }
 
-static void fill_attr(struct perf_event_attr *attr, int id, bool clock)
+static void fill_attr(struct perf_event_attr *attr, int id, bool clock, int pages)
 {
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
@@ -30,12 +30,17 @@ static void fill_attr(struct perf_event_attr *attr, int id, bool clock)
 	attr->sample_id_all = 1;
 	attr->disabled = 1;
 	/*
-	 * Wake the reader per event: measured here, it costs the traced
-	 * workload little while the reader keeps up, whereas a watermark made
-	 * the kernel queue an irq_work per event and slowed a syscall storm
-	 * from 2.2M/s to 31k/s.
+	 * Wake the reader when a quarter of the buffer is filled, not per
+	 * event.  Every wakeup is an irq_work raised by a self-IPI, which in a
+	 * guest is a VM exit: per-event wakeups slowed a getppid storm traced
+	 * with -p from 21 M/s to 0.13 M/s (bench/run, docs/performance.md);
+	 * with the watermark it runs at 3-4 M/s, as under perf record.  The
+	 * engine polls with a timeout, so a quiet buffer is still read.  The
+	 * price: a burst faster than the reader gets a CPU overflows a small
+	 * buffer instead of being slowed down to the reader's pace.
 	 */
-	attr->wakeup_events = 1;
+	attr->watermark = 1;
+	attr->wakeup_watermark = (uint32_t)((size_t)pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
 	/* CLOCK_MONOTONIC lets the merge compare event times with "now" */
 	if (clock) {
 		attr->use_clockid = 1;
@@ -106,7 +111,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 		struct ring *r = &el->rings[el->nrings];
 
 		for (e = 0; e < nev; e++) {
-			fill_attr(&attr, ev[e].id, clock);
+			fill_attr(&attr, ev[e].id, clock, pages);
 			attr.context_switch = ev[e].switches;
 			fd = open_one(&attr, tid, cpu);
 			if (fd < 0) {

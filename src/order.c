@@ -28,17 +28,23 @@ int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg)
 	return 0;
 }
 
+/* a merge heap entry: the head of one stream, keyed by (time, seq) */
+struct hent {
+	uint64_t time, seq;
+	int s;
+};
+
 static int grow_streams(struct order *o, int n)
 {
 	struct order_fifo *f;
-	int *h;
+	void *h;
 
 	f = realloc(o->fifo, n * sizeof(*f));
 	if (!f)
 		return -1;
 	memset(f + o->nfifo, 0, (n - o->nfifo) * sizeof(*f));
 	o->fifo = f;
-	h = realloc(o->heap, n * sizeof(int));
+	h = realloc(o->heap, n * sizeof(struct hent));
 	if (!h)
 		return -1;
 	o->heap = h;
@@ -46,39 +52,36 @@ static int grow_streams(struct order *o, int n)
 	return 0;
 }
 
-static struct qrec *head(struct order_fifo *f)
+static inline struct qrec *head(struct order_fifo *f)
 {
 	return f->rd < f->wr ? (struct qrec *)(f->buf + f->rd) : NULL;
 }
 
-static bool before(struct order *o, int a, int b)
+static inline bool before(const struct hent *x, const struct hent *y)
 {
-	struct qrec *x = head(&o->fifo[a]), *y = head(&o->fifo[b]);
-
-	if (x->rec.time != y->rec.time)
-		return x->rec.time < y->rec.time;
-	return x->seq < y->seq;
+	return x->time != y->time ? x->time < y->time : x->seq < y->seq;
 }
 
-static void sift_down(struct order *o, int n, int i)
+static inline void sift_down(struct hent *h, int n, int i)
 {
 	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i, t;
+		int l = 2 * i + 1, r = l + 1, m = i;
+		struct hent t;
 
-		if (l < n && before(o, o->heap[l], o->heap[m]))
+		if (l < n && before(&h[l], &h[m]))
 			m = l;
-		if (r < n && before(o, o->heap[r], o->heap[m]))
+		if (r < n && before(&h[r], &h[m]))
 			m = r;
 		if (m == i)
 			return;
-		t = o->heap[i];
-		o->heap[i] = o->heap[m];
-		o->heap[m] = t;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
 		i = m;
 	}
 }
 
-static void pop(struct order *o, struct order_fifo *f, struct qrec *q)
+static inline void pop(struct order *o, struct order_fifo *f, struct qrec *q)
 {
 	f->rd += q->len;
 	o->mem -= q->len;
@@ -87,30 +90,47 @@ static void pop(struct order *o, struct order_fifo *f, struct qrec *q)
 		f->rd = f->wr = 0;
 }
 
+/*
+ * k-way merge of the stream heads.  The heap holds each head's (time, seq)
+ * so the sift compares one array, not the records behind it.
+ */
 static void merge(struct order *o, uint64_t upto, uint64_t max_records)
 {
+	struct hent *h = (struct hent *)o->heap;
 	int n = 0, i;
-	struct pp_record rec;
 
-	for (i = 0; i < o->nfifo; i++)
-		if (head(&o->fifo[i]))
-			o->heap[n++] = i;
+	for (i = 0; i < o->nfifo; i++) {
+		struct qrec *q = head(&o->fifo[i]);
+
+		if (q) {
+			h[n].time = q->rec.time;
+			h[n].seq = q->seq;
+			h[n].s = i;
+			n++;
+		}
+	}
 	for (i = n / 2 - 1; i >= 0; i--)
-		sift_down(o, n, i);
+		sift_down(h, n, i);
 	while (n > 0 && max_records > 0) {
-		struct order_fifo *f = &o->fifo[o->heap[0]];
-		struct qrec *q = head(f);
+		struct order_fifo *f = &o->fifo[h[0].s];
+		struct qrec *q;
 
-		if (q->rec.time >= upto)
+		if (h[0].time >= upto)
 			break;
-		rec = q->rec;
-		rec.raw = rec.raw_size ? (const void *)(q + 1) : NULL;
-		o->cb(&rec, o->arg);
+		q = head(f);
+		/* handed out in place: the queue does not move during the call */
+		q->rec.raw = q->rec.raw_size ? (const void *)(q + 1) : NULL;
+		o->cb(&q->rec, o->arg);
 		pop(o, f, q);
 		max_records--;
-		if (!head(f))
-			o->heap[0] = o->heap[--n];
-		sift_down(o, n, 0);
+		q = head(f);
+		if (!q) {
+			h[0] = h[--n];
+		} else {
+			h[0].time = q->rec.time;
+			h[0].seq = q->seq;
+		}
+		sift_down(h, n, 0);
 	}
 }
 

@@ -19,7 +19,7 @@ struct order_fifo;
 struct order {
 	struct order_fifo *fifo;
 	int nfifo;
-	int *heap;		/* scratch for the merge */
+	void *heap;		/* scratch for the merge */
 	uint64_t mem, mem_limit, mem_peak;
 	uint64_t queued;
 	uint64_t forced;	/* delivered early because of mem_limit */

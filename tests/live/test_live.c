@@ -18,7 +18,8 @@
 
 START_TEST(test_syscalls_pid_exact)
 {
-	const char *pp[] = { "syscalls", "-p", "{PID}", NULL };
+	/* exact counts need buffers that outlast a scheduling delay: -m 1024 */
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-m", "1024", NULL };
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 
@@ -37,7 +38,7 @@ END_TEST
 
 START_TEST(test_syscalls_perins)
 {
-	const char *pp[] = { "syscalls", "-p", "{PID}", "--perins", NULL };
+	const char *pp[] = { "syscalls", "-p", "{PID}", "--perins", "-m", "1024", NULL };
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 	char title[64];
@@ -55,7 +56,7 @@ END_TEST
 
 START_TEST(test_syscalls_tid_exact)
 {
-	const char *pp[] = { "syscalls", "-t", "{PID}", "-m", "256", NULL };
+	const char *pp[] = { "syscalls", "-t", "{PID}", "-m", "1024", NULL };
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 
@@ -69,7 +70,7 @@ END_TEST
 /* per-CPU buffers, merged by time; the filter keeps other processes out */
 START_TEST(test_syscalls_cpu_filter)
 {
-	const char *pp[] = { "syscalls", "-C", "0-1", "-m", "256", "--filter",
+	const char *pp[] = { "syscalls", "-C", "0-1", "-m", "1024", "--filter",
 			     "common_pid=={PID}", NULL };
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
@@ -134,7 +135,8 @@ END_TEST
 
 START_TEST(test_sigterm_prints_table)
 {
-	const char *pp[] = { "syscalls", "-C", "0-1", "--filter", "common_pid=={PID}", NULL };
+	const char *pp[] = { "syscalls", "-C", "0-1", "-m", "1024", "--filter",
+			     "common_pid=={PID}", NULL };
 	const char *wl[] = { "getppid", "1000", NULL };
 	struct run_result r;
 
@@ -277,7 +279,7 @@ END_TEST
 /* --offcpu: a sleeping syscall is all scheduled out, a spinning one none */
 START_TEST(test_offcpu_split)
 {
-	const char *pp[] = { "syscalls", "-p", "{PID}", "--offcpu", NULL };
+	const char *pp[] = { "syscalls", "-p", "{PID}", "--offcpu", "-m", "1024", NULL };
 	const char *sleep_wl[] = { "nanosleep", "40", "1000", NULL };
 	const char *spin_wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
@@ -335,7 +337,7 @@ START_TEST(test_per_process_tables)
 	snprintf(cmd, sizeof(cmd),
 		 "bash -c 'W=%s/workload; $W getppid 3000 < <(sleep 1.5; echo g) & A=$!; "
 		 "$W getppid 5000 < <(sleep 1.5; echo g) & B=$!; sleep 0.3; "
-		 "timeout 20 %s syscalls -p $A,$B 2>/dev/null; wait'",
+		 "timeout 20 %s syscalls -m 1024 -p $A,$B 2>/dev/null; wait'",
 		 TOOLS_DIR, PERF_PROF_BIN);
 	f = popen(cmd, "r");
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -353,7 +355,7 @@ START_TEST(test_vanished_thread_skipped)
 {
 	struct run_result r;
 	char tids[64], solo[32];
-	const char *pp[] = { "syscalls", "-t", tids, "-v", NULL };
+	const char *pp[] = { "syscalls", "-t", tids, "-v", "-m", "1024", NULL };
 	const char *only[] = { "syscalls", "-t", solo, NULL };
 	const char *wl[] = { "getppid", "1000", NULL };
 	pid_t z = fork();
