@@ -31,7 +31,7 @@
 
 #include <perf-prof/perfdata.h>
 
-#define PD_BUFSZ	(2u << 20)	/* read buffer */
+#define PD_BUFSZ	(256u << 10)	/* read buffer */
 #define PD_MAX_ATTRS	4096		/* attrs per recording */
 #define PD_MAX_IDS	(1u << 18)	/* sample ids over all attrs */
 #define PD_MAX_FORMAT	(1u << 20)	/* one event format file */

@@ -117,11 +117,12 @@ struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 
 struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t key)
 {
-	uint32_t *slot;
+	uint32_t *c = &in->cache[key & 31], *slot;
 	struct lat_row *r;
 
-	if (in->last && in->last->key == key)
-		return in->last;
+	/* exit reasons and syscall numbers are small: most lookups end here */
+	if (*c && in->rows[*c - 1].key == key)
+		return &in->rows[*c - 1];
 	slot = u64map_slot(&in->map, key);
 	if (*slot == UINT32_MAX) {
 		if (in->nrows == in->cap) {
@@ -141,8 +142,8 @@ struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t 
 			abort();
 		*slot = in->nrows++;
 	}
-	in->last = &in->rows[*slot];
-	return in->last;
+	*c = *slot + 1;
+	return &in->rows[*slot];
 }
 
 void lat_row_merge(struct lat_row *dst, const struct lat_row *src)

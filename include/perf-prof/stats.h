@@ -37,7 +37,8 @@ struct lat_inst {
 	struct lat_row *rows;
 	uint32_t nrows, cap;
 	struct u64map map;	/* key → row index */
-	struct lat_row *last;	/* hit cache: consecutive exits often share a reason */
+	/* direct-mapped cache in front of map: row index + 1 by key's low bits */
+	uint32_t cache[32];
 };
 
 struct lat_stats {
