@@ -113,13 +113,6 @@ bench: perf-prof $(TOOLS)
 	@BUILD=$(BUILD) sh bench/run
 
 install: perf-prof
-
-# a clear word instead of a wall of missing-header errors
-ifneq ($(filter-out clean,$(MAKECMDGOALS) all),)
-ifneq ($(shell pkg-config --exists $(PKGS) && echo ok),ok)
-$(error missing build dependencies ($(PKGS)): run 'sudo .ci/deps' (Debian/Ubuntu))
-endif
-endif
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 0755 perf-prof $(DESTDIR)$(BINDIR)/perf-prof
 	install -m 0644 docs/*.1 $(DESTDIR)$(MANDIR)/
