@@ -108,7 +108,7 @@ static unsigned int leading_underscores(const char *s)
 {
 	unsigned int n = 0;
 
-	while (s[n] == '_' && n < 15)
+	while (n < 15 && s[n] == '_')
 		n++;
 	return n;
 }
