@@ -444,6 +444,7 @@ static int run_file(struct run *r)
 					"in the recording\n", r->cfg->input);
 				goto out;
 			}
+			r->cfg->switches = perfdata_has_switches(pd);
 			code = r->ops->setup(r->ctx, tep, err, sizeof(err));
 			if (code) {
 				fprintf(stderr, "perf-prof: %s: %s\n", r->cfg->input, err);

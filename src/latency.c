@@ -29,6 +29,7 @@ enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
 struct lat_ctx {
 	const struct lat_class *cls;
 	struct lat_env *env;
+	const struct engine_cfg *cfg;
 	struct tep_handle *tep;
 	int begin_id, end_id, switch_id;
 	struct pp_field prev_pid, next_pid;	/* sched:sched_switch in a recording */
@@ -75,15 +76,19 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 	}
 	c->switch_id = -1;
 	if (c->env->sched && c->env->input) {
-		/* a recording brings its own sched:sched_switch samples */
+		/*
+		 * A recording brings its own scheduling data: context-switch
+		 * records (perf record --switch-events), or sched_switch samples.
+		 */
 		sw = tep_find_event_by_name(tep, "sched", "sched_switch");
-		if (!sw || !pp_field_bind(sw, "prev_pid", &c->prev_pid) ||
-		    !pp_field_bind(sw, "next_pid", &c->next_pid)) {
-			snprintf(err, errlen, "--offcpu needs sched:sched_switch in the recording "
-				 "(perf record -e sched:sched_switch ...)");
+		if (sw && pp_field_bind(sw, "prev_pid", &c->prev_pid) &&
+		    pp_field_bind(sw, "next_pid", &c->next_pid))
+			c->switch_id = sw->id;
+		else if (!c->cfg->switches) {
+			snprintf(err, errlen, "--offcpu needs context switches in the recording "
+				 "(perf record --switch-events, or -e sched:sched_switch)");
 			return 1;
 		}
-		c->switch_id = sw->id;
 	}
 	c->tep = tep;
 	c->begin_id = b->id;
@@ -466,6 +471,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	else if (env.pids.n > 1)
 		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
+	c.cfg = &cfg;
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	if (env.verbose)
 		fprintf(stderr, "perf-prof: %lu samples, %lu paired, %lu ends without a begin, "

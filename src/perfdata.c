@@ -69,6 +69,7 @@ struct pd_attr {
 	uint32_t type;
 	uint32_t is_tp;
 	uint32_t sample_id_all;
+	uint32_t context_switch;	/* recorded with --switch-events */
 	uint32_t fast;		/* fixed layout up to RAW: use the offsets below */
 	uint32_t off_tid;	/* byte offsets from the record start, 0 = absent */
 	uint32_t off_time;
@@ -462,6 +463,7 @@ static int pd_attr_add(struct perfdata *pd, const unsigned char *p,
 	a->sample_type = ld64(p + 24);
 	a->read_format = ld64(p + 32);
 	a->sample_id_all = (ld64(p + 40) >> 18) & 1;
+	a->context_switch = (ld64(p + 40) >> 26) & 1;
 	a->is_tp = a->type == PERF_TYPE_TRACEPOINT;
 	pd_attr_layout(a);
 	pd->last_attr = NULL;
@@ -1560,6 +1562,25 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			pd->pos += size;
 			return 1;
 		}
+		case PERF_RECORD_SWITCH:
+		case PERF_RECORD_SWITCH_CPU_WIDE: {
+			/* perf record --switch-events: the trailer's tid switched */
+			uint32_t body = type == PERF_RECORD_SWITCH ? 8 : 16;
+			int idf = pd->nattrs &&
+				  (pd->attrs[0].sample_type & PERF_SAMPLE_IDENTIFIER) &&
+				  pd->attrs[0].sample_id_all && size >= body + 8;
+
+			memset(rec, 0, sizeof(*rec));
+			rec->buf = -1;
+			rec->cpu = rec->pid = rec->tid = UINT32_MAX;
+			rec->type = (ld16(p + 4) & PERF_RECORD_MISC_SWITCH_OUT) ?
+				    PP_REC_SWITCH_OUT : PP_REC_SWITCH_IN;
+			pd_trailer(pd, p, size, body, idf, idf ? ld64(p + size - 8) : 0, rec);
+			pd->pos += size;
+			if (rec->tid == UINT32_MAX || !rec->time)
+				continue;	/* no sample_id_all: says nothing usable */
+			return 1;
+		}
 		case PD_REC_FINISHED_ROUND:
 			memset(rec, 0, sizeof(*rec));
 			rec->type = PP_REC_ROUND;
@@ -1880,6 +1901,16 @@ struct perfdata *perfdata_open(const char *path, char *err, size_t errlen)
 fail:
 	perfdata_close(pd);
 	return NULL;
+}
+
+bool perfdata_has_switches(const struct perfdata *pd)
+{
+	uint32_t i;
+
+	for (i = 0; i < (uint32_t)pd->nattrs; i++)
+		if (pd->attrs[i].context_switch && pd->attrs[i].sample_id_all)
+			return true;
+	return false;
 }
 
 struct tep_handle *perfdata_tep(struct perfdata *pd)

@@ -41,7 +41,9 @@ struct engine_cfg {
 	uint64_t interval_ns;		/* -i, 0 = one table at the end */
 	bool order;			/* merge buffers by time */
 	uint64_t order_mem;
-	bool switches;			/* context-switch records of the traced tasks */
+	/* context-switch records of the traced tasks: asked for live, found
+	 * in a recording (set before setup() runs) */
+	bool switches;
 	int verbose;
 };
 

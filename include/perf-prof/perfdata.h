@@ -8,6 +8,7 @@
 #ifndef PERF_PROF_PERFDATA_H
 #define PERF_PROF_PERFDATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <perf-prof/record.h>
 
@@ -29,13 +30,17 @@ struct perfdata *perfdata_open(const char *path, char *err, size_t errlen);
  */
 struct tep_handle *perfdata_tep(struct perfdata *pd);
 
+/* was the recording made with context-switch records (--switch-events)? */
+bool perfdata_has_switches(const struct perfdata *pd);
+
 /*
  * Next record in file order.  Returns 1 and fills @rec (rec->raw stays
  * valid until the next call), 0 at the end of the data, -1 on a bad file
  * (message as for perfdata_open).  Only SAMPLE records of tracepoint
- * attrs, LOST (and LOST_SAMPLES, as PP_REC_LOST), THROTTLE and
- * FINISHED_ROUND (as PP_REC_ROUND) are returned; everything else is
- * skipped.
+ * attrs, LOST (and LOST_SAMPLES, as PP_REC_LOST), THROTTLE, context
+ * switches of `perf record --switch-events` (as PP_REC_SWITCH_IN/OUT, when
+ * they carry sample_id_all) and FINISHED_ROUND (as PP_REC_ROUND) are
+ * returned; everything else is skipped.
  *
  * File order is not time order: perf writes each CPU's buffer in turn
  * between FINISHED_ROUNDs, so records are time-ordered per rec->buf only.
