@@ -268,6 +268,11 @@ static int run_live(struct run *r)
 		ev[i].name = cfg->events[i];
 		ev[i].filter = cfg->filters[i];
 		ev[i].switches = i == 0 && cfg->switches;
+		if (cfg->verbose)
+			fprintf(stderr, "event %s: id %d from %s%s%s%s%s\n", ev[i].name, ev[i].id,
+				tfs, ev[i].filter ? ", filter '" : "",
+				ev[i].filter ? ev[i].filter : "", ev[i].filter ? "'" : "",
+				ev[i].switches ? ", with context-switch records" : "");
 	}
 	if (evlist_open(&el, ev, cfg->nev, cfg->per_thread ? NULL : &cfg->cpus,
 			cfg->per_thread ? &cfg->tids : NULL, cfg->pages, cfg->verbose,

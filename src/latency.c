@@ -474,11 +474,12 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	c.cfg = &cfg;
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	if (env.verbose)
-		fprintf(stderr, "perf-prof: %lu samples, %lu paired, %lu ends without a begin, "
+		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
+			"%lu ends without a begin, "
 			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
 			"%lu lost in %lu gaps, %lu dumped, %lu filtered by --vcpu, "
 			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
-			(unsigned long)st.samples, (unsigned long)c.paired,
+			c.stats.ninst, (unsigned long)st.samples, (unsigned long)c.paired,
 			(unsigned long)c.pairs.unmatched, (unsigned long)c.pairs.backwards,
 			(unsigned long)c.pairs.invalidated, (unsigned long)st.lost,
 			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.dumped,
