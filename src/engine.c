@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +289,16 @@ static int run_live(struct run *r)
 		fprintf(stderr, "perf-prof: cannot enable events: %s\n", strerror(errno));
 		code = 1;
 		goto out_el;
+	}
+	if (cfg->rt_prio) {
+		struct sched_param sp = { .sched_priority = cfg->rt_prio };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0) {
+			fprintf(stderr, "perf-prof: cannot run at SCHED_FIFO priority %d: %s\n",
+				cfg->rt_prio, strerror(errno));
+			code = 1;
+			goto out_el;
+		}
 	}
 	fprintf(stderr, "Tracing %s on %d %s%s... Hit Ctrl-C to end.\n",
 		cfg->events[0], el.nrings, cfg->per_thread ? "thread" : "CPU",

@@ -457,6 +457,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	cfg.nev = 2;
 	cfg.input = env.input;
 	cfg.pages = env.pages;
+	cfg.rt_prio = env.rt_prio;
 	cfg.interval_ns = env.interval_ns;
 	cfg.order_mem = env.order_mem;
 	cfg.verbose = env.verbose;

@@ -34,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "offcpu",      no_argument,       NULL, OPT_OFFCPU },
 	{ "top-rip",     required_argument, NULL, OPT_TOP_RIP },
 	{ "vmlinux",     required_argument, NULL, OPT_VMLINUX },
+	{ "realtime",    required_argument, NULL, 'r' },
 	{ "verbose",     no_argument,       NULL, 'v' },
 	{ "help",        no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -56,6 +57,8 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 "  -i, --interval=MS          Print a table every MS milliseconds (default: one\n"
 "                             table at Ctrl-C, SIGTERM, or when the targets exit)\n"
 "  -m, --mmap-pages=PAGES     Data pages per ring buffer, a power of two (default 64)\n"
+"  -r, --realtime=PRIO        Read the buffers at SCHED_FIFO priority PRIO (1-99), so a\n"
+"                             busy CPU cannot starve the reader into losing records\n"
 "      --order                Merge buffers by timestamp (always on with -C)\n"
 "      --order-mem=BYTES      Memory bound of the merge, unit GB/MB/KB/B (default 64MB)\n"
 "      --perins               One table per thread (-p, -t, --input) or per CPU (-C)\n"
@@ -132,7 +135,7 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 	*help = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":C:p:t:i:m:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":C:p:t:i:m:r:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			if (online_cpus(&online, err, sizeof(err)) < 0)
@@ -180,6 +183,11 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 				return usage_error(cls, err);
 			}
 			env->pages = v;
+			break;
+		case 'r':
+			if (parse_ulong(optarg, "realtime priority", 1, 99, &v, err, sizeof(err)) < 0)
+				return usage_error(cls, err);
+			env->rt_prio = v;
 			break;
 		case OPT_ORDER:
 			env->order = true;

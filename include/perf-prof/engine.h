@@ -38,6 +38,7 @@ struct engine_cfg {
 	struct id_list tids;		/* -p/-t expanded to threads */
 	bool per_thread;
 	int pages;			/* -m */
+	int rt_prio;			/* -r: SCHED_FIFO for the reader */
 	uint64_t interval_ns;		/* -i, 0 = one table at the end */
 	bool order;			/* merge buffers by time */
 	uint64_t order_mem;

@@ -54,6 +54,7 @@ struct lat_env {
 	bool have_cpus;
 	uint64_t interval_ns;
 	unsigned long pages;
+	int rt_prio;			/* -r: SCHED_FIFO priority, 0 = none */
 	bool order;
 	uint64_t order_mem;
 	int verbose;

@@ -378,6 +378,21 @@ START_TEST(test_vanished_thread_skipped)
 }
 END_TEST
 
+/* -r: at SCHED_FIFO the default 64 pages keep up with a full-speed storm */
+START_TEST(test_realtime_reader)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-r", "50", NULL };
+	const char *wl[] = { "getppid", "300000", NULL };
+	struct run_result r;
+
+	live_run(pp, wl, false, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == 300000, "%s\n%s", r.out, r.err);
+	ck_assert_ptr_null(strstr(r.err, "lost"));
+	run_result_free(&r);
+}
+END_TEST
+
 static void expect_error(const char *const *args, int code, const char *msg)
 {
 	struct run_result r;
@@ -410,6 +425,7 @@ START_TEST(test_usage_errors)
 	const char *a16[] = { "kvm-exit", "--json", "--than", "1ms", NULL };
 	const char *a17[] = { "kvm-exit", "--top-rip", "0", NULL };
 	const char *a18[] = { "kvm-exit", "--vmlinux", "/nonexistent/vmlinux", "-C", "0", NULL };
+	const char *a19[] = { "kvm-exit", "-r", "100", NULL };
 
 	expect_error(a1, 2, "unknown option '--bogus'");
 	expect_error(a2, 2, "invalid CPU list '0-x'");
@@ -429,6 +445,7 @@ START_TEST(test_usage_errors)
 	expect_error(a16, 2, "--json cannot be combined with --than or --top-rip");
 	expect_error(a17, 2, "invalid --top-rip count '0'");
 	expect_error(a18, 2, "cannot open vmlinux '/nonexistent/vmlinux': No such file or directory");
+	expect_error(a19, 2, "invalid realtime priority '100' (expected a number from 1 to 99)");
 }
 END_TEST
 
@@ -489,7 +506,7 @@ START_TEST(test_help_documents_options)
 		"--cpu", "--pids", "--tids", "--interval", "--mmap-pages", "--order",
 		"--order-mem", "--perins", "--than", "--heatmap", "--filter", "--input",
 		"--verbose", "--help", "EXAMPLES:", "USAGE:", "--than-hlt", "--percentiles",
-		"--offcpu", "--json", "--vcpu", "--top-rip", "--vmlinux",
+		"--offcpu", "--json", "--vcpu", "--top-rip", "--vmlinux", "--realtime",
 		"perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000",
 		"perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000",
 	};
@@ -546,6 +563,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, test_json_lines);
 	tcase_add_test(tc, test_per_process_tables);
 	tcase_add_test(tc, test_vanished_thread_skipped);
+	tcase_add_test(tc, test_realtime_reader);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_set_timeout(tc, 60);
