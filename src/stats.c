@@ -58,21 +58,6 @@ uint32_t *u64map_slot(struct u64map *m, uint64_t key)
 	}
 }
 
-uint32_t u64map_get(const struct u64map *m, uint64_t key)
-{
-	uint32_t mask, i;
-
-	if (!m->cap)
-		return UINT32_MAX;
-	mask = m->cap - 1;
-	for (i = hash64(key, mask);; i = (i + 1) & mask) {
-		if (m->vals[i] == UINT32_MAX)
-			return UINT32_MAX;
-		if (m->keys[i] == key)
-			return m->vals[i];
-	}
-}
-
 void u64map_free(struct u64map *m)
 {
 	free(m->keys);
@@ -144,21 +129,6 @@ struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t 
 	}
 	*c = *slot + 1;
 	return &in->rows[*slot];
-}
-
-void lat_row_merge(struct lat_row *dst, const struct lat_row *src)
-{
-	if (!src->calls)
-		return;
-	if (dst->calls == 0 || src->min < dst->min)
-		dst->min = src->min;
-	if (src->max > dst->max)
-		dst->max = src->max;
-	dst->calls += src->calls;
-	dst->sum += src->sum;
-	dst->extra += src->extra;
-	dst->sched += src->sched;
-	td_merge(dst->td, src->td);
 }
 
 void lat_stats_reset(struct lat_stats *s)

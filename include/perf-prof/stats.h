@@ -52,7 +52,6 @@ struct lat_stats {
 int u64map_init(struct u64map *m, uint32_t cap);
 /* pointer to the value slot of @key, inserting UINT32_MAX if absent */
 uint32_t *u64map_slot(struct u64map *m, uint64_t key);
-uint32_t u64map_get(const struct u64map *m, uint64_t key);
 void u64map_free(struct u64map *m);
 
 void lat_stats_init(struct lat_stats *s);
@@ -71,8 +70,6 @@ static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
 	td_add(r->td, (double)lat);
 }
 
-/* fold @src into @dst (same key) */
-void lat_row_merge(struct lat_row *dst, const struct lat_row *src);
 /* zero every counter, keep rows and digest memory */
 void lat_stats_reset(struct lat_stats *s);
 void lat_stats_free(struct lat_stats *s);
