@@ -299,6 +299,8 @@ static int run_live(struct run *r)
 			code = 1;
 			goto out_el;
 		}
+		if (cfg->verbose)
+			fprintf(stderr, "reader at SCHED_FIFO priority %d\n", cfg->rt_prio);
 	}
 	fprintf(stderr, "Tracing %s on %d %s%s... Hit Ctrl-C to end.\n",
 		cfg->events[0], el.nrings, cfg->per_thread ? "thread" : "CPU",
