@@ -39,6 +39,7 @@ struct run {
 	/* file mode intervals run on the recording's clock */
 	uint64_t next_tick;
 	bool file;
+	uint64_t released_forced;	/* order.forced at the last release */
 };
 
 static void on_signal(int sig)
@@ -398,7 +399,9 @@ static int held_put(struct held_lost *h, const struct pp_record *rec)
 	return 0;
 }
 
-static int held_take(struct held_lost *h, struct order *o, const struct pp_record *next)
+/* @next (at file offset @off) follows a gap of its buffer: queue the gap first */
+static int held_take(struct held_lost *h, struct order *o, const struct pp_record *next,
+		     uint64_t off)
 {
 	struct pp_record *l;
 
@@ -408,96 +411,136 @@ static int held_take(struct held_lost *h, struct order *o, const struct pp_recor
 	if (l->type == PP_REC_SAMPLE)
 		return 0;
 	l->time = next->time;
-	if (order_push(o, l) < 0)
+	/* records are at least 8 bytes apart: off - 1 sorts just before @next */
+	if (order_push_ref(o, l, off - 1) < 0)
 		return -1;
 	l->type = PP_REC_SAMPLE;
 	return 0;
 }
 
-static int held_drain(struct held_lost *h, struct order *o)
+static int held_drain(struct held_lost *h, struct order *o, uint64_t off)
 {
 	int i;
 
 	for (i = 0; i < h->n; i++) {
-		if (h->rec[i].type != PP_REC_SAMPLE && order_push(o, &h->rec[i]) < 0)
+		if (h->rec[i].type != PP_REC_SAMPLE && order_push_ref(o, &h->rec[i], off) < 0)
 			return -1;
 		h->rec[i].type = PP_REC_SAMPLE;
 	}
 	return 0;
 }
 
+/* after a flush: the reader may reuse what the queue no longer points into */
+static void release(struct run *r, struct perfdata *pd)
+{
+	perfdata_release(pd, order_oldest_seq(&r->order));
+	r->released_forced = r->order.forced;
+}
+
+/* file mode state beyond struct run */
+struct file_run {
+	struct run *r;
+	struct perfdata *pd;
+	struct held_lost held;
+	bool ready;
+	uint64_t max_time, round_max;
+};
+
+/* the profiler's setup, once the first record shows the formats are in */
+static int file_setup(struct file_run *f, char *err, size_t errlen)
+{
+	struct run *r = f->r;
+	struct tep_handle *tep = perfdata_tep(f->pd);
+	int code;
+
+	if (!tep) {
+		fprintf(stderr, "perf-prof: %s: no tracing data (event formats) "
+			"in the recording\n", r->cfg->input);
+		return 1;
+	}
+	r->cfg->switches = perfdata_has_switches(f->pd);
+	code = r->ops->setup(r->ctx, tep, err, errlen);
+	if (code) {
+		fprintf(stderr, "perf-prof: %s: %s\n", r->cfg->input, err);
+		return code;
+	}
+	f->ready = true;
+	return 0;
+}
+
+/* one record at file offset @off: 0 on, -1 out of memory */
+static int file_record(struct file_run *f, const struct pp_record *rec, uint64_t off)
+{
+	struct run *r = f->r;
+
+	if (rec->type == PP_REC_ROUND) {
+		/*
+		 * perf's rule: after a round, nothing older than the
+		 * previous round's newest record can still arrive.
+		 */
+		order_flush(&r->order, f->round_max + 1);
+		release(r, f->pd);
+		f->round_max = f->max_time;
+		return 0;
+	}
+	if (rec->time > f->max_time)
+		f->max_time = rec->time;
+	if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE) {
+		if (rec->type == PP_REC_LOST) {
+			r->st->lost += rec->lost;
+			r->st->lost_records++;
+		}
+		if (held_put(&f->held, rec) == 0)
+			return 0;
+	} else if (f->held.n && held_take(&f->held, &r->order, rec, off) < 0) {
+		return -1;
+	}
+	if (order_push_ref(&r->order, rec, off) < 0)
+		return -1;
+	if (r->order.forced != r->released_forced)
+		release(r, f->pd);	/* --order-mem delivered some early */
+	return 0;
+}
+
 static int run_file(struct run *r)
 {
-	struct perfdata *pd;
-	struct pp_record rec;
-	struct held_lost held = { 0 };
+	struct file_run f = { .r = r };
+	struct pp_record batch[64];
+	uint64_t offs[64];
 	char err[512];
-	int ret = 0, code = 1;
-	bool ready = false;
-	uint64_t max_time = 0, round_max = 0;
+	int n = 0, code = 1, i;
 
-	pd = perfdata_open(r->cfg->input, err, sizeof(err));
-	if (!pd) {
+	f.pd = perfdata_open(r->cfg->input, err, sizeof(err));
+	if (!f.pd) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
 	}
 	r->file = true;
 	r->ordered = true;
 	order_init(&r->order, r->cfg->order_mem, deliver, r);
-	while (!engine_stop && (ret = perfdata_next(pd, &rec, err, sizeof(err))) > 0) {
-		if (rec.type == PP_REC_ROUND) {
-			/*
-			 * perf's rule: after a round, nothing older than the
-			 * previous round's newest record can still arrive.
-			 */
-			order_flush(&r->order, round_max + 1);
-			round_max = max_time;
-			continue;
-		}
-		if (!ready) {
-			struct tep_handle *tep = perfdata_tep(pd);
-
-			if (!tep) {
-				fprintf(stderr, "perf-prof: %s: no tracing data (event formats) "
-					"in the recording\n", r->cfg->input);
-				goto out;
-			}
-			r->cfg->switches = perfdata_has_switches(pd);
-			code = r->ops->setup(r->ctx, tep, err, sizeof(err));
-			if (code) {
-				fprintf(stderr, "perf-prof: %s: %s\n", r->cfg->input, err);
-				goto out;
-			}
-			code = 1;
-			ready = true;
-		}
-		if (rec.time > max_time)
-			max_time = rec.time;
-		if (rec.type == PP_REC_LOST || rec.type == PP_REC_THROTTLE) {
-			if (rec.type == PP_REC_LOST) {
-				r->st->lost += rec.lost;
-				r->st->lost_records++;
-			}
-			if (held_put(&held, &rec) == 0)
-				continue;
-		} else if (held_take(&held, &r->order, &rec) < 0) {
-			goto oom;
-		}
-		if (order_push(&r->order, &rec) < 0)
-			goto oom;
+	/* samples are queued by reference: the reader keeps their bytes */
+	perfdata_hold(f.pd);
+	while (!engine_stop &&
+	       (n = perfdata_next_batch(f.pd, batch, offs, 64, err, sizeof(err))) > 0) {
+		if (!f.ready && (code = file_setup(&f, err, sizeof(err))))
+			goto out;
+		for (i = 0; i < n; i++)
+			if (file_record(&f, &batch[i], offs[i]) < 0)
+				goto oom;
 	}
-	if (ret < 0 && !engine_stop) {
+	code = 1;
+	if (n < 0 && !engine_stop) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		goto out;
 	}
-	if (held_drain(&held, &r->order) < 0)
+	if (held_drain(&f.held, &r->order, UINT64_MAX) < 0)
 		goto oom;
 	order_flush_all(&r->order);
 	if (r->st->lost)
 		fprintf(stderr, "perf-prof: the recording lost %lu records; "
 			"pairs across the gaps were dropped\n", (unsigned long)r->st->lost);
-	if (ready)
-		r->ops->interval(r->ctx, max_time, true);
+	if (f.ready)
+		r->ops->interval(r->ctx, f.max_time, true);
 	r->st->forced = r->order.forced;
 	r->st->order_mem_peak = r->order.mem_peak;
 	code = 0;
@@ -505,9 +548,9 @@ static int run_file(struct run *r)
 oom:
 	fprintf(stderr, "perf-prof: out of memory ordering records\n");
 out:
-	free(held.rec);
+	free(f.held.rec);
 	order_exit(&r->order);
-	perfdata_close(pd);
+	perfdata_close(f.pd);
 	return code;
 }
 

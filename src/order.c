@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Streams are rings of fixed-size entries (a decoded record and its
+ * tie-break), so a flush reads arrays, never variable-length byte queues.
+ * Payloads are copied into a per-stream byte FIFO only when the caller
+ * cannot keep them (live rings); the perf.data reader keeps its own.
+ *
+ * A flush first counts, per stream, the entries older than the bound (a
+ * stream is sorted, so it is a prefix); the merge itself then needs no
+ * bound check.  One or two streams (the common cases: per-thread buffers,
+ * a 2-CPU recording) are merged without a heap.
+ */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/order.h>
 
-/* a queued record: header, then raw bytes, padded to 8 */
-struct qrec {
-	struct pp_record rec;
-	uint64_t seq;		/* ties: keep push order */
-	uint32_t len;		/* total bytes of this entry */
-};
-
-struct order_fifo {
-	unsigned char *buf;
-	size_t cap, rd, wr;
-	uint64_t last;		/* time of the newest record pushed */
+/* a stream taking part in a merge: its head's key, and how many may go */
+struct hent {
+	uint64_t time, seq;
+	uint32_t left;
+	int s;
 };
 
 #define QALIGN(x) (((x) + 7) & ~(size_t)7)
@@ -27,12 +32,6 @@ int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg)
 	o->arg = arg;
 	return 0;
 }
-
-/* a merge heap entry: the head of one stream, keyed by (time, seq) */
-struct hent {
-	uint64_t time, seq;
-	int s;
-};
 
 static int grow_streams(struct order *o, int n)
 {
@@ -52,14 +51,82 @@ static int grow_streams(struct order *o, int n)
 	return 0;
 }
 
-static inline struct qrec *head(struct order_fifo *f)
+static inline uint32_t queued(const struct order_fifo *f)
 {
-	return f->rd < f->wr ? (struct qrec *)(f->buf + f->rd) : NULL;
+	return f->wr - f->rd;
 }
 
-static inline bool before(const struct hent *x, const struct hent *y)
+static inline struct qent *at(const struct order_fifo *f, uint32_t i)
 {
-	return x->time != y->time ? x->time < y->time : x->seq < y->seq;
+	return &f->e[i & (f->cap - 1)];
+}
+
+static inline bool before(uint64_t t1, uint64_t s1, uint64_t t2, uint64_t s2)
+{
+	return t1 != t2 ? t1 < t2 : s1 < s2;
+}
+
+/* hand out the head of @f and drop it */
+static inline void deliver_head(struct order *o, struct order_fifo *f)
+{
+	struct qent *q = at(f, f->rd);
+
+	if (q->rawlen)
+		q->rec.raw = f->raw + f->rrd;
+	/* handed out in place: nothing is pushed during the call */
+	o->cb(&q->rec, o->arg);
+	f->rd++;
+	if (q->rawlen) {
+		f->rrd += q->rawlen;
+		if (f->rrd == f->rwr)
+			f->rrd = f->rwr = 0;
+	}
+	o->mem -= sizeof(*q) + q->rec.raw_size;
+	o->queued--;
+}
+
+/*
+ * Deliver the next @n entries of @f, which all go before anything else
+ * queued.  One function for the hot loop: the bookkeeping is done once.
+ */
+static void deliver_run(struct order *o, struct order_fifo *f, uint32_t n)
+{
+	uint64_t raw = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		struct qent *q = at(f, f->rd + i);
+
+		if (q->rawlen) {
+			q->rec.raw = f->raw + f->rrd;
+			f->rrd += q->rawlen;
+		}
+		o->cb(&q->rec, o->arg);
+		raw += q->rec.raw_size;
+	}
+	f->rd += n;
+	if (f->rrd == f->rwr)
+		f->rrd = f->rwr = 0;
+	o->mem -= n * sizeof(struct qent) + raw;
+	o->queued -= n;
+}
+
+/* how many entries of @f are older than @upto: a prefix, @f is sorted */
+static uint32_t older(const struct order_fifo *f, uint64_t upto)
+{
+	uint32_t lo = 0, hi = queued(f);
+
+	if (!hi || f->last < upto || upto == UINT64_MAX)
+		return hi;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (at(f, f->rd + mid)->rec.time < upto)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static inline void sift_down(struct hent *h, int n, int i)
@@ -68,9 +135,9 @@ static inline void sift_down(struct hent *h, int n, int i)
 		int l = 2 * i + 1, r = l + 1, m = i;
 		struct hent t;
 
-		if (l < n && before(&h[l], &h[m]))
+		if (l < n && before(h[l].time, h[l].seq, h[m].time, h[m].seq))
 			m = l;
-		if (r < n && before(&h[r], &h[m]))
+		if (r < n && before(h[r].time, h[r].seq, h[m].time, h[m].seq))
 			m = r;
 		if (m == i)
 			return;
@@ -81,52 +148,69 @@ static inline void sift_down(struct hent *h, int n, int i)
 	}
 }
 
-static inline void pop(struct order *o, struct order_fifo *f, struct qrec *q)
+/*
+ * Two streams, the common case (2 CPUs, or 2 lanes of one): local cursors
+ * and a branch-free pick, since which stream goes next is a coin flip.
+ */
+static void merge_two(struct order *o, struct hent *h, uint64_t max)
 {
-	f->rd += q->len;
-	o->mem -= q->len;
-	o->queued--;
-	if (f->rd == f->wr)
-		f->rd = f->wr = 0;
+	struct order_fifo *a = &o->fifo[h[0].s], *b = &o->fifo[h[1].s];
+	uint32_t ia = a->rd, ib = b->rd;
+	uint32_t ea = ia + h[0].left, eb = ib + h[1].left;
+	uint64_t raw = 0, n = 0;
+
+	if (max > (uint64_t)h[0].left + h[1].left)
+		max = (uint64_t)h[0].left + h[1].left;
+	while (n < max && ia != ea && ib != eb) {
+		struct qent *qa = at(a, ia), *qb = at(b, ib);
+		uint32_t tb = (qb->rec.time < qa->rec.time) |
+			      ((qb->rec.time == qa->rec.time) & (qb->seq < qa->seq));
+		struct qent *q = tb ? qb : qa;
+
+		ib += tb;
+		ia += tb ^ 1;
+		if (q->rawlen) {
+			struct order_fifo *f = tb ? b : a;
+
+			q->rec.raw = f->raw + f->rrd;
+			f->rrd += q->rawlen;
+		}
+		o->cb(&q->rec, o->arg);
+		raw += q->rec.raw_size;
+		n++;
+	}
+	o->mem -= (ia - a->rd + ib - b->rd) * sizeof(struct qent) + raw;
+	o->queued -= (ia - a->rd) + (ib - b->rd);
+	a->rd = ia;
+	b->rd = ib;
+	if (a->rrd == a->rwr)
+		a->rrd = a->rwr = 0;
+	if (b->rrd == b->rwr)
+		b->rrd = b->rwr = 0;
+	/* one stream is done (or max reached): the rest of the other */
+	if (n < max) {
+		uint64_t rest = ia != ea ? ea - ia : eb - ib;
+
+		deliver_run(o, ia != ea ? a : b, (uint32_t)(rest < max - n ? rest : max - n));
+	}
 }
 
-/*
- * k-way merge of the stream heads.  The heap holds each head's (time, seq)
- * so the sift compares one array, not the records behind it.
- */
-static void merge(struct order *o, uint64_t upto, uint64_t max_records)
+static void merge_heap(struct order *o, struct hent *h, int n, uint64_t max)
 {
-	struct hent *h = (struct hent *)o->heap;
-	int n = 0, i;
+	int i;
 
-	for (i = 0; i < o->nfifo; i++) {
-		struct qrec *q = head(&o->fifo[i]);
-
-		if (q) {
-			h[n].time = q->rec.time;
-			h[n].seq = q->seq;
-			h[n].s = i;
-			n++;
-		}
-	}
 	for (i = n / 2 - 1; i >= 0; i--)
 		sift_down(h, n, i);
-	while (n > 0 && max_records > 0) {
+	while (n > 0 && max > 0) {
 		struct order_fifo *f = &o->fifo[h[0].s];
-		struct qrec *q;
 
-		if (h[0].time >= upto)
-			break;
-		q = head(f);
-		/* handed out in place: the queue does not move during the call */
-		q->rec.raw = q->rec.raw_size ? (const void *)(q + 1) : NULL;
-		o->cb(&q->rec, o->arg);
-		pop(o, f, q);
-		max_records--;
-		q = head(f);
-		if (!q) {
+		deliver_head(o, f);
+		max--;
+		if (--h[0].left == 0) {
 			h[0] = h[--n];
 		} else {
+			const struct qent *q = at(f, f->rd);
+
 			h[0].time = q->rec.time;
 			h[0].seq = q->seq;
 		}
@@ -134,68 +218,171 @@ static void merge(struct order *o, uint64_t upto, uint64_t max_records)
 	}
 }
 
-int order_push(struct order *o, const struct pp_record *rec)
+/* deliver up to @max records older than @upto, in (time, seq) order */
+static void merge(struct order *o, uint64_t upto, uint64_t max)
 {
-	struct order_fifo *f;
-	size_t len = QALIGN(sizeof(struct qrec) + rec->raw_size);
-	struct qrec *q;
+	struct hent *h = (struct hent *)o->heap;
+	int n = 0, i;
+
+	for (i = 0; i < o->nfifo; i++) {
+		struct order_fifo *f = &o->fifo[i];
+		uint32_t k = older(f, upto);
+
+		if (k) {
+			const struct qent *q = at(f, f->rd);
+
+			h[n].time = q->rec.time;
+			h[n].seq = q->seq;
+			h[n].left = k;
+			h[n].s = i;
+			n++;
+		}
+	}
+	if (n == 1) {
+		deliver_run(o, &o->fifo[h[0].s], h[0].left < max ? h[0].left : (uint32_t)max);
+	} else if (n == 2) {
+		merge_two(o, h, max);
+	} else if (n > 2) {
+		merge_heap(o, h, n, max);
+	}
+}
+
+/* the stream @rec goes to: its buffer's, unless that would unsort it */
+static struct order_fifo *lane(struct order *o, const struct pp_record *rec)
+{
 	int s = rec->buf < 0 ? 0 : rec->buf;
 
 	if (s >= o->nfifo && grow_streams(o, s + 1) < 0)
-		return -1;
-	if (o->fifo[s].wr > o->fifo[s].rd && o->fifo[s].last > rec->time) {
+		return NULL;
+	if (queued(&o->fifo[s]) && o->fifo[s].last > rec->time) {
 		/*
 		 * Out of order within its stream (a perf.data chunk of another
 		 * buffer): put it in any lane it keeps sorted, so the merge of
 		 * sorted lanes stays exact.
 		 */
 		for (s = 0; s < o->nfifo; s++)
-			if (o->fifo[s].wr == o->fifo[s].rd || o->fifo[s].last <= rec->time)
+			if (!queued(&o->fifo[s]) || o->fifo[s].last <= rec->time)
 				break;
 		if (s == o->nfifo && grow_streams(o, s + 1) < 0)
-			return -1;
+			return NULL;
 	}
-	f = &o->fifo[s];
-	if (f->wr + len > f->cap) {
-		if (f->rd > 0 && f->rd >= f->cap / 2) {
+	return &o->fifo[s];
+}
+
+/* a free entry at the tail of @f */
+static struct qent *tail(struct order_fifo *f)
+{
+	if (queued(f) == f->cap) {
+		uint32_t ncap = f->cap ? f->cap * 2 : 1024, i;
+		struct qent *ne;
+
+		if (ncap < f->cap)
+			return NULL;
+		ne = malloc((size_t)ncap * sizeof(*ne));
+		if (!ne)
+			return NULL;
+		for (i = 0; i < queued(f); i++)
+			ne[i] = *at(f, f->rd + i);
+		free(f->e);
+		f->e = ne;
+		f->wr = queued(f);
+		f->rd = 0;
+		f->cap = ncap;
+	}
+	return at(f, f->wr);
+}
+
+/* room for @len payload bytes at the end of @f's raw FIFO */
+static unsigned char *raw_room(struct order_fifo *f, size_t len)
+{
+	if (f->rwr + len > f->rcap) {
+		if (f->rrd > 0 && f->rrd >= f->rcap / 2) {
 			/* reclaim the consumed front */
-			memmove(f->buf, f->buf + f->rd, f->wr - f->rd);
-			f->wr -= f->rd;
-			f->rd = 0;
+			memmove(f->raw, f->raw + f->rrd, f->rwr - f->rrd);
+			f->rwr -= f->rrd;
+			f->rrd = 0;
 		}
-		if (f->wr + len > f->cap) {
-			size_t ncap = f->cap ? f->cap * 2 : 65536;
+		if (f->rwr + len > f->rcap) {
+			size_t ncap = f->rcap ? f->rcap * 2 : 65536;
 			unsigned char *nb;
 
-			while (ncap < f->wr + len)
+			while (ncap < f->rwr + len)
 				ncap *= 2;
-			nb = realloc(f->buf, ncap);
+			nb = realloc(f->raw, ncap);
 			if (!nb)
-				return -1;
-			f->buf = nb;
-			f->cap = ncap;
+				return NULL;
+			f->raw = nb;
+			f->rcap = ncap;
 		}
 	}
-	q = (struct qrec *)(f->buf + f->wr);
-	q->rec = *rec;
-	q->seq = o->seq++;
-	q->len = len;
-	if (rec->raw_size)
-		memcpy(q + 1, rec->raw, rec->raw_size);
-	f->wr += len;
+	return f->raw + f->rwr;
+}
+
+static void account(struct order *o, struct order_fifo *f, const struct pp_record *rec)
+{
+	f->wr++;
 	f->last = rec->time;
-	o->mem += len;
+	o->mem += sizeof(struct qent) + rec->raw_size;
 	o->queued++;
 	if (o->mem > o->mem_peak)
 		o->mem_peak = o->mem;
-	if (o->mem_limit && o->mem > o->mem_limit) {
-		/* over budget: hand out the oldest eighth now */
-		uint64_t n = o->queued / 8 + 1;
+	if (o->mem_limit && o->mem > o->mem_limit)
+		order_over_limit(o);
+}
 
-		o->forced += n;
-		merge(o, UINT64_MAX, n);
+void order_over_limit(struct order *o)
+{
+	/* over budget: hand out the oldest eighth now */
+	uint64_t n = o->queued / 8 + 1;
+
+	o->forced += n;
+	merge(o, UINT64_MAX, n);
+}
+
+int order_push(struct order *o, const struct pp_record *rec)
+{
+	struct order_fifo *f = lane(o, rec);
+	size_t len = QALIGN(rec->raw_size);
+	unsigned char *raw = NULL;
+	struct qent *q;
+
+	if (!f || !(q = tail(f)) || (len && !(raw = raw_room(f, len))))
+		return -1;
+	q->rec = *rec;
+	q->seq = o->seq++;
+	q->rawlen = (uint32_t)len;
+	if (len) {
+		memcpy(raw, rec->raw, rec->raw_size);
+		f->rwr += len;
 	}
+	account(o, f, rec);
 	return 0;
+}
+
+int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t seq)
+{
+	struct order_fifo *f = lane(o, rec);
+	struct qent *q;
+
+	if (!f || !(q = tail(f)))
+		return -1;
+	q->rec = *rec;
+	q->seq = seq;
+	q->rawlen = 0;
+	account(o, f, rec);
+	return 0;
+}
+
+uint64_t order_oldest_seq(const struct order *o)
+{
+	uint64_t min = UINT64_MAX;
+	int i;
+
+	/* seqs rise along each stream, so the heads hold the minimum */
+	for (i = 0; i < o->nfifo; i++)
+		if (queued(&o->fifo[i]) && at(&o->fifo[i], o->fifo[i].rd)->seq < min)
+			min = at(&o->fifo[i], o->fifo[i].rd)->seq;
+	return min;
 }
 
 void order_flush(struct order *o, uint64_t upto)
@@ -212,8 +399,10 @@ void order_exit(struct order *o)
 {
 	int i;
 
-	for (i = 0; i < o->nfifo; i++)
-		free(o->fifo[i].buf);
+	for (i = 0; i < o->nfifo; i++) {
+		free(o->fifo[i].e);
+		free(o->fifo[i].raw);
+	}
 	free(o->fifo);
 	free(o->heap);
 	memset(o, 0, sizeof(*o));

@@ -3,8 +3,12 @@
  * Streaming perf.data reader: file mode (PERFILE2 header, attrs section,
  * data section, feature sections) and pipe mode (`perf record -o -`).
  *
- * The data is read with read() into one fixed buffer (PD_BUFSZ), never
- * mapped whole, so memory stays bounded whatever the file size.  Records
+ * The data is read with read() into a buffer of PD_BUFSZ, never mapped
+ * whole, so memory stays bounded whatever the file size.  In hold mode
+ * (perfdata_hold) a buffer that holds returned samples is not reused
+ * when more data is needed: it is retired, and the next read goes into
+ * another one, until perfdata_release() says its records are done.  The
+ * engine's merge then queues samples by reference instead of copying them.  Records
  * are at most 64 KiB (u16 size), so a record always fits in the buffer;
  * the payloads that follow some pipe-mode records (tracing data, aux
  * data) are consumed in pieces.
@@ -80,6 +84,15 @@ struct pd_attr {
 	uint32_t trailer;	/* size of the sample_id_all trailer */
 };
 
+/* a retired read buffer: it holds the file's bytes before @end */
+struct pd_chunk {
+	unsigned char *mem;
+	uint64_t end;
+};
+
+#define PD_POOL	4	/* spare buffers kept for reuse */
+#define PD_IDC	16	/* id cache: 2 events x 8 CPUs hit without a probe */
+
 struct pd_id {
 	uint64_t id;
 	uint32_t slot;		/* attr index + 1, 0 = empty */
@@ -98,13 +111,23 @@ struct perfdata {
 	uint64_t end;		/* file offset where the current section ends */
 	int eof;
 
+	int hold;		/* samples stay valid until perfdata_release() */
+	int buf_held;		/* buf holds a returned sample */
+	uint64_t rec_off;	/* file offset of the record last returned */
+	struct pd_chunk *retired;	/* oldest first */
+	unsigned nretired, retired_cap;
+	unsigned char *pool[PD_POOL];
+	unsigned npool;
+
 	struct pd_attr *attrs;
 	unsigned nattrs;
 	struct pd_id *ids;
 	unsigned ids_cap, nids;	/* cap is a power of two, 0 = no table */
-	uint64_t last_id;
-	const struct pd_attr *last_attr;
-	int32_t last_cpu;
+	struct pd_idc {		/* recent ids: a record's event and CPU */
+		uint64_t id;
+		const struct pd_attr *a;	/* NULL = empty */
+		int32_t cpu;
+	} idc[PD_IDC];
 	uint32_t id_off;	/* the common sample id position, 0 = none */
 	int id_bad;		/* attrs disagree on the position */
 	int uniform;		/* all attrs have one sample_id_all layout */
@@ -173,9 +196,51 @@ static inline uint64_t pd_off(const struct perfdata *pd)
 }
 
 /* start reading at @off, up to @end (UINT64_MAX: to EOF) */
+/*
+ * Hold mode: keep buf (it holds returned samples) and continue in another
+ * buffer, starting with the unread bytes buf[pos, len).
+ */
+static int pd_retire(struct perfdata *pd, char *err, size_t errlen)
+{
+	unsigned char *nb = pd->npool ? pd->pool[--pd->npool] : malloc(PD_BUFSZ);
+	size_t have = pd->len - pd->pos;
+
+	if (nb && pd->nretired == pd->retired_cap) {
+		unsigned ncap = pd->retired_cap ? 2 * pd->retired_cap : 16;
+		struct pd_chunk *nr = realloc(pd->retired, ncap * sizeof(*nr));
+
+		if (!nr) {
+			free(nb);
+			nb = NULL;
+		} else {
+			pd->retired = nr;
+			pd->retired_cap = ncap;
+		}
+	}
+	if (!nb) {
+		pd_err(pd, err, errlen, pd_off(pd), "out of memory holding records");
+		return -1;
+	}
+	memcpy(nb, pd->buf + pd->pos, have);
+	pd->buf_off += pd->pos;
+	pd->retired[pd->nretired].mem = pd->buf;
+	pd->retired[pd->nretired].end = pd->buf_off;
+	pd->nretired++;
+	pd->buf = nb;
+	pd->pos = 0;
+	pd->len = have;
+	pd->buf_held = 0;
+	return 0;
+}
+
 static int pd_seek(struct perfdata *pd, uint64_t off, uint64_t end,
 		   char *err, size_t errlen)
 {
+	if (pd->hold && pd->buf_held) {
+		pd->pos = pd->len;
+		if (pd_retire(pd, err, errlen) < 0)
+			return -1;
+	}
 	if (lseek(pd->fd, (off_t)off, SEEK_SET) == (off_t)-1) {
 		pd_err(pd, err, errlen, off, "cannot seek: %s", strerror(errno));
 		return -1;
@@ -198,10 +263,15 @@ static int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 	if (have >= need)
 		return 1;
 	if (pd->pos) {
-		memmove(pd->buf, pd->buf + pd->pos, have);
-		pd->buf_off += pd->pos;
-		pd->pos = 0;
-		pd->len = have;
+		if (pd->hold && pd->buf_held) {
+			if (pd_retire(pd, err, errlen) < 0)
+				return -1;
+		} else {
+			memmove(pd->buf, pd->buf + pd->pos, have);
+			pd->buf_off += pd->pos;
+			pd->pos = 0;
+			pd->len = have;
+		}
 	}
 	while (pd->len < need && !pd->eof) {
 		uint64_t at = pd->buf_off + pd->len;
@@ -335,7 +405,7 @@ static int pd_id_add(struct perfdata *pd, uint64_t id, unsigned attr,
 	pd->ids[h].slot = attr + 1;
 	pd->ids[h].cpu = -1;
 	pd->nids++;
-	pd->last_attr = NULL;
+	memset(pd->idc, 0, sizeof(pd->idc));
 	return 0;
 }
 
@@ -466,7 +536,7 @@ static int pd_attr_add(struct perfdata *pd, const unsigned char *p,
 	a->context_switch = (ld64(p + 40) >> 26) & 1;
 	a->is_tp = a->type == PERF_TYPE_TRACEPOINT;
 	pd_attr_layout(a);
-	pd->last_attr = NULL;
+	memset(pd->idc, 0, sizeof(pd->idc));
 	pd->nattrs++;
 	pd_check_id_pos(pd);
 	return (int)pd->nattrs - 1;
@@ -1199,6 +1269,7 @@ static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 						   uint32_t size, int32_t *cpu)
 {
 	const struct pd_id *e;
+	struct pd_idc *c;
 	uint64_t id;
 
 	*cpu = -1;
@@ -1206,18 +1277,19 @@ static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 		/* a single attr needs no id */
 		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
 	id = ld64(p + pd->id_off);
-	if (pd->last_attr && id == pd->last_id) {
-		*cpu = pd->last_cpu;
-		return pd->last_attr;
+	c = &pd->idc[id & (PD_IDC - 1)];
+	if (c->a && c->id == id) {
+		*cpu = c->cpu;
+		return c->a;
 	}
 	e = pd_id_find(pd, id);
 	if (!e)
 		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
-	pd->last_id = id;
-	pd->last_attr = &pd->attrs[e->slot - 1];
-	pd->last_cpu = e->cpu;
+	c->id = id;
+	c->a = &pd->attrs[e->slot - 1];
+	c->cpu = e->cpu;
 	*cpu = e->cpu;
-	return pd->last_attr;
+	return c->a;
 }
 
 /* full walk of a sample up to RAW, for layouts with variable fields */
@@ -1320,6 +1392,72 @@ short_:
 #undef NEED
 }
 
+/*
+ * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
+ * -1 bad record.  Inline: the batch reader's loop is this and little else.
+ */
+static inline int pd_decode_sample(struct perfdata *pd, const unsigned char *p,
+				   uint32_t size, struct pp_record *rec,
+				   char *err, size_t errlen)
+{
+	const struct pd_attr *a;
+	int32_t cpu;
+
+	a = pd_sample_attr(pd, p, size, &cpu);
+	if (!a) {
+		pd->nunknown++;
+		return 0;
+	}
+	if (!a->is_tp)
+		return 0;
+	rec->type = PP_REC_SAMPLE;
+	rec->lost = 0;
+	rec->buf = cpu;
+	rec->cpu = (uint32_t)cpu;
+	if (a->fast) {
+		uint32_t need = a->need;
+
+		if (need > size) {
+			pd_err(pd, err, errlen, pd_off(pd),
+			       "sample size %u is too short for its sample_type 0x%llx",
+			       size, (unsigned long long)a->sample_type);
+			return -1;
+		}
+		if (a->off_tid) {
+			rec->pid = ld32(p + a->off_tid);
+			rec->tid = ld32(p + a->off_tid + 4);
+		} else {
+			rec->pid = rec->tid = UINT32_MAX;
+		}
+		rec->time = a->off_time ? ld64(p + a->off_time) : 0;
+		if (a->off_cpu) {
+			rec->cpu = ld32(p + a->off_cpu);
+			rec->buf = (int32_t)rec->cpu;
+		}
+		if (a->off_raw) {
+			uint32_t rs = ld32(p + a->off_raw);
+
+			if (rs > size - need) {
+				pd_err(pd, err, errlen, pd_off(pd),
+				       "sample raw data size %u runs past the record (size %u)",
+				       rs, size);
+				return -1;
+			}
+			rec->raw_size = rs;
+			rec->raw = p + need;
+		} else {
+			rec->raw_size = 0;
+			rec->raw = NULL;
+		}
+		return 1;
+	}
+	rec->pid = rec->tid = UINT32_MAX;
+	rec->time = 0;
+	rec->raw_size = 0;
+	rec->raw = NULL;
+	return pd_sample_slow(pd, a, p, size, rec, err, errlen) ? -1 : 1;
+}
+
 /* LOST / THROTTLE: the sample_id_all trailer of the attr of @id */
 static void pd_trailer(struct perfdata *pd, const unsigned char *p,
 		       uint32_t size, uint32_t body, int have_id, uint64_t id,
@@ -1381,7 +1519,7 @@ static void pd_id_index(struct perfdata *pd, const unsigned char *p,
 		if (e && cpu < INT32_MAX)
 			e->cpu = (int32_t)cpu;
 	}
-	pd->last_attr = NULL;
+	memset(pd->idc, 0, sizeof(pd->idc));
 }
 
 static int pd_header_attr(struct perfdata *pd, const unsigned char *p,
@@ -1427,7 +1565,6 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 {
 	for (;;) {
 		const unsigned char *p;
-		const struct pd_attr *a;
 		uint32_t type, size;
 		int r;
 
@@ -1466,66 +1603,16 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 		}
 
 		switch (type) {
-		case PERF_RECORD_SAMPLE: {
-			int32_t cpu;
-
-			a = pd_sample_attr(pd, p, size, &cpu);
-			if (!a) {
-				pd->nunknown++;
+		case PERF_RECORD_SAMPLE:
+			r = pd_decode_sample(pd, p, size, rec, err, errlen);
+			if (r < 0)
+				return -1;
+			if (!r)
 				break;
-			}
-			if (!a->is_tp)
-				break;
-			rec->type = PP_REC_SAMPLE;
-			rec->lost = 0;
-			rec->buf = cpu;
-			rec->cpu = (uint32_t)cpu;
-			if (a->fast) {
-				uint32_t need = a->need;
-
-				if (need > size) {
-					pd_err(pd, err, errlen, pd_off(pd),
-					       "sample size %u is too short for its sample_type 0x%llx",
-					       size, (unsigned long long)a->sample_type);
-					return -1;
-				}
-				if (a->off_tid) {
-					rec->pid = ld32(p + a->off_tid);
-					rec->tid = ld32(p + a->off_tid + 4);
-				} else {
-					rec->pid = rec->tid = UINT32_MAX;
-				}
-				rec->time = a->off_time ? ld64(p + a->off_time) : 0;
-				if (a->off_cpu) {
-					rec->cpu = ld32(p + a->off_cpu);
-					rec->buf = (int32_t)rec->cpu;
-				}
-				if (a->off_raw) {
-					uint32_t rs = ld32(p + a->off_raw);
-
-					if (rs > size - need) {
-						pd_err(pd, err, errlen, pd_off(pd),
-						       "sample raw data size %u runs past the record (size %u)",
-						       rs, size);
-						return -1;
-					}
-					rec->raw_size = rs;
-					rec->raw = p + need;
-				} else {
-					rec->raw_size = 0;
-					rec->raw = NULL;
-				}
-			} else {
-				rec->pid = rec->tid = UINT32_MAX;
-				rec->time = 0;
-				rec->raw_size = 0;
-				rec->raw = NULL;
-				if (pd_sample_slow(pd, a, p, size, rec, err, errlen))
-					return -1;
-			}
+			pd->rec_off = pd_off(pd);
+			pd->buf_held = 1;
 			pd->pos += size;
 			return 1;
-		}
 		case PERF_RECORD_LOST:
 		case PERF_RECORD_LOST_SAMPLES:
 		case PERF_RECORD_THROTTLE: {
@@ -1559,6 +1646,7 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 				rec->time = ld64(p + 8);
 				pd_trailer(pd, p, size, body, 1, ld64(p + 16), rec);
 			}
+			pd->rec_off = pd_off(pd);
 			pd->pos += size;
 			return 1;
 		}
@@ -1576,6 +1664,7 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			rec->type = (ld16(p + 4) & PERF_RECORD_MISC_SWITCH_OUT) ?
 				    PP_REC_SWITCH_OUT : PP_REC_SWITCH_IN;
 			pd_trailer(pd, p, size, body, idf, idf ? ld64(p + size - 8) : 0, rec);
+			pd->rec_off = pd_off(pd);
 			pd->pos += size;
 			if (rec->tid == UINT32_MAX || !rec->time)
 				continue;	/* no sample_id_all: says nothing usable */
@@ -1586,6 +1675,7 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			rec->type = PP_REC_ROUND;
 			rec->buf = -1;
 			rec->cpu = rec->pid = rec->tid = UINT32_MAX;
+			pd->rec_off = pd_off(pd);
 			pd->pos += size;
 			return 1;
 		case PD_REC_HEADER_ATTR:
@@ -1903,6 +1993,40 @@ fail:
 	return NULL;
 }
 
+void perfdata_hold(struct perfdata *pd)
+{
+	pd->hold = 1;
+}
+
+uint64_t perfdata_offset(const struct perfdata *pd)
+{
+	return pd->rec_off;
+}
+
+uint64_t perfdata_held_bytes(const struct perfdata *pd)
+{
+	return (uint64_t)(1 + pd->nretired + pd->npool) * PD_BUFSZ;
+}
+
+void perfdata_release(struct perfdata *pd, uint64_t off)
+{
+	unsigned n = 0, i;
+
+	while (n < pd->nretired && pd->retired[n].end <= off) {
+		unsigned char *m = pd->retired[n++].mem;
+
+		if (pd->npool < PD_POOL)
+			pd->pool[pd->npool++] = m;
+		else
+			free(m);
+	}
+	if (!n)
+		return;
+	for (i = n; i < pd->nretired; i++)
+		pd->retired[i - n] = pd->retired[i];
+	pd->nretired -= n;
+}
+
 bool perfdata_has_switches(const struct perfdata *pd)
 {
 	uint32_t i;
@@ -1945,6 +2069,43 @@ int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err,
 	return r;
 }
 
+int perfdata_next_batch(struct perfdata *pd, struct pp_record *recs, uint64_t *offs,
+			int max, char *err, size_t errlen)
+{
+	int n = 0, r;
+
+	/*
+	 * The common case, a run of samples already in the buffer, without
+	 * a call per record; anything else goes through perfdata_next().
+	 */
+	while (n < max && pd->pending == 2) {
+		const unsigned char *p = pd->buf + pd->pos;
+		size_t have = pd->len - pd->pos;
+		uint32_t size;
+
+		if (have < 8)
+			break;
+		size = ld16(p + 6);
+		if (ld32(p) != PERF_RECORD_SAMPLE || size < 8 || size > have)
+			break;
+		r = pd_decode_sample(pd, p, size, &recs[n], err, errlen);
+		if (r < 0)
+			return -1;
+		if (r) {
+			offs[n++] = pd_off(pd);
+			pd->buf_held = 1;
+		}
+		pd->pos += size;
+	}
+	if (n) {
+		pd->rec_off = offs[n - 1];
+		return n;
+	}
+	r = perfdata_next(pd, &recs[0], err, errlen);
+	offs[0] = pd->rec_off;
+	return r;
+}
+
 void perfdata_close(struct perfdata *pd)
 {
 	if (!pd)
@@ -1956,6 +2117,11 @@ void perfdata_close(struct perfdata *pd)
 	free(pd->attrs);
 	free(pd->ids);
 	free(pd->buf);
+	while (pd->nretired)
+		free(pd->retired[--pd->nretired].mem);
+	free(pd->retired);
+	while (pd->npool)
+		free(pd->pool[--pd->npool]);
 	free(pd->path);
 	free(pd);
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Merge several time-ordered streams (one per ring buffer or per CPU of a
- * perf.data file) into one time-ordered stream.  Each stream keeps its own
- * FIFO of copied records; a flush k-way merges the FIFO heads up to a time
- * bound.  Memory is bounded: past @mem_limit the oldest records are
- * delivered early (counted in ->forced), which may reorder them.
+ * perf.data file) into one time-ordered stream.  Each stream is a FIFO of
+ * queued records; a flush merges the FIFO heads up to a time bound.
+ *
+ * A record's payload is either copied into the queue (order_push: the
+ * live ring is reused as soon as it is read) or referenced (order_push_ref:
+ * the perf.data reader keeps its bytes until told they are done, see
+ * order_oldest_seq()).  Memory is bounded: past @mem_limit the oldest
+ * records are delivered early (counted in ->forced), which may reorder them.
  */
 #ifndef PERF_PROF_ORDER_H
 #define PERF_PROF_ORDER_H
@@ -14,7 +18,22 @@
 
 typedef void (*order_cb)(const struct pp_record *rec, void *arg);
 
-struct order_fifo;
+/* a queued record (internal: in this header for the inline push) */
+struct qent {
+	struct pp_record rec;
+	uint64_t seq;		/* ties in time: lower first */
+	uint32_t rawlen;	/* bytes held in the stream's raw FIFO, 0 = by reference */
+	uint32_t pad;
+};
+
+struct order_fifo {
+	struct qent *e;		/* ring of cap entries, cap a power of two */
+	uint32_t cap;
+	uint32_t rd, wr;	/* free-running: wr - rd entries queued */
+	unsigned char *raw;	/* copied payloads, in entry order */
+	size_t rcap, rrd, rwr;
+	uint64_t last;		/* time of the newest record pushed */
+};
 
 struct order {
 	struct order_fifo *fifo;
@@ -29,8 +48,47 @@ struct order {
 };
 
 int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg);
-/* copy @rec (and its raw data) into stream rec->buf; may deliver early */
+/* queue @rec in stream rec->buf, copying its raw data; may deliver early */
 int order_push(struct order *o, const struct pp_record *rec);
+/*
+ * Queue @rec without copying rec->raw, which must stay valid until it is
+ * delivered.  Ties in time go out in @seq order (use the file offset).
+ */
+int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t seq);
+void order_over_limit(struct order *o);
+
+static inline int order_push_ref(struct order *o, const struct pp_record *rec,
+				 uint64_t seq)
+{
+	struct order_fifo *f;
+	struct qent *q;
+
+	/* the per-record case: its own stream, in order, with room */
+	if ((uint32_t)rec->buf >= (uint32_t)o->nfifo)
+		return order_push_ref_slow(o, rec, seq);
+	f = &o->fifo[rec->buf];
+	if ((f->wr != f->rd && f->last > rec->time) || f->wr - f->rd == f->cap)
+		return order_push_ref_slow(o, rec, seq);
+	q = &f->e[f->wr & (f->cap - 1)];
+	q->rec = *rec;
+	q->seq = seq;
+	q->rawlen = 0;
+	f->wr++;
+	f->last = rec->time;
+	o->mem += sizeof(struct qent) + rec->raw_size;
+	o->queued++;
+	if (o->mem > o->mem_peak) {
+		o->mem_peak = o->mem;
+		if (o->mem_limit && o->mem > o->mem_limit)
+			order_over_limit(o);
+	}
+	return 0;
+}
+/*
+ * The smallest seq still queued, UINT64_MAX if none: with seq = file
+ * offset, the bytes before it are no longer referenced.
+ */
+uint64_t order_oldest_seq(const struct order *o);
 /* deliver, in time order, every queued record with time < @upto */
 void order_flush(struct order *o, uint64_t upto);
 /* deliver everything */

@@ -51,6 +51,29 @@ bool perfdata_has_switches(const struct perfdata *pd);
  */
 int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
 
+/*
+ * Up to @max records at once, with their file offsets in @offs[]: the
+ * same records as perfdata_next() would return one by one, and the same
+ * return values (n >= 1 records, 0 end, -1 error).  Raw data stays valid
+ * until the next call (or, in hold mode, until released).
+ */
+int perfdata_next_batch(struct perfdata *pd, struct pp_record *recs, uint64_t *offs,
+			int max, char *err, size_t errlen);
+
+/*
+ * Hold mode, for a caller that queues samples to sort them: the rec->raw
+ * of every sample stays valid until perfdata_release() covers its offset,
+ * not only until the next call.  Call right after perfdata_open().
+ */
+void perfdata_hold(struct perfdata *pd);
+/* file offset of the record perfdata_next() returned last */
+uint64_t perfdata_offset(const struct perfdata *pd);
+/* hold mode: the records before file offset @off are no longer used */
+void perfdata_release(struct perfdata *pd, uint64_t off);
+
+/* bytes of read buffers allocated, held records included */
+uint64_t perfdata_held_bytes(const struct perfdata *pd);
+
 void perfdata_close(struct perfdata *pd);
 
 #endif

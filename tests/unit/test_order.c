@@ -115,6 +115,131 @@ START_TEST(test_memory_bound)
 }
 END_TEST
 
+/* by reference: the payload is not copied, ties go by seq */
+START_TEST(test_push_ref)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	uint32_t pay[4] = { 1, 2, 3, 4 };
+	struct order o;
+	struct pp_record r;
+
+	order_init(&o, 0, collect, s);
+	memset(&r, 0, sizeof(r));
+	r.raw_size = 4;
+	r.buf = 0; r.time = 10; r.raw = &pay[0];
+	ck_assert_int_eq(order_push_ref(&o, &r, 500), 0);
+	r.buf = 1; r.time = 10; r.raw = &pay[1];
+	ck_assert_int_eq(order_push_ref(&o, &r, 300), 0);
+	r.buf = 1; r.time = 20; r.raw = &pay[2];
+	ck_assert_int_eq(order_push_ref(&o, &r, 600), 0);
+	r.buf = 0; r.time = 5; r.raw = &pay[3];	/* out of order in stream 0 */
+	ck_assert_int_eq(order_push_ref(&o, &r, 700), 0);
+	ck_assert_uint_eq(order_oldest_seq(&o), 300);
+	order_flush(&o, 11);
+	ck_assert_int_eq(s->n, 3);
+	ck_assert_uint_eq(s->tid[0], 4);
+	ck_assert_uint_eq(s->tid[1], 2);	/* seq 300 before seq 500 */
+	ck_assert_uint_eq(s->tid[2], 1);
+	ck_assert_uint_eq(order_oldest_seq(&o), 600);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 4);
+	ck_assert_uint_eq(order_oldest_seq(&o), UINT64_MAX);
+	ck_assert_uint_eq(o.mem, 0);
+	ck_assert_uint_eq(o.queued, 0);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+static const void *last_raw;
+
+static void keep_ptr(const struct pp_record *rec, void *arg)
+{
+	last_raw = rec->raw;
+	collect(rec, arg);
+}
+
+START_TEST(test_push_ref_same_pointer)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	uint32_t pay = 42;
+	struct order o;
+	struct pp_record r;
+
+	order_init(&o, 0, keep_ptr, s);
+	memset(&r, 0, sizeof(r));
+	r.raw = &pay;
+	r.raw_size = 4;
+	ck_assert_int_eq(order_push_ref(&o, &r, 1), 0);
+	order_flush_all(&o);
+	ck_assert_ptr_eq(last_raw, &pay);
+	ck_assert_int_eq(order_push(&o, &r), 0);
+	order_flush_all(&o);
+	ck_assert_ptr_ne(last_raw, &pay);	/* copied */
+	ck_assert_uint_eq(s->tid[1], 42);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+/* over the memory bound with one and two streams (no heap): still sorted */
+static void bounded(int nstreams)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	int i;
+
+	order_init(&o, 32768, collect, s);
+	for (i = 0; i < 5000; i++)
+		push(&o, i % nstreams, i / 2 * 2 + (i % nstreams), i);
+	ck_assert_int_gt(s->n, 0);
+	ck_assert_uint_gt(o.forced, 0);
+	ck_assert_uint_le(o.mem, 32768 + 128);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 5000);
+	for (i = 1; i < 5000; i++)
+		ck_assert_uint_le(s->time[i - 1], s->time[i]);
+	ck_assert_uint_eq(o.mem, 0);
+	order_exit(&o);
+	free(s);
+}
+
+START_TEST(test_memory_bound_one_two)
+{
+	bounded(1);
+	bounded(2);
+}
+END_TEST
+
+/* two interleaved streams with ties across them, many flushes */
+START_TEST(test_two_streams_interleaved)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	uint64_t t0 = 0, t1 = 0;
+	int i;
+
+	order_init(&o, 0, collect, s);
+	for (i = 0; i < 9000; i++) {
+		if ((i * 2654435761u) >> 31)
+			push(&o, 0, t0 += (i % 3), i);
+		else
+			push(&o, 1, t1 += (i % 5), i);
+		if (i % 1000 == 999)
+			order_flush(&o, (t0 < t1 ? t0 : t1) / 2);
+	}
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 9000);
+	for (i = 1; i < 9000; i++) {
+		ck_assert_uint_le(s->time[i - 1], s->time[i]);
+		if (s->time[i - 1] == s->time[i])
+			ck_assert_uint_lt(s->tid[i - 1], s->tid[i]);	/* push order */
+	}
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
 static Suite *order_suite(void)
 {
 	Suite *s = suite_create("order");
@@ -124,6 +249,10 @@ static Suite *order_suite(void)
 	tcase_add_test(tc, test_ties_keep_push_order);
 	tcase_add_test(tc, test_unsorted_stream);
 	tcase_add_test(tc, test_memory_bound);
+	tcase_add_test(tc, test_push_ref);
+	tcase_add_test(tc, test_push_ref_same_pointer);
+	tcase_add_test(tc, test_memory_bound_one_two);
+	tcase_add_test(tc, test_two_streams_interleaved);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -408,6 +408,133 @@ START_TEST(test_gen_pipe_stdin)
 END_TEST
 
 /* tep decodes the x86 exit fields from the file's own formats */
+/*
+ * perfdata_next_batch() in hold mode returns what perfdata_next() does,
+ * with rising offsets, and every sample's bytes stay intact across many
+ * buffer refills until they are released.
+ */
+struct seen_rec {
+	uint32_t type, tid, cpu, raw_size;
+	uint64_t time, sum;
+	const unsigned char *raw;
+};
+
+static uint64_t raw_sum(const void *raw, uint32_t n)
+{
+	const unsigned char *p = raw;
+	uint64_t h = 1469598103934665603ULL;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void check_batch_hold(const char *path, int max, uint64_t want)
+{
+	char err[512];
+	struct perfdata *pd = perfdata_open(path, err, sizeof(err));
+	struct seen_rec *a = calloc(want + 1000, sizeof(*a));
+	struct pp_record rec, batch[64];
+	uint64_t offs[64], n = 0, i, last_off = 0;
+	int r, k;
+
+	ck_assert_msg(pd != NULL, "open: %s", err);
+	while ((r = perfdata_next(pd, &rec, err, sizeof(err))) > 0) {
+		ck_assert_uint_lt(n, want + 1000);
+		a[n].type = rec.type;
+		a[n].tid = rec.tid;
+		a[n].cpu = rec.cpu;
+		a[n].time = rec.time;
+		a[n].raw_size = rec.raw_size;
+		a[n].sum = raw_sum(rec.raw, rec.raw_size);
+		n++;
+	}
+	ck_assert_msg(r == 0, "next: %s", err);
+	perfdata_close(pd);
+
+	pd = perfdata_open(path, err, sizeof(err));
+	ck_assert_ptr_nonnull(pd);
+	perfdata_hold(pd);
+	i = 0;
+	while ((r = perfdata_next_batch(pd, batch, offs, max, err, sizeof(err))) > 0) {
+		ck_assert_int_le(r, max);
+		for (k = 0; k < r; k++, i++) {
+			ck_assert_uint_lt(i, n);
+			ck_assert_uint_eq(batch[k].type, a[i].type);
+			ck_assert_uint_eq(batch[k].tid, a[i].tid);
+			ck_assert_uint_eq(batch[k].cpu, a[i].cpu);
+			ck_assert_uint_eq(batch[k].time, a[i].time);
+			ck_assert_uint_eq(batch[k].raw_size, a[i].raw_size);
+			ck_assert_uint_gt(offs[k], last_off);
+			last_off = offs[k];
+			a[i].raw = batch[k].raw;
+		}
+		ck_assert_uint_eq(perfdata_offset(pd), last_off);
+	}
+	ck_assert_msg(r == 0, "batch: %s", err);
+	ck_assert_uint_eq(i, n);
+	/* nothing released yet: every sample's bytes are still there */
+	for (i = 0; i < n; i++)
+		if (a[i].type == PP_REC_SAMPLE)
+			ck_assert_uint_eq(raw_sum(a[i].raw, a[i].raw_size), a[i].sum);
+	perfdata_release(pd, UINT64_MAX);
+	perfdata_close(pd);
+	ck_assert_uint_ge(n, want);
+	free(a);
+}
+
+START_TEST(test_batch_hold)
+{
+	struct expect e;
+
+	/* ~1.2 MB: several read buffers */
+	gen("a.data", "-n 10000 -t 6 -c 3 -l 3 -s 5 -r 500 -f " TEST_DATA_DIR "/x86-6.18");
+	read_expect("a.data", &e);
+	check_batch_hold(tpath("a.data"), 64, e.samples);
+	check_batch_hold(tpath("a.data"), 1, e.samples);
+	gen("p.data", "-n 10000 -p -t 4 -c 2 -l 2 -f " TEST_DATA_DIR "/x86-6.18");
+	read_expect("p.data", &e);
+	check_batch_hold(tpath("p.data"), 64, e.samples);
+}
+END_TEST
+
+/* released buffers are reused: reading with releases keeps memory flat */
+START_TEST(test_hold_release_reuses)
+{
+	char err[512];
+	struct perfdata *pd;
+	struct pp_record batch[64];
+	uint64_t offs[64], rounds = 0;
+	int r, k;
+
+	gen("a.data", "-n 40000 -t 4 -c 2 -s 9 -r 300 -f " TEST_DATA_DIR "/x86-6.18");
+	pd = perfdata_open(tpath("a.data"), err, sizeof(err));
+	ck_assert_ptr_nonnull(pd);
+	perfdata_hold(pd);
+	while ((r = perfdata_next_batch(pd, batch, offs, 64, err, sizeof(err))) > 0)
+		for (k = 0; k < r; k++)
+			if (batch[k].type == PP_REC_ROUND) {
+				perfdata_release(pd, offs[k]);
+				rounds++;
+			}
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_gt(rounds, 100);
+	ck_assert_uint_le(perfdata_held_bytes(pd), 2u << 20);
+	perfdata_close(pd);
+
+	/* without releases everything stays: the whole 4.8 MB file */
+	pd = perfdata_open(tpath("a.data"), err, sizeof(err));
+	ck_assert_ptr_nonnull(pd);
+	perfdata_hold(pd);
+	while ((r = perfdata_next_batch(pd, batch, offs, 64, err, sizeof(err))) > 0)
+		;
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_ge(perfdata_held_bytes(pd), 4u << 20);
+	perfdata_close(pd);
+}
+END_TEST
+
 START_TEST(test_tep_fields)
 {
 	static const struct { const char *fmt, *arch, *field; unsigned off; int x86; } c[] = {
@@ -984,6 +1111,8 @@ Suite *perfdata_suite(void)
 	tcase_add_test(tc, test_gen_pipe);
 	tcase_add_test(tc, test_gen_pipe_stdin);
 	tcase_add_test(tc, test_tep_fields);
+	tcase_add_test(tc, test_batch_hold);
+	tcase_add_test(tc, test_hold_release_reuses);
 	tcase_add_test(tc, test_real_empty);
 	tcase_add_test(tc, test_real_sched_callchain);
 	tcase_add_test(tc, test_real_single_attr);
