@@ -38,8 +38,8 @@ struct run {
 	bool ordered;
 	/* file mode intervals run on the recording's clock */
 	uint64_t next_tick;
-	bool file;
 	uint64_t released_forced;	/* order.forced at the last release */
+	bool file_ticks;	/* file && cfg->interval_ns */
 };
 
 static void on_signal(int sig)
@@ -81,19 +81,24 @@ static void calibrate_clock(void)
 			  (rt.tv_nsec - mono.tv_nsec);
 }
 
+/* file mode -i: intervals on the recording's clock, ticked by samples */
+static void file_tick(struct run *r, uint64_t time)
+{
+	if (!r->next_tick)
+		r->next_tick = time + r->cfg->interval_ns;
+	while (time >= r->next_tick) {
+		r->ops->interval(r->ctx, r->next_tick, false);
+		r->next_tick += r->cfg->interval_ns;
+	}
+}
+
 static void deliver(const struct pp_record *rec, void *arg)
 {
 	struct run *r = arg;
 
-	if (r->file && r->cfg->interval_ns && rec->type == PP_REC_SAMPLE) {
-		if (!r->next_tick)
-			r->next_tick = rec->time + r->cfg->interval_ns;
-		while (rec->time >= r->next_tick) {
-			r->ops->interval(r->ctx, r->next_tick, false);
-			r->next_tick += r->cfg->interval_ns;
-		}
-	}
 	if (rec->type == PP_REC_SAMPLE) {
+		if (r->file_ticks)
+			file_tick(r, rec->time);
 		r->st->samples++;
 		r->ops->sample(r->ctx, rec);
 	} else if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT) {
@@ -515,7 +520,7 @@ static int run_file(struct run *r)
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
 	}
-	r->file = true;
+	r->file_ticks = r->cfg->interval_ns != 0;
 	r->ordered = true;
 	order_init(&r->order, r->cfg->order_mem, deliver, r);
 	/* samples are queued by reference: the reader keeps their bytes */

@@ -75,6 +75,7 @@ struct pd_attr {
 	uint32_t sample_id_all;
 	uint32_t context_switch;	/* recorded with --switch-events */
 	uint32_t fast;		/* fixed layout up to RAW: use the offsets below */
+	uint32_t full;		/* fast, with tid, time, cpu and raw: no test per field */
 	uint32_t off_tid;	/* byte offsets from the record start, 0 = absent */
 	uint32_t off_time;
 	uint32_t off_cpu;
@@ -469,6 +470,7 @@ static void pd_attr_layout(struct pd_attr *a)
 		a->off_raw = off;
 	a->need = a->off_raw ? a->off_raw + 4 : a->off_cpu ? a->off_cpu + 8 :
 		  a->off_time ? a->off_time + 8 : a->off_tid ? a->off_tid + 8 : 8;
+	a->full = a->fast && a->off_tid && a->off_time && a->off_cpu && a->off_raw;
 
 	/* where the id is in a sample */
 	if (st & PERF_SAMPLE_IDENTIFIER)
@@ -1396,9 +1398,9 @@ short_:
  * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
  * -1 bad record.  Inline: the batch reader's loop is this and little else.
  */
-static inline int pd_decode_sample(struct perfdata *pd, const unsigned char *p,
-				   uint32_t size, struct pp_record *rec,
-				   char *err, size_t errlen)
+static inline __attribute__((always_inline))
+int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
+		     struct pp_record *rec, char *err, size_t errlen)
 {
 	const struct pd_attr *a;
 	int32_t cpu;
@@ -1412,17 +1414,32 @@ static inline int pd_decode_sample(struct perfdata *pd, const unsigned char *p,
 		return 0;
 	rec->type = PP_REC_SAMPLE;
 	rec->lost = 0;
+	if (a->fast && a->need > size) {
+		pd_err(pd, err, errlen, pd_off(pd),
+		       "sample size %u is too short for its sample_type 0x%llx",
+		       size, (unsigned long long)a->sample_type);
+		return -1;
+	}
+	if (a->full) {
+		/* perf record's and perf kvm stat record's layout */
+		uint32_t rs = ld32(p + a->off_raw);
+
+		if (rs > size - a->need)
+			goto raw_err;
+		rec->pid = ld32(p + a->off_tid);
+		rec->tid = ld32(p + a->off_tid + 4);
+		rec->time = ld64(p + a->off_time);
+		rec->cpu = ld32(p + a->off_cpu);
+		rec->buf = (int32_t)rec->cpu;
+		rec->raw_size = rs;
+		rec->raw = p + a->need;
+		return 1;
+	}
 	rec->buf = cpu;
 	rec->cpu = (uint32_t)cpu;
 	if (a->fast) {
 		uint32_t need = a->need;
 
-		if (need > size) {
-			pd_err(pd, err, errlen, pd_off(pd),
-			       "sample size %u is too short for its sample_type 0x%llx",
-			       size, (unsigned long long)a->sample_type);
-			return -1;
-		}
 		if (a->off_tid) {
 			rec->pid = ld32(p + a->off_tid);
 			rec->tid = ld32(p + a->off_tid + 4);
@@ -1437,12 +1454,8 @@ static inline int pd_decode_sample(struct perfdata *pd, const unsigned char *p,
 		if (a->off_raw) {
 			uint32_t rs = ld32(p + a->off_raw);
 
-			if (rs > size - need) {
-				pd_err(pd, err, errlen, pd_off(pd),
-				       "sample raw data size %u runs past the record (size %u)",
-				       rs, size);
-				return -1;
-			}
+			if (rs > size - need)
+				goto raw_err;
 			rec->raw_size = rs;
 			rec->raw = p + need;
 		} else {
@@ -1456,6 +1469,11 @@ static inline int pd_decode_sample(struct perfdata *pd, const unsigned char *p,
 	rec->raw_size = 0;
 	rec->raw = NULL;
 	return pd_sample_slow(pd, a, p, size, rec, err, errlen) ? -1 : 1;
+raw_err:
+	pd_err(pd, err, errlen, pd_off(pd),
+	       "sample raw data size %u runs past the record (size %u)",
+	       ld32(p + a->off_raw), size);
+	return -1;
 }
 
 /* LOST / THROTTLE: the sample_id_all trailer of the attr of @id */
