@@ -155,17 +155,24 @@ static inline void sift_down(struct hent *h, int n, int i)
 static void merge_two(struct order *o, struct hent *h, uint64_t max)
 {
 	struct order_fifo *a = &o->fifo[h[0].s], *b = &o->fifo[h[1].s];
+	struct qent *const ba = a->e, *const bb = b->e;
+	const uint32_t ma = a->cap - 1, mb = b->cap - 1;
+	const order_cb cb = o->cb;
+	void *const arg = o->arg;
 	uint32_t ia = a->rd, ib = b->rd;
 	uint32_t ea = ia + h[0].left, eb = ib + h[1].left;
 	uint64_t raw = 0, n = 0;
 
 	if (max > (uint64_t)h[0].left + h[1].left)
 		max = (uint64_t)h[0].left + h[1].left;
-	while (n < max && ia != ea && ib != eb) {
-		struct qent *qa = at(a, ia), *qb = at(b, ib);
-		uint32_t tb = (qb->rec.time < qa->rec.time) |
-			      ((qb->rec.time == qa->rec.time) & (qb->seq < qa->seq));
-		struct qent *q = tb ? qb : qa;
+	while (ia != ea && ib != eb && n < max) {
+		struct qent *qa = &ba[ia & ma], *qb = &bb[ib & mb];
+		/* (time, seq) as one 128-bit key: compared without a branch */
+		unsigned __int128 ka = (unsigned __int128)qa->rec.time << 64 | qa->seq;
+		unsigned __int128 kb = (unsigned __int128)qb->rec.time << 64 | qb->seq;
+		uint32_t tb = kb < ka;
+		uintptr_t sel = -(uintptr_t)tb;
+		struct qent *q = (struct qent *)(((uintptr_t)qb & sel) | ((uintptr_t)qa & ~sel));
 
 		ib += tb;
 		ia += tb ^ 1;
@@ -175,7 +182,7 @@ static void merge_two(struct order *o, struct hent *h, uint64_t max)
 			q->rec.raw = f->raw + f->rrd;
 			f->rrd += q->rawlen;
 		}
-		o->cb(&q->rec, o->arg);
+		cb(&q->rec, arg);
 		raw += q->rec.raw_size;
 		n++;
 	}
