@@ -1400,7 +1400,7 @@ short_:
  */
 static inline __attribute__((always_inline))
 int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
-		     struct pp_record *rec, char *err, size_t errlen)
+		     struct pp_record *restrict rec, char *err, size_t errlen)
 {
 	const struct pd_attr *a;
 	int32_t cpu;
@@ -2087,35 +2087,38 @@ int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err,
 	return r;
 }
 
-int perfdata_next_batch(struct perfdata *pd, struct pp_record *recs, uint64_t *offs,
-			int max, char *err, size_t errlen)
+int perfdata_next_batch(struct perfdata *pd, struct pp_record *restrict recs,
+			uint64_t *restrict offs, int max, char *err, size_t errlen)
 {
+	const unsigned char *const buf = pd->buf;
+	const size_t len = pd->len;
+	size_t pos = pd->pos;
 	int n = 0, r;
 
 	/*
 	 * The common case, a run of samples already in the buffer, without
 	 * a call per record; anything else goes through perfdata_next().
+	 * pd->pos is kept in a register and written back.
 	 */
-	while (n < max && pd->pending == 2) {
-		const unsigned char *p = pd->buf + pd->pos;
-		size_t have = pd->len - pd->pos;
-		uint32_t size;
+	if (pd->pending != 2)
+		max = 0;
+	while (n < max && len - pos >= 8) {
+		const unsigned char *p = buf + pos;
+		uint32_t size = ld16(p + 6);
 
-		if (have < 8)
+		if (ld32(p) != PERF_RECORD_SAMPLE || size < 8 || size > len - pos)
 			break;
-		size = ld16(p + 6);
-		if (ld32(p) != PERF_RECORD_SAMPLE || size < 8 || size > have)
-			break;
+		pd->pos = pos;
 		r = pd_decode_sample(pd, p, size, &recs[n], err, errlen);
 		if (r < 0)
 			return -1;
-		if (r) {
-			offs[n++] = pd_off(pd);
-			pd->buf_held = 1;
-		}
-		pd->pos += size;
+		if (r)
+			offs[n++] = pd->buf_off + pos;
+		pos += size;
 	}
+	pd->pos = pos;
 	if (n) {
+		pd->buf_held = 1;
 		pd->rec_off = offs[n - 1];
 		return n;
 	}

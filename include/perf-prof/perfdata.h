@@ -57,8 +57,8 @@ int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t 
  * return values (n >= 1 records, 0 end, -1 error).  Raw data stays valid
  * until the next call (or, in hold mode, until released).
  */
-int perfdata_next_batch(struct perfdata *pd, struct pp_record *recs, uint64_t *offs,
-			int max, char *err, size_t errlen);
+int perfdata_next_batch(struct perfdata *pd, struct pp_record *restrict recs,
+			uint64_t *restrict offs, int max, char *err, size_t errlen);
 
 /*
  * Hold mode, for a caller that queues samples to sort them: the rec->raw
