@@ -71,13 +71,11 @@ void lat_stats_init(struct lat_stats *s)
 	s->compression = 100;
 }
 
-struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
+struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
 {
 	uint32_t *slot;
 	struct lat_inst *in;
 
-	if (s->last && s->last->id == id)
-		return s->last;
 	slot = u64map_slot(&s->map, id);
 	if (*slot == UINT32_MAX) {
 		if (s->ninst == s->cap) {
@@ -100,14 +98,11 @@ struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 	return s->last;
 }
 
-struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t key)
+struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key)
 {
 	uint32_t *c = &in->cache[key & 31], *slot;
 	struct lat_row *r;
 
-	/* exit reasons and syscall numbers are small: most lookups end here */
-	if (*c && in->rows[*c - 1].key == key)
-		return &in->rows[*c - 1];
 	slot = u64map_slot(&in->map, key);
 	if (*slot == UINT32_MAX) {
 		if (in->nrows == in->cap) {

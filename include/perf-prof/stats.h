@@ -55,8 +55,33 @@ uint32_t *u64map_slot(struct u64map *m, uint64_t key);
 void u64map_free(struct u64map *m);
 
 void lat_stats_init(struct lat_stats *s);
-struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id);
-struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t key);
+
+/*
+ * lat_stats_inst() and lat_inst_row() run for every pair: the cache hits
+ * are inline, the map lookups and insertions in stats.c.
+ */
+struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id);
+struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key);
+
+/* the instance @id, created empty if needed */
+static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
+{
+	if (s->last && s->last->id == id)
+		return s->last;
+	return lat_stats_inst_slow(s, id);
+}
+
+/* the row of @key in @in, created empty if needed */
+static inline struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in,
+					   uint64_t key)
+{
+	uint32_t c = in->cache[key & 31];
+
+	/* exit reasons and syscall numbers are small: most lookups end here */
+	if (c && in->rows[c - 1].key == key)
+		return &in->rows[c - 1];
+	return lat_inst_row_slow(s, in, key);
+}
 
 static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
 {
