@@ -86,6 +86,7 @@ struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
 				abort();
 			s->inst = ni;
 			s->cap = ncap;
+			memset(s->cache, 0, sizeof(s->cache));
 		}
 		in = &s->inst[s->ninst];
 		memset(in, 0, sizeof(*in));
@@ -93,9 +94,8 @@ struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
 		in->vcpu = -1;
 		*slot = s->ninst++;
 	}
-	/* the array may have moved: refresh per-instance row caches lazily */
-	s->last = &s->inst[*slot];
-	return s->last;
+	s->cache[id & 63] = &s->inst[*slot];
+	return s->cache[id & 63];
 }
 
 struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key)

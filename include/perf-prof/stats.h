@@ -45,7 +45,12 @@ struct lat_stats {
 	struct lat_inst *inst;
 	uint32_t ninst, cap;
 	struct u64map map;	/* instance id → index */
-	struct lat_inst *last;
+	/*
+	 * direct-mapped cache in front of map by the id's low bits, which
+	 * tell apart the few vCPU threads or CPUs of --perins; emptied when
+	 * the inst array moves
+	 */
+	struct lat_inst *cache[64];
 	double compression;
 };
 
@@ -66,8 +71,10 @@ struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint
 /* the instance @id, created empty if needed */
 static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 {
-	if (s->last && s->last->id == id)
-		return s->last;
+	struct lat_inst *in = s->cache[id & 63];
+
+	if (in && in->id == id)
+		return in;
 	return lat_stats_inst_slow(s, id);
 }
 
