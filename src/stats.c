@@ -100,7 +100,7 @@ struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
 
 struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key)
 {
-	uint32_t *c = &in->cache[key & 31], *slot;
+	uint32_t *slot;
 	struct lat_row *r;
 
 	slot = u64map_slot(&in->map, key);
@@ -113,6 +113,7 @@ struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint
 				abort();
 			in->rows = nr;
 			in->cap = ncap;
+			memset(in->cache, 0, sizeof(in->cache));
 		}
 		r = &in->rows[in->nrows];
 		memset(r, 0, sizeof(*r));
@@ -122,8 +123,8 @@ struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint
 			abort();
 		*slot = in->nrows++;
 	}
-	*c = *slot + 1;
-	return &in->rows[*slot];
+	in->cache[key & 31] = &in->rows[*slot];
+	return in->cache[key & 31];
 }
 
 void lat_stats_reset(struct lat_stats *s)

@@ -37,8 +37,9 @@ struct lat_inst {
 	struct lat_row *rows;
 	uint32_t nrows, cap;
 	struct u64map map;	/* key → row index */
-	/* direct-mapped cache in front of map: row index + 1 by key's low bits */
-	uint32_t cache[32];
+	/* direct-mapped cache in front of map by key's low bits; emptied
+	 * when rows moves */
+	struct lat_row *cache[32];
 };
 
 struct lat_stats {
@@ -82,11 +83,11 @@ static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 static inline struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in,
 					   uint64_t key)
 {
-	uint32_t c = in->cache[key & 31];
+	struct lat_row *r = in->cache[key & 31];
 
 	/* exit reasons and syscall numbers are small: most lookups end here */
-	if (c && in->rows[c - 1].key == key)
-		return &in->rows[c - 1];
+	if (r && r->key == key)
+		return r;
 	return lat_inst_row_slow(s, in, key);
 }
 
