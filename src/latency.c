@@ -47,6 +47,7 @@ struct lat_ctx {
 	bool vcpu_filter;	/* --vcpu */
 	bool label_vcpu;	/* per-thread tables show the vCPU id */
 	bool pair_options;	/* --offcpu, --top-rip, --heatmap or --than */
+	bool plain_end;		/* neither --vcpu nor pair_options */
 	struct pair_table pairs;
 	struct lat_stats stats;
 	struct table_style style;
@@ -176,7 +177,16 @@ static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
 	}
 }
 
-static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_record *rec)
+/* the statistics of a pair, once its row is known */
+static inline void count_pair(struct lat_ctx *c, const struct pp_record *rec,
+			      const struct pair_pending *p, struct lat_row *row, uint64_t lat)
+{
+	c->paired++;	/* first: td_add() can end on_end() as a tail call */
+	lat_row_add(row, lat, c->extra(rec, p->aux, lat));
+}
+
+/* any end: pairing, filtering, statistics and options */
+static __attribute__((noinline)) void on_end_any(struct lat_ctx *c, const struct pp_record *rec)
 {
 	struct pair_pending *p = pair_end(&c->pairs, rec->tid, rec->time);
 	struct lat_inst *in;
@@ -196,10 +206,31 @@ static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_
 		in->pid = rec->pid;
 	}
 	row = lat_inst_row(&c->stats, in, p->key);
-	lat_row_add(row, lat, c->extra(rec, p->aux, lat));
-	c->paired++;
+	count_pair(c, rec, p, row, lat);
 	if (c->pair_options)
 		pair_options(c, rec, p, row, lat);
+}
+
+/*
+ * The usual end: no --vcpu or pair options, and the begin, instance and
+ * row all where the caches say.  Everything is checked before anything
+ * changes, so that any other end can go to on_end_any() whole; what
+ * remains is a leaf that saves no registers for calls it will not make.
+ */
+static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct pair_pending *p;
+	struct lat_inst *in;
+	struct lat_row *row;
+
+	if (!c->plain_end || !(p = pair_end_peek(&c->pairs, rec->tid, rec->time)) ||
+	    !(in = lat_stats_inst_cached(&c->stats, inst_id(c, p, rec))) ||
+	    (c->label_vcpu && in->vcpu < 0) || !(row = lat_inst_row_cached(in, p->key))) {
+		on_end_any(c, rec);
+		return;
+	}
+	p->valid = 0;		/* what pair_end() does to a begin it pairs */
+	count_pair(c, rec, p, row, rec->time - p->time);
 }
 
 /* the scheduled-out part of a pending latency (--offcpu) */
@@ -452,6 +483,7 @@ static void bind_fast_path(struct lat_ctx *c)
 	c->vcpu_filter = env->vcpus.n != 0;
 	c->label_vcpu = c->kind == INST_THREAD && c->cls->vcpu;
 	c->pair_options = env->sched || env->top_rips || c->hm || c->keep_raw;
+	c->plain_end = !c->vcpu_filter && !c->pair_options;
 }
 
 int latency_main(const struct lat_class *cls, int argc, char **argv)

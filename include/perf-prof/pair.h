@@ -9,6 +9,7 @@
 #define PERF_PROF_PAIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct pair_pending {
@@ -72,15 +73,27 @@ static inline struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
 }
 
 /*
+ * The pending begin an end of @tid at @time pairs with, when it sits in
+ * its home slot; NULL leaves the decision to pair_end().  Changes nothing.
+ */
+static inline struct pair_pending *pair_end_peek(const struct pair_table *t, uint32_t tid,
+						 uint64_t time)
+{
+	struct pair_pending *p = pair_home(t, tid);
+
+	/* valid implies used: only pair_get's slots are ever made valid */
+	return p->tid == tid && p->valid && time > p->time ? p : NULL;
+}
+
+/*
  * Decide whether an end at @time of @tid pairs.  Returns the pending begin
  * (and consumes it) or NULL, counting why not.
  */
 static inline struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, uint64_t time)
 {
-	struct pair_pending *p = pair_home(t, tid);
+	struct pair_pending *p = pair_end_peek(t, tid, time);
 
-	/* valid implies used: only pair_get's slots are ever made valid */
-	if (p->tid == tid && p->valid && time > p->time) {
+	if (p) {
 		p->valid = 0;
 		return p;
 	}

@@ -69,26 +69,38 @@ void lat_stats_init(struct lat_stats *s);
 struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id);
 struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key);
 
-/* the instance @id, created empty if needed */
-static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
+/* the instance @id if the cache holds it, else NULL */
+static inline struct lat_inst *lat_stats_inst_cached(const struct lat_stats *s, uint64_t id)
 {
 	struct lat_inst *in = s->cache[id & 63];
 
-	if (in && in->id == id)
-		return in;
-	return lat_stats_inst_slow(s, id);
+	return in && in->id == id ? in : NULL;
+}
+
+/* the instance @id, created empty if needed */
+static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
+{
+	struct lat_inst *in = lat_stats_inst_cached(s, id);
+
+	return in ? in : lat_stats_inst_slow(s, id);
+}
+
+/* the row of @key in @in if the cache holds it, else NULL */
+static inline struct lat_row *lat_inst_row_cached(const struct lat_inst *in, uint64_t key)
+{
+	struct lat_row *r = in->cache[key & 31];
+
+	/* exit reasons and syscall numbers are small: most lookups end here */
+	return r && r->key == key ? r : NULL;
 }
 
 /* the row of @key in @in, created empty if needed */
 static inline struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in,
 					   uint64_t key)
 {
-	struct lat_row *r = in->cache[key & 31];
+	struct lat_row *r = lat_inst_row_cached(in, key);
 
-	/* exit reasons and syscall numbers are small: most lookups end here */
-	if (r && r->key == key)
-		return r;
-	return lat_inst_row_slow(s, in, key);
+	return r ? r : lat_inst_row_slow(s, in, key);
 }
 
 static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
