@@ -108,13 +108,15 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 }
 
 /*
- * on_begin(), on_end() and sched_switch() stay out of lat_sample(): inlined,
- * their register needs would make every record pay for the largest one.
+ * The begin, end and sched_switch handlers are noinline: inlined into
+ * lat_sample(), their register needs would make every record pay for the
+ * largest of them.
  */
-static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct pp_record *rec)
-{
-	struct pair_pending *p = pair_get(&c->pairs, rec->tid);
 
+/* what an end pairs with: the begin's time, place, key and --than copy */
+static inline void fill_begin(struct lat_ctx *c, const struct pp_record *rec,
+			      struct pair_pending *p, bool keep_raw)
+{
 	p->valid = 1;
 	p->time = rec->time;
 	p->cpu = rec->cpu;
@@ -122,9 +124,32 @@ static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct p
 	p->pid = rec->pid;
 	p->out_since = 0;
 	p->sched = 0;
-	p->key = c->key(rec, &p->aux);
-	if (c->keep_raw)
+	if (keep_raw)
 		pair_keep_raw(p, rec->raw, rec->raw_size);
+	p->key = c->key(rec, &p->aux);
+}
+
+/* any begin: its tid's slot found or made, the begin kept */
+static __attribute__((noinline)) void on_begin_any(struct lat_ctx *c,
+						     const struct pp_record *rec)
+{
+	fill_begin(c, rec, pair_get(&c->pairs, rec->tid), c->keep_raw);
+}
+
+/*
+ * The usual begin: no --than, and the tid's slot is its home slot.  Then
+ * only key() is called, and only p lives across it; any other begin goes
+ * to on_begin_any(), which may insert and copy.
+ */
+static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct pair_pending *p;
+
+	if (c->keep_raw || !(p = pair_get_peek(&c->pairs, rec->tid))) {
+		on_begin_any(c, rec);
+		return;
+	}
+	fill_begin(c, rec, p, false);
 }
 
 static uint64_t inst_id(struct lat_ctx *c, const struct pair_pending *p,

@@ -62,14 +62,20 @@ static inline struct pair_pending *pair_home(const struct pair_table *t, uint32_
 	return &t->slot[pair_hash(tid, t->mask)];
 }
 
-/* the slot of @tid, created empty if needed */
-static inline struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
+/* the slot of @tid when it is the home slot, else NULL; changes nothing */
+static inline struct pair_pending *pair_get_peek(const struct pair_table *t, uint32_t tid)
 {
 	struct pair_pending *p = pair_home(t, tid);
 
-	if (p->used && p->tid == tid)
-		return p;
-	return pair_get_slow(t, tid);
+	return p->used && p->tid == tid ? p : NULL;
+}
+
+/* the slot of @tid, created empty if needed */
+static inline struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
+{
+	struct pair_pending *p = pair_get_peek(t, tid);
+
+	return p ? p : pair_get_slow(t, tid);
 }
 
 /*
