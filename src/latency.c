@@ -37,6 +37,17 @@ struct lat_ctx {
 	bool by_time;		/* records arrive merged by time */
 	bool keep_raw;		/* --than needs the begin record */
 	bool wall;		/* live: wall-clock times */
+	/*
+	 * Fixed for the run, copied here so the per-record path reads one
+	 * flag instead of following c->env and c->cls.
+	 */
+	uint64_t (*key)(const struct pp_record *begin, uint64_t *aux);
+	uint64_t (*extra)(const struct pp_record *end, uint64_t aux, uint64_t lat);
+	bool sched;		/* --offcpu */
+	bool vcpu_filter;	/* --vcpu */
+	bool label_vcpu;	/* per-thread tables show the vCPU id */
+	bool pair_options;	/* --offcpu, --top-rip, --heatmap or --than */
+	bool plain_end;		/* neither --vcpu nor pair_options */
 	struct pair_table pairs;
 	struct lat_stats stats;
 	struct table_style style;
@@ -96,10 +107,16 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 	return 0;
 }
 
-static void on_begin(struct lat_ctx *c, const struct pp_record *rec)
-{
-	struct pair_pending *p = pair_get(&c->pairs, rec->tid);
+/*
+ * The begin, end and sched_switch handlers are noinline: inlined into
+ * lat_sample(), their register needs would make every record pay for the
+ * largest of them.
+ */
 
+/* what an end pairs with: the begin's time, place, key and --than copy */
+static inline void fill_begin(struct lat_ctx *c, const struct pp_record *rec,
+			      struct pair_pending *p, bool keep_raw)
+{
 	p->valid = 1;
 	p->time = rec->time;
 	p->cpu = rec->cpu;
@@ -107,14 +124,39 @@ static void on_begin(struct lat_ctx *c, const struct pp_record *rec)
 	p->pid = rec->pid;
 	p->out_since = 0;
 	p->sched = 0;
-	p->key = c->cls->key(rec, &p->aux);
-	if (c->keep_raw)
+	if (keep_raw)
 		pair_keep_raw(p, rec->raw, rec->raw_size);
+	p->key = c->key(rec, &p->aux);
+}
+
+/* any begin: its tid's slot found or made, the begin kept */
+static __attribute__((noinline)) void on_begin_any(struct lat_ctx *c,
+						     const struct pp_record *rec)
+{
+	fill_begin(c, rec, pair_get(&c->pairs, rec->tid), c->keep_raw);
+}
+
+/*
+ * The usual begin: no --than, and the tid's slot is its home slot.  Then
+ * only key() is called, and only p lives across it; any other begin goes
+ * to on_begin_any(), which may insert and copy.
+ */
+static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct pair_pending *p;
+
+	if (c->keep_raw || !(p = pair_get_peek(&c->pairs, rec->tid))) {
+		on_begin_any(c, rec);
+		return;
+	}
+	fill_begin(c, rec, p, false);
 }
 
 static uint64_t inst_id(struct lat_ctx *c, const struct pair_pending *p,
 			const struct pp_record *end)
 {
+	if (c->kind == INST_ALL)	/* the default: test it before the jump table */
+		return 0;
 	switch (c->kind) {
 	case INST_THREAD: return end->tid;
 	case INST_CPU: return p->cpu;
@@ -125,36 +167,16 @@ static uint64_t inst_id(struct lat_ctx *c, const struct pair_pending *p,
 
 static bool vcpu_wanted(struct lat_ctx *c, const struct pp_record *end)
 {
-	int64_t v;
+	int64_t v = c->cls->vcpu(end);
 
-	if (!c->env->vcpus.n)
-		return true;
-	v = c->cls->vcpu(end);
 	return v >= 0 && v <= 0x7fffffff && id_list_has(&c->env->vcpus, (int)v);
 }
 
-static void on_end(struct lat_ctx *c, const struct pp_record *rec)
+/* what --offcpu, --top-rip, --heatmap and --than add to a pair */
+static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
+			 struct pair_pending *p, struct lat_row *row, uint64_t lat)
 {
-	struct pair_pending *p = pair_end(&c->pairs, rec->tid, rec->time);
-	struct lat_inst *in;
-	struct lat_row *row;
-	uint64_t lat;
-
-	if (!p)
-		return;
-	if (!vcpu_wanted(c, rec)) {
-		c->filtered++;
-		return;
-	}
-	lat = rec->time - p->time;
-	in = lat_stats_inst(&c->stats, inst_id(c, p, rec));
-	if (in->vcpu < 0 && c->kind == INST_THREAD && c->cls->vcpu) {
-		in->vcpu = c->cls->vcpu(rec);
-		in->pid = rec->pid;
-	}
-	row = lat_inst_row(&c->stats, in, p->key);
-	lat_row_add(row, lat, c->cls->extra(rec, p->aux, lat));
-	if (c->env->sched) {
+	if (c->sched) {
 		/*
 		 * Still out: a per-task recording sees its switch-outs only
 		 * (sched_switch fires in the outgoing task); it ran again by
@@ -169,7 +191,6 @@ static void on_end(struct lat_ctx *c, const struct pp_record *rec)
 			abort();
 		rip_add(row->rips, p->aux, lat);
 	}
-	c->paired++;
 	if (c->hm)
 		heatmap_write(c->hm, p->time, lat);
 	if (c->keep_raw && lat >= c->env->than_ns &&
@@ -179,6 +200,62 @@ static void on_end(struct lat_ctx *c, const struct pp_record *rec)
 			   c->wall);
 		c->dumped++;
 	}
+}
+
+/* the statistics of a pair, once its row is known */
+static inline void count_pair(struct lat_ctx *c, const struct pp_record *rec,
+			      const struct pair_pending *p, struct lat_row *row, uint64_t lat)
+{
+	c->paired++;	/* first: td_add() can end on_end() as a tail call */
+	lat_row_add(row, lat, c->extra(rec, p->aux, lat));
+}
+
+/* any end: pairing, filtering, statistics and options */
+static __attribute__((noinline)) void on_end_any(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct pair_pending *p = pair_end(&c->pairs, rec->tid, rec->time);
+	struct lat_inst *in;
+	struct lat_row *row;
+	uint64_t lat;
+
+	if (!p)
+		return;
+	if (c->vcpu_filter && !vcpu_wanted(c, rec)) {
+		c->filtered++;
+		return;
+	}
+	lat = rec->time - p->time;
+	in = lat_stats_inst(&c->stats, inst_id(c, p, rec));
+	if (c->label_vcpu && in->vcpu < 0) {
+		in->vcpu = c->cls->vcpu(rec);
+		in->pid = rec->pid;
+	}
+	row = lat_inst_row(&c->stats, in, p->key);
+	count_pair(c, rec, p, row, lat);
+	if (c->pair_options)
+		pair_options(c, rec, p, row, lat);
+}
+
+/*
+ * The usual end: no --vcpu or pair options, and the begin, instance and
+ * row all where the caches say.  Everything is checked before anything
+ * changes, so that any other end can go to on_end_any() whole; what
+ * remains is a leaf that saves no registers for calls it will not make.
+ */
+static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct pair_pending *p;
+	struct lat_inst *in;
+	struct lat_row *row;
+
+	if (!c->plain_end || !(p = pair_end_peek(&c->pairs, rec->tid, rec->time)) ||
+	    !(in = lat_stats_inst_cached(&c->stats, inst_id(c, p, rec))) ||
+	    (c->label_vcpu && in->vcpu < 0) || !(row = lat_inst_row_cached(in, p->key))) {
+		on_end_any(c, rec);
+		return;
+	}
+	p->valid = 0;		/* what pair_end() does to a begin it pairs */
+	count_pair(c, rec, p, row, rec->time - p->time);
 }
 
 /* the scheduled-out part of a pending latency (--offcpu) */
@@ -197,27 +274,38 @@ static void switched(struct lat_ctx *c, uint32_t tid, uint64_t time, bool out)
 	}
 }
 
+static __attribute__((noinline)) void sched_switch(struct lat_ctx *c,
+						     const struct pp_record *rec)
+{
+	switched(c, pp_field_u64(&c->prev_pid, rec->raw, rec->raw_size), rec->time, true);
+	switched(c, pp_field_u64(&c->next_pid, rec->raw, rec->raw_size), rec->time, false);
+}
+
+static __attribute__((noinline)) void switch_record(struct lat_ctx *c,
+						      const struct pp_record *rec)
+{
+	if (c->sched)
+		switched(c, rec->tid, rec->time, rec->type == PP_REC_SWITCH_OUT);
+}
+
 static void lat_sample(void *arg, const struct pp_record *rec)
 {
 	struct lat_ctx *c = arg;
 	uint16_t type;
 
 	if (rec->type != PP_REC_SAMPLE) {
-		if (c->env->sched)
-			switched(c, rec->tid, rec->time, rec->type == PP_REC_SWITCH_OUT);
+		switch_record(c, rec);
 		return;
 	}
 	if (rec->raw_size < 8)
 		return;
 	memcpy(&type, rec->raw, sizeof(type));
-	if (type == c->begin_id) {
+	if (type == c->begin_id)
 		on_begin(c, rec);
-	} else if (type == c->end_id) {
+	else if (type == c->end_id)
 		on_end(c, rec);
-	} else if (type == c->switch_id) {
-		switched(c, pp_field_u64(&c->prev_pid, rec->raw, rec->raw_size), rec->time, true);
-		switched(c, pp_field_u64(&c->next_pid, rec->raw, rec->raw_size), rec->time, false);
-	}
+	else if (type == c->switch_id)
+		sched_switch(c, rec);
 }
 
 static void lat_lost(void *arg, const struct pp_record *rec)
@@ -409,6 +497,20 @@ static void setup_style(struct lat_ctx *c)
 	c->style.rip_arg = c;
 }
 
+/* the per-run facts the per-record path tests, once the options are known */
+static void bind_fast_path(struct lat_ctx *c)
+{
+	const struct lat_env *env = c->env;
+
+	c->key = c->cls->key;
+	c->extra = c->cls->extra;
+	c->sched = env->sched;
+	c->vcpu_filter = env->vcpus.n != 0;
+	c->label_vcpu = c->kind == INST_THREAD && c->cls->vcpu;
+	c->pair_options = env->sched || env->top_rips || c->hm || c->keep_raw;
+	c->plain_end = !c->vcpu_filter && !c->pair_options;
+}
+
 int latency_main(const struct lat_class *cls, int argc, char **argv)
 {
 	struct engine_stats st;
@@ -473,6 +575,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
 	c.cfg = &cfg;
+	bind_fast_path(&c);
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	if (env.verbose)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "

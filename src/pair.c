@@ -3,14 +3,12 @@
 #include <string.h>
 #include <perf-prof/pair.h>
 
+static void grow(struct pair_table *t);
+
 void pair_init(struct pair_table *t)
 {
 	memset(t, 0, sizeof(*t));
-}
-
-static inline uint32_t tid_hash(uint32_t tid, uint32_t mask)
-{
-	return (tid * 2654435761u) & mask;
+	grow(t);	/* a table is never empty: the inline lookups need no check */
 }
 
 static void grow(struct pair_table *t)
@@ -29,23 +27,24 @@ static void grow(struct pair_table *t)
 
 		if (!o->used)
 			continue;
-		for (j = tid_hash(o->tid, nt.cap - 1); nt.slot[j].used; j = (j + 1) & (nt.cap - 1))
+		for (j = pair_hash(o->tid, nt.cap - 1); nt.slot[j].used; j = (j + 1) & (nt.cap - 1))
 			;
 		nt.slot[j] = *o;
 	}
 	free(t->slot);
 	t->slot = nt.slot;
 	t->cap = nt.cap;
+	t->mask = nt.cap - 1;
 }
 
-struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
+struct pair_pending *pair_get_slow(struct pair_table *t, uint32_t tid)
 {
 	uint32_t i, mask;
 
 	if ((t->n + 1) * 2 > t->cap)
 		grow(t);
-	mask = t->cap - 1;
-	for (i = tid_hash(tid, mask);; i = (i + 1) & mask) {
+	mask = t->mask;
+	for (i = pair_hash(tid, mask);; i = (i + 1) & mask) {
 		struct pair_pending *p = &t->slot[i];
 
 		if (!p->used) {
@@ -61,12 +60,9 @@ struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
 
 struct pair_pending *pair_find(struct pair_table *t, uint32_t tid)
 {
-	uint32_t i, mask;
+	uint32_t i, mask = t->mask;
 
-	if (!t->cap)
-		return NULL;
-	mask = t->cap - 1;
-	for (i = tid_hash(tid, mask);; i = (i + 1) & mask) {
+	for (i = pair_hash(tid, mask);; i = (i + 1) & mask) {
 		struct pair_pending *p = &t->slot[i];
 
 		if (!p->used)
@@ -92,7 +88,7 @@ void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size)
 	p->raw_size = size;
 }
 
-struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, uint64_t time)
+struct pair_pending *pair_end_slow(struct pair_table *t, uint32_t tid, uint64_t time)
 {
 	struct pair_pending *p = pair_find(t, tid);
 

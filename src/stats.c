@@ -71,13 +71,11 @@ void lat_stats_init(struct lat_stats *s)
 	s->compression = 100;
 }
 
-struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
+struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
 {
 	uint32_t *slot;
 	struct lat_inst *in;
 
-	if (s->last && s->last->id == id)
-		return s->last;
 	slot = u64map_slot(&s->map, id);
 	if (*slot == UINT32_MAX) {
 		if (s->ninst == s->cap) {
@@ -88,6 +86,7 @@ struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 				abort();
 			s->inst = ni;
 			s->cap = ncap;
+			memset(s->cache, 0, sizeof(s->cache));
 		}
 		in = &s->inst[s->ninst];
 		memset(in, 0, sizeof(*in));
@@ -95,19 +94,15 @@ struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 		in->vcpu = -1;
 		*slot = s->ninst++;
 	}
-	/* the array may have moved: refresh per-instance row caches lazily */
-	s->last = &s->inst[*slot];
-	return s->last;
+	s->cache[id & 63] = &s->inst[*slot];
+	return s->cache[id & 63];
 }
 
-struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t key)
+struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key)
 {
-	uint32_t *c = &in->cache[key & 31], *slot;
+	uint32_t *slot;
 	struct lat_row *r;
 
-	/* exit reasons and syscall numbers are small: most lookups end here */
-	if (*c && in->rows[*c - 1].key == key)
-		return &in->rows[*c - 1];
 	slot = u64map_slot(&in->map, key);
 	if (*slot == UINT32_MAX) {
 		if (in->nrows == in->cap) {
@@ -118,6 +113,7 @@ struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t 
 				abort();
 			in->rows = nr;
 			in->cap = ncap;
+			memset(in->cache, 0, sizeof(in->cache));
 		}
 		r = &in->rows[in->nrows];
 		memset(r, 0, sizeof(*r));
@@ -127,8 +123,8 @@ struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t 
 			abort();
 		*slot = in->nrows++;
 	}
-	*c = *slot + 1;
-	return &in->rows[*slot];
+	in->cache[key & 31] = &in->rows[*slot];
+	return in->cache[key & 31];
 }
 
 void lat_stats_reset(struct lat_stats *s)

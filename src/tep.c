@@ -101,6 +101,11 @@ bool pp_field_bind(struct tep_event *ev, const char *name, struct pp_field *f)
 	f->offset = tf->offset;
 	f->size = tf->size;
 	f->is_signed = (tf->flags & TEP_FIELD_IS_SIGNED) != 0;
+	if (f->offset + f->size >= 8) {
+		f->load_at = f->offset + f->size - 8;
+		f->shift = 64 - 8 * f->size;
+		f->mask = f->is_signed ? UINT64_MAX : UINT64_MAX >> f->shift;
+	}
 	return true;
 }
 

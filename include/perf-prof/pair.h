@@ -9,6 +9,7 @@
 #define PERF_PROF_PAIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct pair_pending {
@@ -28,25 +29,82 @@ struct pair_pending {
 };
 
 struct pair_table {
-	struct pair_pending *slot;
+	struct pair_pending *slot;	/* never NULL between pair_init and pair_free */
 	uint32_t cap, n;
+	uint32_t mask;			/* cap - 1 */
 	uint64_t invalidated;	/* pending begins dropped by lost records */
 	uint64_t unmatched;	/* ends without a usable begin */
 	uint64_t backwards;	/* ends not later than their begin */
 };
 
 void pair_init(struct pair_table *t);
-/* the slot of @tid, created empty if needed */
-struct pair_pending *pair_get(struct pair_table *t, uint32_t tid);
 /* the slot of @tid if it holds a valid begin, else NULL */
 struct pair_pending *pair_find(struct pair_table *t, uint32_t tid);
 /* keep a copy of the begin record (for --than) */
 void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size);
+
+/*
+ * pair_get() and pair_end() run for every record: their common case, the
+ * tid in its home slot, is inline; probing, inserting and the reasons an
+ * end does not pair are in pair.c.
+ */
+struct pair_pending *pair_get_slow(struct pair_table *t, uint32_t tid);
+struct pair_pending *pair_end_slow(struct pair_table *t, uint32_t tid, uint64_t time);
+
+static inline uint32_t pair_hash(uint32_t tid, uint32_t mask)
+{
+	return (tid * 2654435761u) & mask;
+}
+
+/* where @tid is unless it collided */
+static inline struct pair_pending *pair_home(const struct pair_table *t, uint32_t tid)
+{
+	return &t->slot[pair_hash(tid, t->mask)];
+}
+
+/* the slot of @tid when it is the home slot, else NULL; changes nothing */
+static inline struct pair_pending *pair_get_peek(const struct pair_table *t, uint32_t tid)
+{
+	struct pair_pending *p = pair_home(t, tid);
+
+	return p->used && p->tid == tid ? p : NULL;
+}
+
+/* the slot of @tid, created empty if needed */
+static inline struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
+{
+	struct pair_pending *p = pair_get_peek(t, tid);
+
+	return p ? p : pair_get_slow(t, tid);
+}
+
+/*
+ * The pending begin an end of @tid at @time pairs with, when it sits in
+ * its home slot; NULL leaves the decision to pair_end().  Changes nothing.
+ */
+static inline struct pair_pending *pair_end_peek(const struct pair_table *t, uint32_t tid,
+						 uint64_t time)
+{
+	struct pair_pending *p = pair_home(t, tid);
+
+	/* valid implies used: only pair_get's slots are ever made valid */
+	return p->tid == tid && p->valid && time > p->time ? p : NULL;
+}
+
 /*
  * Decide whether an end at @time of @tid pairs.  Returns the pending begin
  * (and consumes it) or NULL, counting why not.
  */
-struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, uint64_t time);
+static inline struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, uint64_t time)
+{
+	struct pair_pending *p = pair_end_peek(t, tid, time);
+
+	if (p) {
+		p->valid = 0;
+		return p;
+	}
+	return pair_end_slow(t, tid, time);
+}
 /* a gap on buffer @buf: drop pending begins recorded in it */
 void pair_invalidate_buf(struct pair_table *t, int buf);
 /* a gap ending at @time in a merged stream: drop begins older than @time */

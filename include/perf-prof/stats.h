@@ -37,15 +37,21 @@ struct lat_inst {
 	struct lat_row *rows;
 	uint32_t nrows, cap;
 	struct u64map map;	/* key → row index */
-	/* direct-mapped cache in front of map: row index + 1 by key's low bits */
-	uint32_t cache[32];
+	/* direct-mapped cache in front of map by key's low bits; emptied
+	 * when rows moves */
+	struct lat_row *cache[32];
 };
 
 struct lat_stats {
 	struct lat_inst *inst;
 	uint32_t ninst, cap;
 	struct u64map map;	/* instance id → index */
-	struct lat_inst *last;
+	/*
+	 * direct-mapped cache in front of map by the id's low bits, which
+	 * tell apart the few vCPU threads or CPUs of --perins; emptied when
+	 * the inst array moves
+	 */
+	struct lat_inst *cache[64];
 	double compression;
 };
 
@@ -55,8 +61,47 @@ uint32_t *u64map_slot(struct u64map *m, uint64_t key);
 void u64map_free(struct u64map *m);
 
 void lat_stats_init(struct lat_stats *s);
-struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id);
-struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in, uint64_t key);
+
+/*
+ * lat_stats_inst() and lat_inst_row() run for every pair: the cache hits
+ * are inline, the map lookups and insertions in stats.c.
+ */
+struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id);
+struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key);
+
+/* the instance @id if the cache holds it, else NULL */
+static inline struct lat_inst *lat_stats_inst_cached(const struct lat_stats *s, uint64_t id)
+{
+	struct lat_inst *in = s->cache[id & 63];
+
+	return in && in->id == id ? in : NULL;
+}
+
+/* the instance @id, created empty if needed */
+static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
+{
+	struct lat_inst *in = lat_stats_inst_cached(s, id);
+
+	return in ? in : lat_stats_inst_slow(s, id);
+}
+
+/* the row of @key in @in if the cache holds it, else NULL */
+static inline struct lat_row *lat_inst_row_cached(const struct lat_inst *in, uint64_t key)
+{
+	struct lat_row *r = in->cache[key & 31];
+
+	/* exit reasons and syscall numbers are small: most lookups end here */
+	return r && r->key == key ? r : NULL;
+}
+
+/* the row of @key in @in, created empty if needed */
+static inline struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in,
+					   uint64_t key)
+{
+	struct lat_row *r = lat_inst_row_cached(in, key);
+
+	return r ? r : lat_inst_row_slow(s, in, key);
+}
 
 static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
 {

@@ -19,6 +19,15 @@ struct pp_field {
 	uint16_t offset;
 	uint8_t  size;		/* 0 = field absent */
 	bool     is_signed;
+	/*
+	 * pp_field_load()'s plan: the 8 bytes at @load_at end with the field,
+	 * so an arithmetic shift by @shift brings it down sign-extended and
+	 * @mask zero-extends an unsigned one.  An absent field loads the
+	 * record's first 8 bytes with mask 0, which reads as 0.
+	 */
+	uint16_t load_at;
+	uint8_t  shift;
+	uint64_t mask;
 };
 
 /* New tep handle with @n events "sys:name" parsed from tracefs. */
@@ -54,6 +63,30 @@ static inline uint64_t pp_field_u64(const struct pp_field *f, const void *raw, u
 	case 8: { uint64_t v; memcpy(&v, p, 8); return v; }
 	default: return 0;
 	}
+}
+
+/*
+ * The bytes a record must hold for pp_field_load() of @f: UINT32_MAX for a
+ * field within the first 8 bytes (common_*), which it cannot load.
+ */
+static inline uint32_t pp_field_need(const struct pp_field *f)
+{
+	if (!pp_field_present(f))
+		return 8;
+	return (uint32_t)f->offset + f->size >= 8 ? (uint32_t)f->offset + f->size : UINT32_MAX;
+}
+
+/*
+ * pp_field_u64() without its bounds check and size switch, for the
+ * per-record path: the caller checked raw_size >= pp_field_need(@f) once
+ * for all the fields it reads.  Same value as pp_field_u64().
+ */
+static inline uint64_t pp_field_load(const struct pp_field *f, const void *raw)
+{
+	uint64_t v;
+
+	memcpy(&v, (const unsigned char *)raw + f->load_at, sizeof(v));	/* little endian */
+	return (uint64_t)((int64_t)v >> f->shift) & f->mask;
 }
 
 /* One __print_symbolic() table: value → name, as the kernel prints it. */

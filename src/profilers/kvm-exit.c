@@ -33,7 +33,42 @@ static struct {
 	struct pp_symtab tab[2];		/* x86: VMX, SVM; arm: ret, ec */
 	int ntab;
 	int64_t arm_trap;
+	/* a kvm_exit this long holds every field kvm_key() reads */
+	uint32_t key_need;
+	uint64_t isa_absent;	/* ISA_VMX on kernels without the isa field */
+	bool x86_u32;		/* unsigned 4-byte exit_reason and isa, 8-byte guest_rip */
 } kx;
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* what kvm_key() needs, fixed once the formats are known */
+static void bind_key_plan(void)
+{
+	kx.key_need = max_u32(pp_field_need(&kx.reason),
+			      max_u32(pp_field_need(&kx.isa), pp_field_need(&kx.rip)));
+	kx.isa_absent = pp_field_present(&kx.isa) ? 0 : ISA_VMX;
+	kx.x86_u32 = kx.reason.size == 4 && !kx.reason.is_signed &&
+		     kx.isa.size == 4 && !kx.isa.is_signed && kx.rip.size == 8;
+}
+
+static uint32_t load_u32(const void *raw, uint16_t offset)
+{
+	uint32_t v;
+
+	memcpy(&v, (const unsigned char *)raw + offset, sizeof(v));
+	return v;
+}
+
+static uint64_t load_u64(const void *raw, uint16_t offset)
+{
+	uint64_t v;
+
+	memcpy(&v, (const unsigned char *)raw + offset, sizeof(v));
+	return v;
+}
 
 static int kvm_bind(struct tep_event *exit, struct tep_event *entry, char *err, size_t errlen)
 {
@@ -58,6 +93,7 @@ static int kvm_bind(struct tep_event *exit, struct tep_event *entry, char *err, 
 		kx.arm_trap = 2;	/* ARM_EXCEPTION_TRAP since 4.20; 4.19 says TRAP = 1 */
 		if (kx.ntab >= 1)
 			pp_symtab_value(&kx.tab[0], "TRAP", &kx.arm_trap);
+		bind_key_plan();
 		return 0;
 	}
 	if (!pp_field_bind(exit, "exit_reason", &kx.reason)) {
@@ -70,17 +106,34 @@ static int kvm_bind(struct tep_event *exit, struct tep_event *entry, char *err, 
 	pp_field_bind(entry, "vcpu_id", &kx.entry_vcpu);
 	/* print fmt reads "(isa == 1) ? VMX table : SVM table" */
 	kx.ntab = pp_symtabs(exit, "exit_reason", kx.tab, 2);
+	bind_key_plan();
 	return 0;
 }
 
 static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
 {
-	uint64_t code = pp_field_u64(&kx.reason, r->raw, r->raw_size);
-	uint64_t isa = pp_field_present(&kx.isa) ? pp_field_u64(&kx.isa, r->raw, r->raw_size)
-						 : ISA_VMX;
+	uint64_t code, isa;
 
-	/* the guest PC: attribution (--top-rip) and %gsys */
-	*aux = pp_field_u64(&kx.rip, r->raw, r->raw_size);
+	/*
+	 * Every kvm_exit: one bounds check for the three fields, then
+	 * plain loads for the layout of every x86 kernel, shift-and-mask
+	 * loads for any other.
+	 */
+	if (kx.x86_u32 && r->raw_size >= kx.key_need) {
+		code = load_u32(r->raw, kx.reason.offset);
+		isa = load_u32(r->raw, kx.isa.offset);
+		*aux = load_u64(r->raw, kx.rip.offset);
+	} else if (r->raw_size >= kx.key_need) {
+		code = pp_field_load(&kx.reason, r->raw);
+		isa = pp_field_load(&kx.isa, r->raw) | kx.isa_absent;	/* absent loads 0 */
+		*aux = pp_field_load(&kx.rip, r->raw);
+	} else {
+		code = pp_field_u64(&kx.reason, r->raw, r->raw_size);
+		isa = pp_field_present(&kx.isa) ? pp_field_u64(&kx.isa, r->raw, r->raw_size)
+						: ISA_VMX;
+		*aux = pp_field_u64(&kx.rip, r->raw, r->raw_size);
+	}
+	/* aux, the guest PC: attribution (--top-rip) and %gsys */
 	if (kx.arm) {
 		if ((int64_t)(int32_t)isa == kx.arm_trap)
 			return code & 0xffffffff;

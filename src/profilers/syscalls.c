@@ -16,6 +16,7 @@
 
 static struct {
 	struct pp_field id, ret;
+	uint32_t id_need, ret_need;	/* pp_field_need() of each, fixed at bind */
 	char *names[NAME_CACHE];
 } sc;
 
@@ -25,18 +26,26 @@ static int sc_bind(struct tep_event *enter, struct tep_event *exit, char *err, s
 		snprintf(err, errlen, "raw_syscalls events lack the id/ret fields");
 		return -1;
 	}
+	sc.id_need = pp_field_need(&sc.id);
+	sc.ret_need = pp_field_need(&sc.ret);
 	return 0;
 }
 
+/* every record reads one field: no size switch when the record holds it */
 static uint64_t sc_key(const struct pp_record *r, uint64_t *aux)
 {
 	*aux = 0;
+	if (r->raw_size >= sc.id_need)
+		return pp_field_load(&sc.id, r->raw);
 	return pp_field_u64(&sc.id, r->raw, r->raw_size);
 }
 
 static uint64_t sc_extra(const struct pp_record *end, uint64_t aux, uint64_t lat)
 {
-	return (int64_t)pp_field_u64(&sc.ret, end->raw, end->raw_size) < 0;
+	uint64_t ret = end->raw_size >= sc.ret_need ? pp_field_load(&sc.ret, end->raw)
+						    : pp_field_u64(&sc.ret, end->raw, end->raw_size);
+
+	return (int64_t)ret < 0;
 }
 
 static void sc_key_name(uint64_t key, char *buf, size_t len)

@@ -241,6 +241,112 @@ START_TEST(test_fallback_tables)
 }
 END_TEST
 
+static struct tep_event *parse_inline(const char *fmt)
+{
+	char err[256];
+	int id;
+
+	ck_assert_int_eq(pp_tep_parse_format(tep, fmt, strlen(fmt), "pp", err, sizeof(err)), 0);
+	ck_assert_int_eq(sscanf(strstr(fmt, "ID: "), "ID: %d", &id), 1);
+	return tep_find_event(tep, id);
+}
+
+#define COMMON_FIELDS \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+/* pp_field_load, the unchecked read of the per-record path, agrees with pp_field_u64 */
+START_TEST(test_field_load)
+{
+	static const char fmt[] =
+		"name: fields\nID: 901\nformat:\n" COMMON_FIELDS
+		"\tfield:s8 a;\toffset:8;\tsize:1;\tsigned:1;\n"
+		"\tfield:u8 b;\toffset:9;\tsize:1;\tsigned:0;\n"
+		"\tfield:s16 c;\toffset:10;\tsize:2;\tsigned:1;\n"
+		"\tfield:u16 d;\toffset:12;\tsize:2;\tsigned:0;\n"
+		"\tfield:s32 e;\toffset:16;\tsize:4;\tsigned:1;\n"
+		"\tfield:u32 f;\toffset:20;\tsize:4;\tsigned:0;\n"
+		"\tfield:s64 g;\toffset:24;\tsize:8;\tsigned:1;\n"
+		"\tfield:u64 h;\toffset:32;\tsize:8;\tsigned:0;\n"
+		"\tfield:u8 i;\toffset:40;\tsize:1;\tsigned:0;\n\n"
+		"print fmt: \"%d\", REC->a\n";
+	static const char *const names[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i" };
+	unsigned char raw[41];
+	struct pp_field f;
+	struct tep_event *ev;
+	size_t n, k;
+	int round;
+
+	tep = pp_tep_new();
+	ev = parse_inline(fmt);
+	ck_assert_ptr_nonnull(ev);
+	for (round = 0; round < 4; round++) {
+		/* patterns with the sign bits clear, set and mixed */
+		for (k = 0; k < sizeof(raw); k++)
+			raw[k] = round == 0 ? 0x11 : round == 1 ? 0xee :
+				 (unsigned char)(k * 37 + round * 101);
+		for (n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+			ck_assert(pp_field_bind(ev, names[n], &f));
+			ck_assert_uint_eq(pp_field_need(&f), f.offset + f.size);
+			/* the record ends right at the field: the load stays inside */
+			ck_assert_uint_eq(pp_field_load(&f, raw),
+					  pp_field_u64(&f, raw, pp_field_need(&f)));
+		}
+	}
+	/* an absent field reads 0 */
+	ck_assert(!pp_field_bind(ev, "nope", &f));
+	ck_assert_uint_eq(pp_field_need(&f), 8);
+	ck_assert_uint_eq(pp_field_load(&f, raw), 0);
+}
+END_TEST
+
+/* records cut short and kernels without isa decode as they always did */
+START_TEST(test_short_and_isa_less)
+{
+	static const char noisa_exit[] =
+		"name: kvm_exit\nID: 902\nformat:\n" COMMON_FIELDS
+		"\tfield:unsigned int exit_reason;\toffset:8;\tsize:4;\tsigned:0;\n"
+		"\tfield:unsigned long guest_rip;\toffset:16;\tsize:8;\tsigned:0;\n\n"
+		"print fmt: \"reason %u\", REC->exit_reason\n";
+	static const char noisa_entry[] =
+		"name: kvm_entry\nID: 903\nformat:\n" COMMON_FIELDS
+		"\tfield:unsigned int vcpu_id;\toffset:8;\tsize:4;\tsigned:0;\n\n"
+		"print fmt: \"vcpu %u\", REC->vcpu_id\n";
+	const char *names[] = { "exit_reason", "guest_rip", "isa", NULL };
+	uint64_t vals[] = { 0x1001e, 0xffffffff81000000ull, 1 }, aux, full, cut;
+	unsigned char raw[256];
+	struct pp_record rec;
+	char err[256];
+
+	setup_kernel("x86-6.18", NULL);
+	make(ev_exit, raw, &rec, names, vals);
+	full = kvm_exit_class.key(&rec, &aux);
+	ck_assert_uint_eq(full, (1ull << 32) | 30);
+	ck_assert_uint_eq(aux, vals[1]);
+	/* reason inside, guest_rip and isa cut off: they read 0 */
+	rec.raw_size = 20;
+	cut = kvm_exit_class.key(&rec, &aux);
+	ck_assert_uint_eq(cut, 0x1001e);
+	ck_assert_uint_eq(aux, 0);
+
+	/* a kvm_exit without the isa field is VMX */
+	tep_free(tep);
+	tep = pp_tep_new();
+	ev_exit = parse_inline(noisa_exit);
+	ev_entry = parse_inline(noisa_entry);
+	ck_assert_int_eq(kvm_exit_class.bind(ev_exit, ev_entry, err, sizeof(err)), 0);
+	names[2] = NULL;
+	make(ev_exit, raw, &rec, names, vals);
+	ck_assert_uint_eq(kvm_exit_class.key(&rec, &aux), (1ull << 32) | 30);
+	ck_assert_uint_eq(aux, vals[1]);
+	rec.raw_size = 12;
+	ck_assert_uint_eq(kvm_exit_class.key(&rec, &aux), (1ull << 32) | 30);
+	ck_assert_uint_eq(aux, 0);
+}
+END_TEST
+
 static void teardown(void)
 {
 	if (tep)
@@ -261,6 +367,8 @@ static Suite *kvm_decode_suite(void)
 	tcase_add_test(tc, test_arm64);
 	tcase_add_test(tc, test_arm64_419);
 	tcase_add_test(tc, test_fallback_tables);
+	tcase_add_test(tc, test_field_load);
+	tcase_add_test(tc, test_short_and_isa_less);
 	suite_add_tcase(s, tc);
 	return s;
 }

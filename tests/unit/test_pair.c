@@ -127,6 +127,39 @@ START_TEST(test_many_threads)
 }
 END_TEST
 
+START_TEST(test_colliding_tids)
+{
+	struct pair_table t;
+	struct pair_pending *p;
+
+	/* a 64-slot table homes tids equal modulo 64 in one slot */
+	pair_init(&t);
+	begin(&t, 5, 100, 0, 1);
+	begin(&t, 5 + 64, 110, 0, 2);
+	begin(&t, 5 + 128, 120, 0, 3);
+	p = pair_end(&t, 5 + 64, 200);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->key, 2);
+	/* the home slot's tid is consumed: its next end is unmatched */
+	ck_assert_ptr_nonnull(pair_end(&t, 5, 210));
+	ck_assert_ptr_null(pair_end(&t, 5, 220));
+	ck_assert_ptr_null(pair_end(&t, 5 + 192, 220));	/* never began */
+	ck_assert_uint_eq(t.unmatched, 2);
+	/* a probed tid's too-early end counts as backwards and keeps the begin */
+	ck_assert_ptr_null(pair_end(&t, 5 + 128, 120));
+	ck_assert_uint_eq(t.backwards, 1);
+	p = pair_end(&t, 5 + 128, 121);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->key, 3);
+	/* consumed begins leave their slots to the tids' next begins */
+	ck_assert_ptr_null(pair_find(&t, 5 + 64));
+	p = pair_get(&t, 5 + 64);
+	ck_assert_ptr_eq(pair_get(&t, 5 + 64), p);
+	ck_assert_uint_eq(t.n, 3);
+	pair_free(&t);
+}
+END_TEST
+
 static Suite *pair_suite(void)
 {
 	Suite *s = suite_create("pair");
@@ -139,6 +172,7 @@ static Suite *pair_suite(void)
 	tcase_add_test(tc, test_lost_by_buffer);
 	tcase_add_test(tc, test_lost_by_time);
 	tcase_add_test(tc, test_many_threads);
+	tcase_add_test(tc, test_colliding_tids);
 	suite_add_tcase(s, tc);
 	return s;
 }
