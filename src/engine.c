@@ -81,31 +81,43 @@ static void calibrate_clock(void)
 			  (rt.tv_nsec - mono.tv_nsec);
 }
 
+/* anything but a sample */
+static __attribute__((noinline)) void deliver_other(const struct pp_record *rec, struct run *r)
+{
+	if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT)
+		r->ops->sample(r->ctx, rec);
+	else if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE)
+		r->ops->lost(r->ctx, rec);
+}
+
 /* file mode -i: intervals on the recording's clock, ticked by samples */
-static void file_tick(struct run *r, uint64_t time)
+static __attribute__((noinline)) void deliver_ticked(const struct pp_record *rec, struct run *r)
 {
 	if (!r->next_tick)
-		r->next_tick = time + r->cfg->interval_ns;
-	while (time >= r->next_tick) {
+		r->next_tick = rec->time + r->cfg->interval_ns;
+	while (rec->time >= r->next_tick) {
 		r->ops->interval(r->ctx, r->next_tick, false);
 		r->next_tick += r->cfg->interval_ns;
 	}
+	r->st->samples++;
+	r->ops->sample(r->ctx, rec);
 }
 
+/* every path ends in a tail call: the per-record case saves no registers */
 static void deliver(const struct pp_record *rec, void *arg)
 {
 	struct run *r = arg;
 
-	if (rec->type == PP_REC_SAMPLE) {
-		if (r->file_ticks)
-			file_tick(r, rec->time);
-		r->st->samples++;
-		r->ops->sample(r->ctx, rec);
-	} else if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT) {
-		r->ops->sample(r->ctx, rec);
-	} else if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE) {
-		r->ops->lost(r->ctx, rec);
+	if (rec->type != PP_REC_SAMPLE) {
+		deliver_other(rec, r);
+		return;
 	}
+	if (r->file_ticks) {
+		deliver_ticked(rec, r);
+		return;
+	}
+	r->st->samples++;
+	r->ops->sample(r->ctx, rec);
 }
 
 int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen)
@@ -474,7 +486,7 @@ static int file_setup(struct file_run *f, char *err, size_t errlen)
 }
 
 /* one record at file offset @off: 0 on, -1 out of memory */
-static int file_record(struct file_run *f, const struct pp_record *rec, uint64_t off)
+static __attribute__((noinline)) int file_record(struct file_run *f, const struct pp_record *rec, uint64_t off)
 {
 	struct run *r = f->r;
 
@@ -529,9 +541,21 @@ static int run_file(struct run *r)
 	       (n = perfdata_next_batch(f.pd, batch, offs, 64, err, sizeof(err))) > 0) {
 		if (!f.ready && (code = file_setup(&f, err, sizeof(err))))
 			goto out;
-		for (i = 0; i < n; i++)
-			if (file_record(&f, &batch[i], offs[i]) < 0)
+		for (i = 0; i < n; i++) {
+			const struct pp_record *rec = &batch[i];
+
+			/* the per-record case inline, anything else in file_record() */
+			if (rec->type == PP_REC_SAMPLE && !f.held.n &&
+			    r->order.forced == r->released_forced) {
+				if (rec->time > f.max_time)
+					f.max_time = rec->time;
+				if (order_push_ref(&r->order, rec, offs[i]) < 0)
+					goto oom;
+				continue;
+			}
+			if (file_record(&f, rec, offs[i]) < 0)
 				goto oom;
+		}
 	}
 	code = 1;
 	if (n < 0 && !engine_stop) {
