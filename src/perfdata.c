@@ -2087,33 +2087,67 @@ int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err,
 	return r;
 }
 
+static __attribute__((noinline))
+int pd_decode_sample_call(struct perfdata *pd, const unsigned char *p, uint32_t size,
+			  struct pp_record *restrict rec, char *err, size_t errlen)
+{
+	return pd_decode_sample(pd, p, size, rec, err, errlen);
+}
+
 int perfdata_next_batch(struct perfdata *pd, struct pp_record *restrict recs,
 			uint64_t *restrict offs, int max, char *err, size_t errlen)
 {
 	const unsigned char *const buf = pd->buf;
 	const size_t len = pd->len;
+	const uint64_t base = pd->buf_off;
+	const uint32_t id_off = pd->nids ? pd->id_off : 0;
 	size_t pos = pd->pos;
 	int n = 0, r;
 
 	/*
 	 * The common case, a run of samples already in the buffer, without
 	 * a call per record; anything else goes through perfdata_next().
-	 * pd->pos is kept in a register and written back.
+	 * A sample whose id is in the cache and whose layout is perf
+	 * record's is decoded right here.
 	 */
 	if (pd->pending != 2)
 		max = 0;
 	while (n < max && len - pos >= 8) {
 		const unsigned char *p = buf + pos;
-		uint32_t size = ld16(p + 6);
+		struct pp_record *rec = &recs[n];
+		uint64_t hdr = ld64(p);
+		uint32_t size = (uint32_t)(hdr >> 48);
 
-		if (ld32(p) != PERF_RECORD_SAMPLE || size < 8 || size > len - pos)
+		if ((uint32_t)hdr != PERF_RECORD_SAMPLE || size < 8 || size > len - pos)
 			break;
+		if (id_off && id_off + 8 <= size) {
+			uint64_t id = ld64(p + id_off);
+			const struct pd_idc *c = &pd->idc[id & (PD_IDC - 1)];
+			const struct pd_attr *a = c->a;
+			uint32_t rs;
+
+			if (a && c->id == id && a->full && a->is_tp && a->need <= size &&
+			    (rs = ld32(p + a->off_raw)) <= size - a->need) {
+				rec->type = PP_REC_SAMPLE;
+				rec->lost = 0;
+				rec->pid = ld32(p + a->off_tid);
+				rec->tid = ld32(p + a->off_tid + 4);
+				rec->time = ld64(p + a->off_time);
+				rec->cpu = ld32(p + a->off_cpu);
+				rec->buf = (int32_t)rec->cpu;
+				rec->raw_size = rs;
+				rec->raw = p + a->need;
+				offs[n++] = base + pos;
+				pos += size;
+				continue;
+			}
+		}
 		pd->pos = pos;
-		r = pd_decode_sample(pd, p, size, &recs[n], err, errlen);
+		r = pd_decode_sample_call(pd, p, size, rec, err, errlen);
 		if (r < 0)
 			return -1;
 		if (r)
-			offs[n++] = pd->buf_off + pos;
+			offs[n++] = base + pos;
 		pos += size;
 	}
 	pd->pos = pos;
