@@ -39,6 +39,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* read every returned record, the whole payload included */
+static void touch(struct perfdata *pd, const struct pp_record *rec, volatile uint64_t *sink)
+{
+	struct tep_handle *tep = perfdata_tep(pd);
+
+	*sink += rec->type + rec->cpu + rec->tid + rec->time + rec->lost;
+	if (rec->type == PP_REC_SAMPLE && rec->raw_size) {
+		const volatile uint8_t *p = rec->raw;
+
+		*sink += p[0] + p[rec->raw_size - 1];
+		if (tep && rec->raw_size >= 2) {
+			struct tep_event *ev = tep_find_event(tep,
+				(int)tep_read_number(tep, rec->raw, 2));
+
+			*sink += ev ? (uint64_t)ev->id : 0;
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[512];
@@ -63,22 +82,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* a failure always says why */
 		return 0;
 	}
-	while ((r = perfdata_next(pd, &rec, err, sizeof(err))) > 0) {
-		struct tep_handle *tep = perfdata_tep(pd);
+	if (size & 1) {
+		/* the engine's way: batches, held until released at each round */
+		struct pp_record batch[8];
+		uint64_t offs[8];
+		int i;
 
-		sink += rec.type + rec.cpu + rec.tid + rec.time + rec.lost;
-		if (rec.type == PP_REC_SAMPLE && rec.raw_size) {
-			const volatile uint8_t *p = rec.raw;
-
-			/* the whole payload must be readable */
-			sink += p[0] + p[rec.raw_size - 1];
-			if (tep && rec.raw_size >= 2) {
-				struct tep_event *ev = tep_find_event(tep,
-					(int)tep_read_number(tep, rec.raw, 2));
-
-				sink += ev ? (uint64_t)ev->id : 0;
+		perfdata_hold(pd);
+		while ((r = perfdata_next_batch(pd, batch, offs, 8, err, sizeof(err))) > 0)
+			for (i = 0; i < r; i++) {
+				touch(pd, &batch[i], &sink);
+				if (batch[i].type == PP_REC_ROUND)
+					perfdata_release(pd, offs[i]);
 			}
-		}
+	} else {
+		while ((r = perfdata_next(pd, &rec, err, sizeof(err))) > 0)
+			touch(pd, &rec, &sink);
 	}
 	if (r < 0 && !err[0])
 		abort();
