@@ -5,17 +5,23 @@
  *   cc -O2 -Iinclude -D_GNU_SOURCE -o /tmp/tdigest-bench \
  *      bench/tdigest-bench.c src/tdigest.c -lm && /tmp/tdigest-bench
  *
- * Prints ns per td_add() (values pre-generated, so only the digest is
- * timed), td_mem() as a digest fills, relative errors against the exact
- * quantiles, and the memory of 60,000 lightly used digests (1,000 threads
- * x 60 exit reasons).
+ * Prints ns and user-space instructions per td_add() (values
+ * pre-generated, so only the digest is measured; instructions do not
+ * depend on what else the machine runs), td_mem() as a digest fills,
+ * relative errors against the exact quantiles (one sample set, then the
+ * mean and worst of 20), the memory of 60,000 lightly used digests (1,000
+ * threads x 60 exit reasons) and of many busy ones.
  */
+#include <linux/perf_event.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <perf-prof/tdigest.h>
 
 #define N	(1 << 20)
@@ -45,6 +51,27 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* user-space instructions retired by this thread; -1 without perf events */
+static int insn_open(void)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_HW_INSTRUCTIONS,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+
+	return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static double insn_read(int fd)
+{
+	uint64_t n;
+
+	return fd >= 0 && read(fd, &n, sizeof(n)) == sizeof(n) ? (double)n : NAN;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -55,11 +82,15 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+	/* values per row; ~270 is 20M events over 1,000 threads x 60 reasons */
+	static const size_t rows[] = { 1, 10, 100, 270, 1000 };
 	double delta = argc > 1 ? atof(argv[1]) : 100;
 	double *v = malloc(N * sizeof(*v)), *s = malloc(N * sizeof(*s));
 	struct tdigest *td, **many;
 	size_t i, k, rounds = 64, mem;
-	double t0, best = INFINITY;
+	double t0, i0, best = INFINITY, insn = NAN;
+	double err_sum[4] = { 0 }, err_max[4] = { 0 };
+	int fd = insn_open();
 
 	if (!v || !s)
 		return 1;
@@ -69,24 +100,29 @@ int main(int argc, char **argv)
 	/* throughput: best of 5 runs of 64M adds */
 	for (k = 0; k < 5; k++) {
 		td = td_new(delta);
+		i0 = insn_read(fd);
 		t0 = now_ns();
 		for (size_t r = 0; r < rounds; r++)
 			for (i = 0; i < N; i++)
 				td_add(td, v[i]);
 		t0 = (now_ns() - t0) / ((double)rounds * N);
+		insn = (insn_read(fd) - i0) / ((double)rounds * N);
 		if (t0 < best)
 			best = t0;
 		td_free(td);
 	}
-	printf("delta %g: td_add %.1f ns (random log-normal values)\n", delta, best);
+	printf("delta %g: td_add %.1f ns, %.1f instructions (random log-normal values)\n",
+	       delta, best, insn);
 
 	td = td_new(delta);
+	i0 = insn_read(fd);
 	t0 = now_ns();
 	for (size_t r = 0; r < rounds; r++)
 		for (i = 0; i < N; i++)
 			td_add(td, (double)(r * N + i));
-	printf("delta %g: td_add %.1f ns (ascending values)\n", delta,
-	       (now_ns() - t0) / ((double)rounds * N));
+	t0 = (now_ns() - t0) / ((double)rounds * N);
+	printf("delta %g: td_add %.1f ns, %.1f instructions (ascending values)\n", delta,
+	       t0, (insn_read(fd) - i0) / ((double)rounds * N));
 	td_free(td);
 
 	/* memory as the digest fills */
@@ -121,9 +157,33 @@ int main(int argc, char **argv)
 	printf("\n");
 	td_free(td);
 
+	/* the same over 20 more sample sets: one set is one draw of the error */
+	for (size_t run = 0; run < 20; run++) {
+		for (i = 0; i < N; i++)
+			s[i] = v[i] = lognormal();
+		td = td_new(delta);
+		for (i = 0; i < N; i++)
+			td_add(td, v[i]);
+		qsort(s, N, sizeof(*s), cmp_double);
+		for (k = 0; k < 4; k++) {
+			double x = s[(size_t)ceil(qs[k] * N) - 1];
+			double e = fabs(td_quantile(td, qs[k]) - x) / x;
+
+			err_sum[k] += e / 20;
+			if (e > err_max[k])
+				err_max[k] = e;
+		}
+		td_free(td);
+	}
+	printf("relative error, mean/worst of 20:");
+	for (k = 0; k < 4; k++)
+		printf(" p%g %.3f/%.3f%%", 100 * qs[k], 100 * err_sum[k], 100 * err_max[k]);
+	printf("\n");
+
 	/* the latency table: 60,000 rows, each with a few exits */
 	many = calloc(60000, sizeof(*many));
-	for (k = 1; k <= 1000; k *= 10) {
+	for (size_t m = 0; m < sizeof(rows) / sizeof(rows[0]); m++) {
+		k = rows[m];
 		mem = 0;
 		for (i = 0; i < 60000; i++) {
 			many[i] = td_new(delta);
@@ -137,6 +197,20 @@ int main(int argc, char **argv)
 		for (i = 0; i < 60000; i++)
 			td_free(many[i]);
 	}
+
+	/* busy rows: the extra buffer memory must stay bounded */
+	for (i = 0; i < 4000; i++) {
+		many[i] = td_new(delta);
+		for (size_t j = 0; j < 50000; j++)
+			td_add(many[i], v[(i * 50000 + j) % N]);
+	}
+	for (i = mem = 0; i < 4000; i++) {
+		td_quantile(many[i], 0.99);
+		mem += td_mem(many[i]);
+		td_free(many[i]);
+	}
+	printf("4000 digests x 50000 values: td_mem total %.1f MB (%.0f B each)\n",
+	       mem / 1e6, mem / 4000.0);
 	free(many);
 	free(v);
 	free(s);

@@ -14,11 +14,16 @@
 #define NBIG	1000000
 
 /*
- * Documented in src/tdigest.c: sizeof(struct tdigest) + 8 * buf_max +
- * 16 * 2 * cent_max with buf_max = 2 * delta = 200 and cent_max = 163 at
- * delta = 100.
+ * Documented in src/tdigest.c: sizeof(struct tdigest) + 4 * buf_max +
+ * 8 * 2 * cent_max with cent_max = 163 at delta = 100, and buf_max
+ * 2 * delta = 200, doubling up to 2048 once a digest saw 8 values for
+ * every slot: 400 at 3200 values, ..., 2048 at 16384.
  */
-#define MEM_BOUND_100	(80 + 8 * 200 + 16 * 2 * 163)
+#define MEM_SMALL_100	(80 + 4 * 200 + 8 * 2 * 163)
+#define MEM_BOUND_100	(80 + 4 * 2048 + 8 * 2 * 163)
+#define BIG_FIRST	(8 * 400)
+#define BIG_AT		(8 * 2048)
+#define BIG_BUDGET	(16 << 20)
 
 /* xorshift64*: fixed seed, so every run checks the very same samples */
 struct rng {
@@ -506,6 +511,209 @@ START_TEST(test_compression_clamped)
 }
 END_TEST
 
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A digest that never merged answers a quantile from its buffer, sorted:
+ * q = (i + 0.5) / n is the i-th smallest value.  At delta 1000 that holds
+ * up to 2000 values, so this checks sort_values() whole against qsort.
+ */
+static void check_sorted(const float *v, uint32_t n, const char *what)
+{
+	struct tdigest *td = td_new(1000);
+	float *s = malloc(n * sizeof(*s));
+	uint32_t i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < n; i++)
+		td_add(td, v[i]);
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_float);
+	ck_assert_uint_eq(td_count(td), n);
+	for (i = 0; i < n; i++) {
+		double x = td_quantile(td, (i + 0.5) / n);
+
+		ck_assert_msg(x == s[i], "%s, n %u: value %u is %.9g, want %.9g",
+			      what, n, i, x, s[i]);
+	}
+	/* sorting it again, sorted, changes nothing */
+	for (i = 0; i < n; i++)
+		ck_assert(td_quantile(td, (i + 0.5) / n) == s[i]);
+	ck_assert_uint_eq(td_count(td), n);
+	free(s);
+	td_free(td);
+}
+
+START_TEST(test_sort_values)
+{
+	static const uint32_t sizes[] = { 1, 2, 3, 15, 16, 17, 100, 257, 1000, 2000 };
+	struct rng r = { 4242 };
+	float *v = malloc(2000 * sizeof(*v));
+	unsigned int k;
+	uint32_t i, n;
+
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		n = sizes[k];
+		for (i = 0; i < n; i++)
+			v[i] = lognormal(&r);
+		check_sorted(v, n, "log-normal");
+		/* integer ns over 100 ns .. 400 ms: ~28 key bits, three passes */
+		for (i = 0; i < n; i++)
+			v[i] = i % 97 ? round(lognormal(&r)) : i % 2 ? 100 : 4e8;
+		check_sorted(v, n, "integer ns");
+		for (i = 0; i < n; i++)
+			v[i] = 1000 + 10 * (uint32_t)(5 * rng_unif(&r));
+		check_sorted(v, n, "five values");
+		for (i = 0; i < n; i++)
+			v[i] = 1 + i;
+		check_sorted(v, n, "ascending");
+		for (i = 0; i < n; i++)
+			v[i] = n - i;
+		check_sorted(v, n, "descending");
+		/*
+		 * All within 64 ulps, with outliers that stretch the range to
+		 * 32 key bits: the two-pass sort leaves the bunch unordered and
+		 * the insertion sort gives up on it, so the three passes run.
+		 */
+		for (i = 0; i < n; i++)
+			v[i] = nextafterf(1000, 2000) + (float)(uint32_t)(64 * rng_unif(&r)) *
+			       (nextafterf(1000, 2000) - 1000);
+		v[0] = 1e-3f;
+		v[n - 1] = 1e9f;
+		check_sorted(v, n, "bunched");
+		/* signs: negatives sort backwards as bits; both zeros */
+		for (i = 0; i < n; i++)
+			v[i] = (rng_unif(&r) < 0.5 ? -1 : 1) * lognormal(&r);
+		for (i = 0; i < n; i += 7)
+			v[i] = i % 2 ? -0.0f : 0.0f;
+		check_sorted(v, n, "signed");
+		for (i = 0; i < n; i++)
+			v[i] = -lognormal(&r);
+		check_sorted(v, n, "negative");
+		/* max is the -0 seen first, yet +0 sorts above it */
+		for (i = 0; i < n; i++)
+			v[i] = i % 3 ? -lognormal(&r) : i % 2 ? 0.0f : -0.0f;
+		check_sorted(v, n, "negative and zeros");
+		for (i = 0; i < n; i++)
+			v[i] = i % 3 ? 0.0f : -0.0f;
+		check_sorted(v, n, "zeros");
+		/* min is the +0 seen first, yet -0 sorts below it */
+		for (i = 0; i < n; i++)
+			v[i] = i % 3 ? lognormal(&r) : i % 2 ? -0.0f : 0.0f;
+		check_sorted(v, n, "zeros and positive");
+	}
+	/*
+	 * max is -0 yet +0 sorts above it: keys that span exactly 22 bits
+	 * from the smallest (-0x3fffff as bits) to -0 put +0 one past the
+	 * range, where a digit wraps to 0 unless the sort widens the range.
+	 */
+	for (n = 100; n <= 2000; n *= 20) {
+		for (i = 0; i < n; i++) {
+			uint32_t b = 0x80000000u | (uint32_t)(0x3fffff * rng_unif(&r));
+
+			memcpy(&v[i], &b, sizeof(b));
+			if (i % 3 == 1)
+				v[i] = i == 1 ? -0.0f : 0.0f;
+		}
+		memcpy(&v[0], &(uint32_t){ 0x803fffffu }, sizeof(v[0]));
+		check_sorted(v, n, "negative denormals and zeros");
+	}
+	free(v);
+}
+END_TEST
+
+/* negative values through the merges: ranks and counts still exact enough */
+START_TEST(test_signed_values)
+{
+	static const double qs[] = { 0.001, 0.01, 0.25, 0.5, 0.75, 0.99, 0.999 };
+	struct rng r = { 77 };
+	double *v = malloc(NBIG * sizeof(*v)), *s, prev = -INFINITY;
+	struct tdigest *td;
+	size_t i;
+
+	for (i = 0; i < NBIG; i++)
+		v[i] = i % 10 ? -5000 + 10000 * rng_unif(&r) : i % 20 ? 0.0 : -0.0;
+	td = digest_of(v, NBIG);
+	s = sorted_copy(v, NBIG);
+	ck_assert_uint_eq(td_count(td), NBIG);
+	ck_assert_double_eq(td_quantile(td, 0), s[0]);
+	ck_assert_double_eq(td_quantile(td, 1), s[NBIG - 1]);
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		double est = td_quantile(td, qs[i]), x = exact_q(s, NBIG, qs[i]);
+
+		/* 0.5% of the range: the median is a 0, relative error is moot */
+		ck_assert_msg(fabs(est - x) <= 50, "q%g: %.6g, exact %.6g", qs[i], est, x);
+	}
+	for (i = 0; i <= 1000; i++) {
+		double x = td_quantile(td, i / 1000.0);
+
+		ck_assert_msg(x >= prev, "quantile not monotone at q=%g", i / 1000.0);
+		prev = x;
+	}
+	free(s);
+	free(v);
+	td_free(td);
+}
+END_TEST
+
+/*
+ * The buffer grows past 2 * delta only for a digest that saw 8 values for
+ * every slot, and all digests together hold at most BIG_BUDGET bytes more.
+ */
+START_TEST(test_big_buffer_budget)
+{
+	/* a whole 2048-value buffer, and what it takes from the budget */
+	const size_t grown = MEM_BOUND_100 - 4 * 2048 + 4 * 1600, cost = 4 * (2048 - 200);
+	size_t n = BIG_BUDGET / cost + 50, i, j, mem = 0, ngrown = 0, m0;
+	struct tdigest **tds = calloc(n, sizeof(*tds)), *td;
+
+	ck_assert_ptr_nonnull(tds);
+	td = td_new(DELTA);
+	for (j = 0; j < BIG_FIRST - 1; j++)
+		td_add(td, 1 + j % 1000);
+	m0 = td_mem(td);
+	ck_assert_uint_le(m0, MEM_SMALL_100);
+	for (j = 0; j < 401; j++)
+		td_add(td, 1 + j % 1000);
+	ck_assert_uint_ge(td_mem(td), m0 + 4 * 200);
+	td_free(td);
+
+	for (i = 0; i < n; i++) {
+		tds[i] = td_new(DELTA);
+		for (j = 0; j < BIG_AT + 2048; j++)
+			td_add(tds[i], 1 + (i + j) % 1000);
+		ck_assert_uint_eq(td_count(tds[i]), BIG_AT + 2048);
+		ck_assert_uint_le(td_mem(tds[i]), MEM_BOUND_100);
+		mem += td_mem(tds[i]);
+		ngrown += td_mem(tds[i]) > grown;
+	}
+	/* the first ones grew all the way, the last ones found the budget spent */
+	ck_assert_uint_gt(td_mem(tds[0]), grown);
+	ck_assert_uint_le(td_mem(tds[n - 1]), MEM_SMALL_100);
+	ck_assert_uint_le(ngrown, BIG_BUDGET / cost);
+	ck_assert_uint_ge(ngrown, BIG_BUDGET / cost - 5);
+	ck_assert_uint_le(mem, n * MEM_SMALL_100 + BIG_BUDGET);
+	ck_assert_double_eq(td_quantile(tds[0], 1), 1000);
+	/* 18 rounds of 1..1000, then 1..432: the exact median is 488 */
+	ck_assert_rel(td_quantile(tds[0], 0.5), 488, 0.01);
+
+	/* freeing gives the budget back */
+	for (i = 0; i < n; i++)
+		td_free(tds[i]);
+	td = td_new(DELTA);
+	for (j = 0; j < BIG_AT + 2048; j++)
+		td_add(td, 1 + j % 1000);
+	ck_assert_uint_gt(td_mem(td), grown);
+	td_free(td);
+	free(tds);
+}
+END_TEST
+
 static Suite *tdigest_suite(void)
 {
 	Suite *s = suite_create("tdigest");
@@ -530,6 +738,9 @@ static Suite *tdigest_suite(void)
 	tcase_add_test(tc, test_merge_empty_and_small);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_compression_clamped);
+	tcase_add_test(tc, test_sort_values);
+	tcase_add_test(tc, test_signed_values);
+	tcase_add_test(tc, test_big_buffer_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }
