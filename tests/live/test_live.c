@@ -380,11 +380,13 @@ END_TEST
 
 /*
  * -r: the reader runs at SCHED_FIFO and counts a full-speed storm exactly.
- * (Unsanitized, 64 pages then suffice; -m 256 leaves room for ASan builds.)
+ * (Unsanitized, 64 pages then suffice.  The ASan build reads several times
+ * slower and lost 18,315 records once at -m 256 in a full sanitized run, so
+ * the test leaves it 1024: it is about -r taking effect and exact counts.)
  */
 START_TEST(test_realtime_reader)
 {
-	const char *pp[] = { "syscalls", "-p", "{PID}", "-r", "50", "-m", "256", "-v", NULL };
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-r", "50", "-m", "1024", "-v", NULL };
 	const char *wl[] = { "getppid", "300000", NULL };
 	struct run_result r;
 
