@@ -1394,6 +1394,19 @@ short_:
 #undef NEED
 }
 
+/* a sample of a full fixed layout (a->full) whose raw size @rs fits */
+static inline void pd_decode_full(const struct pd_attr *a, const unsigned char *p,
+				  uint32_t rs, struct pp_record *restrict rec)
+{
+	rec->pid = ld32(p + a->off_tid);
+	rec->tid = ld32(p + a->off_tid + 4);
+	rec->time = ld64(p + a->off_time);
+	rec->cpu = ld32(p + a->off_cpu);
+	rec->buf = (int32_t)rec->cpu;
+	rec->raw_size = rs;
+	rec->raw = p + a->need;
+}
+
 /*
  * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
  * -1 bad record.  Inline: the batch reader's loop is this and little else.
@@ -1426,13 +1439,7 @@ int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
 
 		if (rs > size - a->need)
 			goto raw_err;
-		rec->pid = ld32(p + a->off_tid);
-		rec->tid = ld32(p + a->off_tid + 4);
-		rec->time = ld64(p + a->off_time);
-		rec->cpu = ld32(p + a->off_cpu);
-		rec->buf = (int32_t)rec->cpu;
-		rec->raw_size = rs;
-		rec->raw = p + a->need;
+		pd_decode_full(a, p, rs, rec);
 		return 1;
 	}
 	rec->buf = cpu;
@@ -2130,13 +2137,7 @@ int perfdata_next_batch(struct perfdata *pd, struct pp_record *restrict recs,
 			    (rs = ld32(p + a->off_raw)) <= size - a->need) {
 				rec->type = PP_REC_SAMPLE;
 				rec->lost = 0;
-				rec->pid = ld32(p + a->off_tid);
-				rec->tid = ld32(p + a->off_tid + 4);
-				rec->time = ld64(p + a->off_time);
-				rec->cpu = ld32(p + a->off_cpu);
-				rec->buf = (int32_t)rec->cpu;
-				rec->raw_size = rs;
-				rec->raw = p + a->need;
+				pd_decode_full(a, p, rs, rec);
 				offs[n++] = base + pos;
 				pos += size;
 				continue;

@@ -11,24 +11,14 @@
 #include <perf-prof/latency.h>
 #include <perf-prof/tep.h>
 #include <perf-prof/tracefs.h>
+#include "formats.h"
 #include "unit.h"
 
 static struct tep_handle *tep;
 
 static struct tep_event *load(const char *file)
 {
-	char path[512], err[256];
-	size_t len;
-	char *buf;
-	int id;
-
-	snprintf(path, sizeof(path), "%s/%s", TEST_DATA_DIR, file);
-	buf = read_file(path, &len);
-	ck_assert_msg(buf != NULL, "cannot read %s", path);
-	ck_assert_int_eq(pp_tep_parse_format(tep, buf, len, "raw_syscalls", err, sizeof(err)), 0);
-	ck_assert_int_eq(sscanf(strstr(buf, "ID: "), "ID: %d", &id), 1);
-	free(buf);
-	return tep_find_event(tep, id);
+	return load_format(tep, file, "raw_syscalls", NULL);
 }
 
 /* a record of 64 bytes with the 8-byte field at @offset set to @v */
