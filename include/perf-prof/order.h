@@ -77,6 +77,10 @@ static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 	f->last = rec->time;
 	o->mem += sizeof(struct qent) + rec->raw_size;
 	o->queued++;
+	/*
+	 * The bound is tested only at a new peak: after a forced delivery the
+	 * peak stays just above the bound, so mem cannot pass it unseen.
+	 */
 	if (o->mem > o->mem_peak) {
 		o->mem_peak = o->mem;
 		if (o->mem_limit && o->mem > o->mem_limit)
