@@ -331,19 +331,26 @@ static void account(struct order *o, struct order_fifo *f, const struct pp_recor
 	f->last = rec->time;
 	o->mem += sizeof(struct qent) + rec->raw_size;
 	o->queued++;
-	if (o->mem > o->mem_peak)
-		o->mem_peak = o->mem;
-	if (o->mem_limit && o->mem > o->mem_limit)
-		order_over_limit(o);
+	if (o->mem > o->mem_next)
+		order_mem_grew(o);
 }
 
-void order_over_limit(struct order *o)
+/*
+ * One test per push covers both the peak and the bound: mem_next is the
+ * lower of the two, so pushes below both test nothing else.
+ */
+void order_mem_grew(struct order *o)
 {
-	/* over budget: hand out the oldest eighth now */
-	uint64_t n = o->queued / 8 + 1;
+	if (o->mem > o->mem_peak)
+		o->mem_peak = o->mem;
+	if (o->mem_limit && o->mem > o->mem_limit) {
+		/* over budget: hand out the oldest eighth now */
+		uint64_t n = o->queued / 8 + 1;
 
-	o->forced += n;
-	merge(o, UINT64_MAX, n);
+		o->forced += n;
+		merge(o, UINT64_MAX, n);
+	}
+	o->mem_next = o->mem_limit && o->mem_limit < o->mem_peak ? o->mem_limit : o->mem_peak;
 }
 
 int order_push(struct order *o, const struct pp_record *rec)

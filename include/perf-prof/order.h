@@ -40,6 +40,7 @@ struct order {
 	int nfifo;
 	void *heap;		/* scratch for the merge */
 	uint64_t mem, mem_limit, mem_peak;
+	uint64_t mem_next;	/* mem above this: a new peak, or over the limit */
 	uint64_t queued;
 	uint64_t forced;	/* delivered early because of mem_limit */
 	uint64_t seq;
@@ -55,7 +56,7 @@ int order_push(struct order *o, const struct pp_record *rec);
  * delivered.  Ties in time go out in @seq order (use the file offset).
  */
 int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t seq);
-void order_over_limit(struct order *o);
+void order_mem_grew(struct order *o);
 
 static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 				 uint64_t seq)
@@ -77,15 +78,8 @@ static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 	f->last = rec->time;
 	o->mem += sizeof(struct qent) + rec->raw_size;
 	o->queued++;
-	/*
-	 * The bound is tested only at a new peak: after a forced delivery the
-	 * peak stays just above the bound, so mem cannot pass it unseen.
-	 */
-	if (o->mem > o->mem_peak) {
-		o->mem_peak = o->mem;
-		if (o->mem_limit && o->mem > o->mem_limit)
-			order_over_limit(o);
-	}
+	if (o->mem > o->mem_next)
+		order_mem_grew(o);
 	return 0;
 }
 /*

@@ -183,18 +183,33 @@ START_TEST(test_push_ref_same_pointer)
 END_TEST
 
 /* over the memory bound with one and two streams (no heap): still sorted */
-static void bounded(int nstreams)
+static void bounded(int nstreams, int by_ref)
 {
 	struct seen *s = calloc(1, sizeof(*s));
+	uint32_t pay = 7;
 	struct order o;
 	int i;
 
 	order_init(&o, 32768, collect, s);
-	for (i = 0; i < 5000; i++)
-		push(&o, i % nstreams, i / 2 * 2 + (i % nstreams), i);
+	for (i = 0; i < 5000; i++) {
+		struct pp_record r;
+
+		if (!by_ref) {
+			push(&o, i % nstreams, i / 2 * 2 + (i % nstreams), i);
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		r.buf = i % nstreams;
+		r.time = i / 2 * 2 + (i % nstreams);
+		r.raw = &pay;
+		r.raw_size = 4;
+		ck_assert_int_eq(order_push_ref(&o, &r, (uint64_t)i), 0);
+	}
 	ck_assert_int_gt(s->n, 0);
 	ck_assert_uint_gt(o.forced, 0);
 	ck_assert_uint_le(o.mem, 32768 + 128);
+	/* never more than one entry over the bound, however long it runs */
+	ck_assert_uint_le(o.mem_peak, 32768 + 128);
 	order_flush_all(&o);
 	ck_assert_int_eq(s->n, 5000);
 	for (i = 1; i < 5000; i++)
@@ -206,8 +221,11 @@ static void bounded(int nstreams)
 
 START_TEST(test_memory_bound_one_two)
 {
-	bounded(1);
-	bounded(2);
+	bounded(1, 0);
+	bounded(2, 0);
+	bounded(1, 1);
+	bounded(2, 1);
+	bounded(3, 1);
 }
 END_TEST
 
