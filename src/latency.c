@@ -539,6 +539,11 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	lat_stats_init(&c.stats);
 	setup_style(&c);
 
+	/* a path that cannot be read is a bad argument, like --vmlinux's */
+	if (env.input && strcmp(env.input, "-") && access(env.input, R_OK) < 0) {
+		fprintf(stderr, "perf-prof: %s: %s\n", env.input, strerror(errno));
+		goto out;
+	}
 	if (env.vmlinux) {
 		c.syms = elfsym_open(env.vmlinux, err, sizeof(err));
 		if (!c.syms) {
