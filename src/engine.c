@@ -230,6 +230,43 @@ static void report_lost(struct run *r, struct evlist *el, bool final)
 			r->cfg->pages);
 }
 
+/*
+ * The kernel writes a LOST record only once it has room again, so what a
+ * buffer lost at the very end (a thread that overflowed it, then exited)
+ * is never reported in the ring.  The events' own counts say it.
+ */
+static void unreported_lost(struct run *r, struct evlist *el)
+{
+	int i;
+
+	for (i = 0; i < el->nrings; i++) {
+		struct ring *ring = &el->rings[i];
+		int64_t k = evlist_lost(el, i);
+		struct pp_record l;
+
+		if (k <= (int64_t)ring->lost)
+			continue;
+		memset(&l, 0, sizeof(l));
+		l.type = PP_REC_LOST;
+		l.lost = (uint64_t)k - ring->lost;
+		l.buf = ring->idx;
+		l.cpu = (uint32_t)ring->cpu;
+		l.pid = l.tid = (uint32_t)ring->tid;
+		l.time = engine_now();
+		ring->lost += l.lost;
+		ring->lost_interval += l.lost;
+		r->st->lost += l.lost;
+		r->st->lost_records++;
+		if (r->cfg->verbose)
+			fprintf(stderr, "  buffer %d: %lu records lost at the end, not reported "
+				"in the ring\n", i, (unsigned long)l.lost);
+		if (r->ordered)
+			order_push(&r->order, &l);
+		else
+			deliver(&l, r);
+	}
+}
+
 static void pass(struct run *r, struct evlist *el)
 {
 	int i;
@@ -366,6 +403,7 @@ static int run_live(struct run *r)
 	/* the last records, then the last table */
 	evlist_disable(&el);
 	pass(r, &el);
+	unreported_lost(r, &el);
 	order_flush_all(&r->order);
 	report_lost(r, &el, true);
 	r->ops->interval(r->ctx, engine_now(), true);

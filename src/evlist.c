@@ -30,6 +30,12 @@ static void fill_attr(struct perf_event_attr *attr, int id, bool clock, int page
 	attr->sample_id_all = 1;
 	attr->disabled = 1;
 	/*
+	 * The kernel reports lost records in the ring only when it next has
+	 * room: what a thread loses just before it exits is never reported
+	 * there.  read() with PERF_FORMAT_LOST (Linux 6.0) gives the count.
+	 */
+	attr->read_format = PERF_FORMAT_LOST;
+	/*
 	 * Wake the reader when a quarter of the buffer is filled, not per
 	 * event.  Every wakeup is an irq_work raised by a self-IPI, which in a
 	 * guest is a VM exit: per-event wakeups slowed a getppid storm traced
@@ -68,6 +74,11 @@ static int open_one(struct perf_event_attr *attr, int tid, int cpu)
 {
 	int fd = sys_perf_event_open(attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 
+	/* kernels before 6.0 have no PERF_FORMAT_LOST: do without the count */
+	if (fd < 0 && errno == EINVAL && attr->read_format) {
+		attr->read_format = 0;
+		fd = sys_perf_event_open(attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	}
 	/* kernels before 4.1 have no use_clockid: fall back to perf_clock */
 	if (fd < 0 && errno == EINVAL && attr->use_clockid) {
 		attr->use_clockid = 0;
@@ -84,7 +95,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 	struct perf_event_attr attr;
 	struct epoll_event eev;
 	int t, e, fd;
-	bool clock = true;
+	bool clock = true, lostfmt = true;
 
 	memset(el, 0, sizeof(*el));
 	el->epfd = -1;
@@ -94,7 +105,8 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 	el->ntarget = cpus ? cpus->n : tids->n;
 	el->fds = malloc(sizeof(int) * nev * el->ntarget);
 	el->rings = calloc(el->ntarget, sizeof(struct ring));
-	if (!el->fds || !el->rings) {
+	el->target_of = calloc(el->ntarget, sizeof(int));
+	if (!el->fds || !el->rings || !el->target_of) {
 		snprintf(err, errlen, "out of memory");
 		goto fail1;
 	}
@@ -112,6 +124,8 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 
 		for (e = 0; e < nev; e++) {
 			fill_attr(&attr, ev[e].id, clock, pages);
+			if (!lostfmt)
+				attr.read_format = 0;
 			attr.context_switch = ev[e].switches;
 			fd = open_one(&attr, tid, cpu);
 			if (fd < 0) {
@@ -141,6 +155,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 				goto fail;
 			}
 			clock = attr.use_clockid;
+			lostfmt = attr.read_format != 0;
 			el->fds[t * nev + e] = fd;
 			if (ev[e].filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev[e].filter) < 0) {
 				snprintf(err, errlen, "the kernel rejected filter '%s' on %s: %s",
@@ -169,6 +184,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 				goto fail;
 			}
 		}
+		el->target_of[el->nrings] = t;
 		el->nrings++;
 		if (verbose)
 			fprintf(stderr, "opened %d events on %s %d: buffer %d, %d pages%s\n",
@@ -183,6 +199,7 @@ next_target:
 		goto fail;
 	}
 	el->live = el->nrings;
+	el->lost_fmt = lostfmt;
 	return 0;
 fail:
 	evlist_close(el);
@@ -233,6 +250,24 @@ int evlist_poll(struct evlist *el, int timeout_ms)
 	return n;
 }
 
+int64_t evlist_lost(struct evlist *el, int i)
+{
+	int64_t sum = 0;
+	int e;
+
+	if (!el->lost_fmt)
+		return -1;
+	for (e = 0; e < el->nev; e++) {
+		int fd = el->fds[el->target_of[i] * el->nev + e];
+		uint64_t v[2];	/* read_format PERF_FORMAT_LOST: value, lost */
+
+		if (fd < 0 || read(fd, v, sizeof(v)) != (ssize_t)sizeof(v))
+			return -1;
+		sum += (int64_t)v[1];
+	}
+	return sum;
+}
+
 void evlist_close(struct evlist *el)
 {
 	int i;
@@ -248,6 +283,7 @@ void evlist_close(struct evlist *el)
 		close(el->epfd);
 	free(el->fds);
 	free(el->rings);
+	free(el->target_of);
 	memset(el, 0, sizeof(*el));
 	el->epfd = -1;
 }

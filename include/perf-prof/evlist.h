@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <perf-prof/parse.h>
 #include <perf-prof/ring.h>
 
@@ -25,7 +26,9 @@ struct evlist {
 	int nev, ntarget;
 	int *fds;		/* [target][event] */
 	struct ring *rings;	/* one per target */
+	int *target_of;		/* ring -> its target, the row of fds[][] */
 	int nrings;
+	bool lost_fmt;		/* read() gives each event's lost records */
 	int epfd;
 	int live;		/* rings not yet hung up */
 	int verbose;
@@ -48,6 +51,11 @@ void evlist_disable(struct evlist *el);
  * timeout), -1 on EINTR.  Marks hung-up rings (traced task exited).
  */
 int evlist_poll(struct evlist *el, int timeout_ms);
+/*
+ * Records the kernel counted lost on ring @i over the whole run, those it
+ * never got to report in the ring included; -1 if it cannot say (< 6.0).
+ */
+int64_t evlist_lost(struct evlist *el, int i);
 void evlist_close(struct evlist *el);
 
 #endif

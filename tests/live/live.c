@@ -98,7 +98,7 @@ static void tmpnames(char *out, char *err, size_t len)
 	snprintf(err, len, "/tmp/pp-live-%d-%d.err", getpid(), seq++);
 }
 
-int live_run(const char *const *pp_args, const char *const *wl_args, bool sigint,
+int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	     struct run_result *res)
 {
 	char out[128], err[128], pidbuf[16], *text, subst[64][128];
@@ -138,12 +138,16 @@ int live_run(const char *const *pp_args, const char *const *wl_args, bool sigint
 		}
 		msleep(20);
 	}
+	if (pp > 0 && (flags & LIVE_STOP_READER))
+		kill(pp, SIGSTOP);
 	if (write(go[1], "g", 1) != 1)
 		perror("write go");
 	close(go[1]);
 	wait_exit(wl, 120000);
+	if (pp > 0 && (flags & LIVE_STOP_READER))
+		kill(pp, SIGCONT);
 	if (pp > 0) {
-		if (sigint) {
+		if (flags & LIVE_SIGINT) {
 			msleep(50);
 			kill(pp, SIGINT);
 		}

@@ -16,9 +16,13 @@ struct run_result {
  * Start `workload ARGS...` waiting for its go byte, start perf-prof with
  * @pp_args where the string "{PID}" is replaced by the workload's pid,
  * wait for perf-prof's "Tracing" line, release the workload, wait for it;
- * if @sigint, send SIGINT to perf-prof afterwards; collect the result.
+ * with LIVE_SIGINT, send SIGINT to perf-prof afterwards; with
+ * LIVE_STOP_READER, perf-prof is stopped (SIGSTOP) while the workload runs
+ * and continued once it exited.  Collect the result.
  */
-int live_run(const char *const *pp_args, const char *const *wl_args, bool sigint,
+#define LIVE_SIGINT		1
+#define LIVE_STOP_READER	2
+int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	     struct run_result *res);
 /* run perf-prof with @args and no workload (for error paths) */
 int pp_run(const char *const *args, struct run_result *res);

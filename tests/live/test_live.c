@@ -23,7 +23,7 @@ START_TEST(test_syscalls_pid_exact)
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s", r.out);
 	ck_assert_ptr_nonnull(strstr(r.out, "syscalls latency\n"));
@@ -43,7 +43,7 @@ START_TEST(test_syscalls_perins)
 	struct run_result r;
 	char title[64];
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s", r.out);
 	/* one thread: one table, titled with its tid */
@@ -60,7 +60,7 @@ START_TEST(test_syscalls_tid_exact)
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s", r.out);
 	run_result_free(&r);
@@ -75,7 +75,7 @@ START_TEST(test_syscalls_cpu_filter)
 	const char *wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, true, &r);
+	live_run(pp, wl, LIVE_SIGINT, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(table_calls(r.out, "getppid") == N_CALLS, "out:\n%s\nerr:\n%s",
 		      r.out, r.err);
@@ -92,7 +92,7 @@ START_TEST(test_syscalls_cpu_perins)
 	char *p;
 	long total = 0;
 
-	live_run(pp, wl, true, &r);
+	live_run(pp, wl, LIVE_SIGINT, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "syscalls latency CPU "));
 	/* the calls are split over the CPU tables and add up */
@@ -113,7 +113,7 @@ START_TEST(test_syscalls_interval)
 	long total = 0;
 	int tables = 0;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	for (p = r.out; (p = strstr(p, "syscalls latency\n")); p++) {
 		long n = table_calls(p, "clock_nanosleep");
@@ -140,7 +140,7 @@ START_TEST(test_sigterm_prints_table)
 	const char *wl[] = { "getppid", "1000", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, true, &r);	/* SIGINT */
+	live_run(pp, wl, LIVE_SIGINT, &r);	/* SIGINT */
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_int_eq(table_calls(r.out, "getppid"), 1000);
 	run_result_free(&r);
@@ -157,7 +157,7 @@ START_TEST(test_lost_reported)
 	long calls;
 	const char *p;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	calls = table_calls(r.out, "getppid");
 	p = strstr(r.err, "perf-prof: lost ");
@@ -177,13 +177,53 @@ START_TEST(test_lost_reported)
 }
 END_TEST
 
+/*
+ * A buffer that overflows and stays full until its thread has exited gets
+ * no LOST record: the kernel writes one only when it has room again.  The
+ * reader is stopped for the whole run, so nearly everything is lost that
+ * way; the events' own lost counts (PERF_FORMAT_LOST) still account for
+ * every record: samples + lost = what the workload produced.
+ */
+START_TEST(test_lost_at_exit_counted)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-m", "1", "-v", NULL };
+	const char *wl[] = { "getppid", "100000", NULL };
+	unsigned long samples = 0, lost = 0, gaps = 0;
+	struct run_result r;
+	const char *p;
+
+	live_run(pp, wl, LIVE_STOP_READER, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(strstr(r.err, "records lost at the end, not reported in the ring"),
+		      "%s", r.err);
+	p = strstr(r.err, " samples, ");
+	ck_assert_msg(p != NULL, "%s", r.err);
+	while (p > r.err && p[-1] != ' ')
+		p--;
+	ck_assert_int_eq(sscanf(p, "%lu samples", &samples), 1);
+	p = strstr(r.err, " lost in ");
+	ck_assert_msg(p != NULL, "%s", r.err);
+	while (p > r.err && p[-1] != ' ')
+		p--;
+	ck_assert_int_eq(sscanf(p, "%lu lost in %lu gaps", &lost, &gaps), 2);
+	/*
+	 * 100,000 getppid pairs, the exit of the read() the workload waited
+	 * in when tracing began, and the exit_group enter (which never exits)
+	 */
+	ck_assert_msg(samples + lost == 200002, "samples %lu + lost %lu\n%s", samples, lost,
+		      r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "raise -m"));
+	run_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_kvm_exit_opens_and_exits)
 {
 	const char *pp[] = { "kvm-exit", "-p", "{PID}", "-i", "100", "-v", NULL };
 	const char *wl[] = { "getppid", "10", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	/* kvm tracepoints open here but never fire: no table, clean exit */
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_ptr_nonnull(strstr(r.err, "Tracing kvm:kvm_exit on 1 thread"));
@@ -207,7 +247,7 @@ START_TEST(test_migration_pairs_across_cpus)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return;
-	live_run(pp, wl, true, &r);
+	live_run(pp, wl, LIVE_SIGINT, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(table_calls(r.out, "rt_sigtimedwait") == 1000, "out:\n%s", r.out);
 	/* the timeout is 300 us: no pairing error invents longer or shorter */
@@ -246,7 +286,7 @@ START_TEST(test_than_heatmap_svg)
 	const char *p;
 
 	unlink("/tmp/pp-live-h.lat");
-	live_run(pp, wl, true, &r);
+	live_run(pp, wl, LIVE_SIGINT, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_int_eq(table_calls(r.out, "clock_nanosleep"), 20);
 	ck_assert_int_eq(count_substr(r.out, ": raw_syscalls:sys_enter: NR 230 ("), 20);
@@ -284,7 +324,7 @@ START_TEST(test_offcpu_split)
 	const char *spin_wl[] = { "getppid", "20000", NULL };
 	struct run_result r;
 
-	live_run(pp, sleep_wl, false, &r);
+	live_run(pp, sleep_wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "        oncpu(us)        sched(us) %sched\n"));
 	ck_assert_int_eq(table_calls(r.out, "clock_nanosleep"), 40);
@@ -294,7 +334,7 @@ START_TEST(test_offcpu_split)
 		       table_col(r.out, "clock_nanosleep", 2)) < 0.01);
 	run_result_free(&r);
 
-	live_run(pp, spin_wl, false, &r);
+	live_run(pp, spin_wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_int_eq(table_calls(r.out, "getppid"), 20000);
 	ck_assert_msg(table_col(r.out, "getppid", 10) < 5.0, "%s", r.out);
@@ -311,7 +351,7 @@ START_TEST(test_json_lines)
 	struct run_result r;
 	const char *row;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(strncmp(r.out, "{\"time\":\"", 9) == 0, "%s", r.out);
 	ck_assert_int_eq(count_substr(r.out, "\n"), 1);
@@ -364,7 +404,7 @@ START_TEST(test_vanished_thread_skipped)
 		_exit(0);	/* a zombie: /proc has it, perf_event_open says ESRCH */
 	usleep(100000);
 	snprintf(tids, sizeof(tids), "%d,{PID}", z);
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_int_eq(table_calls(r.out, "getppid"), 1000);
 	ck_assert_ptr_nonnull(strstr(r.err, "exited before it could be traced: skipped"));
@@ -390,7 +430,7 @@ START_TEST(test_realtime_reader)
 	const char *wl[] = { "getppid", "300000", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, false, &r);
+	live_run(pp, wl, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
 	ck_assert_msg(table_calls(r.out, "getppid") == 300000, "%s\n%s", r.out, r.err);
 	ck_assert_ptr_nonnull(strstr(r.err, "reader at SCHED_FIFO priority 50\n"));
@@ -561,6 +601,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, test_syscalls_interval);
 	tcase_add_test(tc, test_sigterm_prints_table);
 	tcase_add_test(tc, test_lost_reported);
+	tcase_add_test(tc, test_lost_at_exit_counted);
 	tcase_add_test(tc, test_kvm_exit_opens_and_exits);
 	tcase_add_test(tc, test_stdout_closed);
 	tcase_add_test(tc, test_migration_pairs_across_cpus);
