@@ -66,25 +66,6 @@ static inline bool before(uint64_t t1, uint64_t s1, uint64_t t2, uint64_t s2)
 	return t1 != t2 ? t1 < t2 : s1 < s2;
 }
 
-/* hand out the head of @f and drop it */
-static inline void deliver_head(struct order *o, struct order_fifo *f)
-{
-	struct qent *q = at(f, f->rd);
-
-	if (q->rawlen)
-		q->rec.raw = f->raw + f->rrd;
-	/* handed out in place: nothing is pushed during the call */
-	o->cb(&q->rec, o->arg);
-	f->rd++;
-	if (q->rawlen) {
-		f->rrd += q->rawlen;
-		if (f->rrd == f->rwr)
-			f->rrd = f->rwr = 0;
-	}
-	o->mem -= sizeof(*q) + q->rec.raw_size;
-	o->queued--;
-}
-
 /*
  * Deliver the next @n entries of @f, which all go before anything else
  * queued.  One function for the hot loop: the bookkeeping is done once.
@@ -211,7 +192,7 @@ static void merge_heap(struct order *o, struct hent *h, int n, uint64_t max)
 	while (n > 0 && max > 0) {
 		struct order_fifo *f = &o->fifo[h[0].s];
 
-		deliver_head(o, f);
+		deliver_run(o, f, 1);
 		max--;
 		if (--h[0].left == 0) {
 			h[0] = h[--n];
@@ -325,16 +306,6 @@ static unsigned char *raw_room(struct order_fifo *f, size_t len)
 	return f->raw + f->rwr;
 }
 
-static void account(struct order *o, struct order_fifo *f, const struct pp_record *rec)
-{
-	f->wr++;
-	f->last = rec->time;
-	o->mem += sizeof(struct qent) + rec->raw_size;
-	o->queued++;
-	if (o->mem > o->mem_next)
-		order_mem_grew(o);
-}
-
 /*
  * One test per push covers both the peak and the bound: mem_next is the
  * lower of the two, so pushes below both test nothing else.
@@ -362,14 +333,11 @@ int order_push(struct order *o, const struct pp_record *rec)
 
 	if (!f || !(q = tail(f)) || (len && !(raw = raw_room(f, len))))
 		return -1;
-	q->rec = *rec;
-	q->seq = o->seq++;
-	q->rawlen = (uint32_t)len;
 	if (len) {
 		memcpy(raw, rec->raw, rec->raw_size);
 		f->rwr += len;
 	}
-	account(o, f, rec);
+	order_commit(o, f, q, rec, o->seq++, (uint32_t)len);
 	return 0;
 }
 
@@ -380,10 +348,7 @@ int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t s
 
 	if (!f || !(q = tail(f)))
 		return -1;
-	q->rec = *rec;
-	q->seq = seq;
-	q->rawlen = 0;
-	account(o, f, rec);
+	order_commit(o, f, q, rec, seq, 0);
 	return 0;
 }
 

@@ -58,11 +58,25 @@ int order_push(struct order *o, const struct pp_record *rec);
 int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t seq);
 void order_mem_grew(struct order *o);
 
+/* fill the free entry @q at @f's tail and count it (internal: every push) */
+static inline void order_commit(struct order *o, struct order_fifo *f, struct qent *q,
+				const struct pp_record *rec, uint64_t seq, uint32_t rawlen)
+{
+	q->rec = *rec;
+	q->seq = seq;
+	q->rawlen = rawlen;
+	f->wr++;
+	f->last = rec->time;
+	o->mem += sizeof(struct qent) + rec->raw_size;
+	o->queued++;
+	if (o->mem > o->mem_next)
+		order_mem_grew(o);
+}
+
 static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 				 uint64_t seq)
 {
 	struct order_fifo *f;
-	struct qent *q;
 
 	/* the per-record case: its own stream, in order, with room */
 	if ((uint32_t)rec->buf >= (uint32_t)o->nfifo)
@@ -70,16 +84,7 @@ static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 	f = &o->fifo[rec->buf];
 	if ((f->wr != f->rd && f->last > rec->time) || f->wr - f->rd == f->cap)
 		return order_push_ref_slow(o, rec, seq);
-	q = &f->e[f->wr & (f->cap - 1)];
-	q->rec = *rec;
-	q->seq = seq;
-	q->rawlen = 0;
-	f->wr++;
-	f->last = rec->time;
-	o->mem += sizeof(struct qent) + rec->raw_size;
-	o->queued++;
-	if (o->mem > o->mem_next)
-		order_mem_grew(o);
+	order_commit(o, f, &f->e[f->wr & (f->cap - 1)], rec, seq, 0);
 	return 0;
 }
 /*
