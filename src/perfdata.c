@@ -919,19 +919,6 @@ short_:
 #undef NEED
 }
 
-/* a sample of a full fixed layout (a->full) whose raw size @rs fits */
-static inline void pd_decode_full(const struct pd_attr *a, const unsigned char *p,
-				  uint32_t rs, struct pp_record *restrict rec)
-{
-	rec->pid = ld32(p + a->off_tid);
-	rec->tid = ld32(p + a->off_tid + 4);
-	rec->time = ld64(p + a->off_time);
-	rec->cpu = ld32(p + a->off_cpu);
-	rec->buf = (int32_t)rec->cpu;
-	rec->raw_size = rs;
-	rec->raw = p + a->need;
-}
-
 /*
  * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
  * -1 bad record.  Inline: the batch reader's loop is this and little else.
@@ -964,7 +951,13 @@ int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
 
 		if (rs > size - a->need)
 			goto raw_err;
-		pd_decode_full(a, p, rs, rec);
+		rec->pid = ld32(p + a->off_tid);
+		rec->tid = ld32(p + a->off_tid + 4);
+		rec->time = ld64(p + a->off_time);
+		rec->cpu = ld32(p + a->off_cpu);
+		rec->buf = (int32_t)rec->cpu;
+		rec->raw_size = rs;
+		rec->raw = p + a->need;
 		return 1;
 	}
 	rec->buf = cpu;
@@ -1151,6 +1144,8 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			}
 			p = pd->buf + pd->pos;
 		}
+		/* perfdata_offset()'s answer if this record is returned */
+		pd->rec_off = pd_off(pd);
 
 		switch (type) {
 		case PERF_RECORD_SAMPLE:
@@ -1159,7 +1154,6 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 				return -1;
 			if (!r)
 				break;
-			pd->rec_off = pd_off(pd);
 			pd->buf_held = 1;
 			pd->pos += size;
 			return 1;
@@ -1196,7 +1190,6 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 				rec->time = ld64(p + 8);
 				pd_trailer(pd, p, size, body, 1, ld64(p + 16), rec);
 			}
-			pd->rec_off = pd_off(pd);
 			pd->pos += size;
 			return 1;
 		}
@@ -1214,7 +1207,6 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			rec->type = (ld16(p + 4) & PERF_RECORD_MISC_SWITCH_OUT) ?
 				    PP_REC_SWITCH_OUT : PP_REC_SWITCH_IN;
 			pd_trailer(pd, p, size, body, idf, idf ? ld64(p + size - 8) : 0, rec);
-			pd->rec_off = pd_off(pd);
 			pd->pos += size;
 			if (rec->tid == UINT32_MAX || !rec->time)
 				continue;	/* no sample_id_all: says nothing usable */
@@ -1225,7 +1217,6 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			rec->type = PP_REC_ROUND;
 			rec->buf = -1;
 			rec->cpu = rec->pid = rec->tid = UINT32_MAX;
-			pd->rec_off = pd_off(pd);
 			pd->pos += size;
 			return 1;
 		case PD_REC_HEADER_ATTR:
@@ -1619,61 +1610,34 @@ int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err,
 	return r;
 }
 
-static __attribute__((noinline))
-int pd_decode_sample_call(struct perfdata *pd, const unsigned char *p, uint32_t size,
-			  struct pp_record *restrict rec, char *err, size_t errlen)
-{
-	return pd_decode_sample(pd, p, size, rec, err, errlen);
-}
-
 int perfdata_next_batch(struct perfdata *pd, struct pp_record *restrict recs,
 			uint64_t *restrict offs, int max, char *err, size_t errlen)
 {
 	const unsigned char *const buf = pd->buf;
 	const size_t len = pd->len;
-	const uint64_t base = pd->buf_off;
-	const uint32_t id_off = pd->nids ? pd->id_off : 0;
 	size_t pos = pd->pos;
 	int n = 0, r;
 
 	/*
 	 * The common case, a run of samples already in the buffer, without
 	 * a call per record; anything else goes through perfdata_next().
-	 * A sample whose id is in the cache and whose layout is perf
-	 * record's is decoded right here.
+	 * pd->pos is kept in a register and written back.
 	 */
 	if (pd->pending != 2)
 		max = 0;
 	while (n < max && len - pos >= 8) {
 		const unsigned char *p = buf + pos;
-		struct pp_record *rec = &recs[n];
 		uint64_t hdr = ld64(p);
 		uint32_t size = (uint32_t)(hdr >> 48);
 
 		if ((uint32_t)hdr != PERF_RECORD_SAMPLE || size < 8 || size > len - pos)
 			break;
-		if (id_off && id_off + 8 <= size) {
-			uint64_t id = ld64(p + id_off);
-			const struct pd_idc *c = &pd->idc[id & (PD_IDC - 1)];
-			const struct pd_attr *a = c->a;
-			uint32_t rs;
-
-			if (a && c->id == id && a->full && a->is_tp && a->need <= size &&
-			    (rs = ld32(p + a->off_raw)) <= size - a->need) {
-				rec->type = PP_REC_SAMPLE;
-				rec->lost = 0;
-				pd_decode_full(a, p, rs, rec);
-				offs[n++] = base + pos;
-				pos += size;
-				continue;
-			}
-		}
-		pd->pos = pos;
-		r = pd_decode_sample_call(pd, p, size, rec, err, errlen);
+		pd->pos = pos;	/* for the offset in an error message */
+		r = pd_decode_sample(pd, p, size, &recs[n], err, errlen);
 		if (r < 0)
 			return -1;
 		if (r)
-			offs[n++] = base + pos;
+			offs[n++] = pd->buf_off + pos;
 		pos += size;
 	}
 	pd->pos = pos;
