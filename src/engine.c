@@ -524,7 +524,7 @@ static int file_setup(struct file_run *f, char *err, size_t errlen)
 }
 
 /* one record at file offset @off: 0 on, -1 out of memory */
-static __attribute__((noinline)) int file_record(struct file_run *f, const struct pp_record *rec, uint64_t off)
+static int file_record(struct file_run *f, const struct pp_record *rec, uint64_t off)
 {
 	struct run *r = f->r;
 
@@ -579,21 +579,9 @@ static int run_file(struct run *r)
 	       (n = perfdata_next_batch(f.pd, batch, offs, 64, err, sizeof(err))) > 0) {
 		if (!f.ready && (code = file_setup(&f, err, sizeof(err))))
 			goto out;
-		for (i = 0; i < n; i++) {
-			const struct pp_record *rec = &batch[i];
-
-			/* the per-record case inline, anything else in file_record() */
-			if (rec->type == PP_REC_SAMPLE && !f.held.n &&
-			    r->order.forced == r->released_forced) {
-				if (rec->time > f.max_time)
-					f.max_time = rec->time;
-				if (order_push_ref(&r->order, rec, offs[i]) < 0)
-					goto oom;
-				continue;
-			}
-			if (file_record(&f, rec, offs[i]) < 0)
+		for (i = 0; i < n; i++)
+			if (file_record(&f, &batch[i], offs[i]) < 0)
 				goto oom;
-		}
 	}
 	code = 1;
 	if (n < 0 && !engine_stop) {
