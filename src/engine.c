@@ -565,8 +565,11 @@ static int run_file(struct run *r)
 	char err[512];
 	int n = 0, code = 1, i;
 
+	perfdata_stop_flag(&engine_stop);
 	f.pd = perfdata_open(r->cfg->input, err, sizeof(err));
 	if (!f.pd) {
+		if (engine_stop)
+			return 0;	/* stopped before the recording began: nothing to show */
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
 	}
@@ -594,6 +597,11 @@ static int run_file(struct run *r)
 	if (r->st->lost)
 		fprintf(stderr, "perf-prof: the recording lost %lu records; "
 			"pairs across the gaps were dropped\n", (unsigned long)r->st->lost);
+	r->st->unknown_ids = perfdata_unknown_ids(f.pd);
+	if (r->st->unknown_ids)
+		fprintf(stderr, "perf-prof: %s: %lu samples skipped: their sample id is not "
+			"in the recording's id table (a damaged header?)\n", r->cfg->input,
+			(unsigned long)r->st->unknown_ids);
 	if (f.ready)
 		r->ops->interval(r->ctx, f.max_time, true);
 	r->st->forced = r->order.forced;

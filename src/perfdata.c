@@ -147,6 +147,9 @@ struct perfdata {
 	uint64_t fmt_bytes;
 };
 
+/* set: a read interrupted by a signal gives up (perfdata_stop_flag) */
+static const volatile int *pd_stop;
+
 static inline uint64_t ld64(const unsigned char *p)
 {
 	uint64_t v;
@@ -288,7 +291,7 @@ static int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 			want = (size_t)(pd->end - at);
 		n = read(pd->fd, pd->buf + pd->len, want);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !(pd_stop && *pd_stop))
 				continue;
 			pd_err(pd, err, errlen, at, "read error: %s",
 			       strerror(errno));
@@ -1566,6 +1569,16 @@ void perfdata_release(struct perfdata *pd, uint64_t off)
 	for (i = n; i < pd->nretired; i++)
 		pd->retired[i - n] = pd->retired[i];
 	pd->nretired -= n;
+}
+
+uint64_t perfdata_unknown_ids(const struct perfdata *pd)
+{
+	return pd->nunknown;
+}
+
+void perfdata_stop_flag(const volatile int *stop)
+{
+	pd_stop = stop;
 }
 
 bool perfdata_has_switches(const struct perfdata *pd)

@@ -50,6 +50,7 @@ struct engine_cfg {
 
 struct engine_stats {
 	uint64_t samples, lost, lost_records, throttled, forced;
+	uint64_t unknown_ids;		/* perf.data samples of no declared id */
 	uint64_t order_mem_peak;
 	int nbuf;
 };

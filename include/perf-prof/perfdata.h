@@ -71,6 +71,21 @@ uint64_t perfdata_offset(const struct perfdata *pd);
 /* hold mode: the records before file offset @off are no longer used */
 void perfdata_release(struct perfdata *pd, uint64_t off);
 
+/*
+ * Samples skipped because their sample id matched no attr of the file (a
+ * damaged id table, or ids the header never declared): perf warns about
+ * them, and so must the caller.
+ */
+uint64_t perfdata_unknown_ids(const struct perfdata *pd);
+
+/*
+ * A stop flag for every reader (the engine's SIGINT/SIGTERM/SIGHUP flag):
+ * a read that a signal interrupts fails once *@stop is set, instead of
+ * waiting on for a pipe that may never deliver more.  Set it before
+ * perfdata_open(), which reads ahead.
+ */
+void perfdata_stop_flag(const volatile int *stop);
+
 /* bytes of read buffers allocated, held records included */
 uint64_t perfdata_held_bytes(const struct perfdata *pd);
 

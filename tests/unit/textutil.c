@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,4 +50,57 @@ int count_substr(const char *hay, const char *needle)
 		hay += strlen(needle);
 	}
 	return n;
+}
+
+char *sh(const char *fmt, ...)
+{
+	char cmd[4096], buf[65536], *out = NULL;
+	size_t len = 0, n;
+	va_list ap;
+	FILE *p, *m;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	m = open_memstream(&out, &len);
+	p = popen(cmd, "r");
+	if (p) {
+		while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+			fwrite(buf, 1, n, m);
+		pclose(p);
+	}
+	fclose(m);
+	return out ? out : strdup("");
+}
+
+char *slurp_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *out = NULL;
+	size_t len = 0, n;
+	char buf[65536];
+	FILE *m;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&out, &len);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, m);
+	fclose(f);
+	fclose(m);
+	return out;
+}
+
+long num_after(const char *s, const char *key)
+{
+	const char *p = s ? strstr(s, key) : NULL;
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	while (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	return strtol(p, NULL, 10);
 }

@@ -12,4 +12,11 @@ double table_col(const char *out, const char *name, int col);
 /* occurrences of @needle in @hay */
 int count_substr(const char *hay, const char *needle);
 
+/* stdout of `sh -c CMD` (printf-style), malloc'd; never NULL */
+char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* a whole file, malloc'd; NULL if it cannot be read */
+char *slurp_file(const char *path);
+/* the unsigned number right after the first @key in @s, -1 if absent */
+long num_after(const char *s, const char *key);
+
 #endif
