@@ -8,6 +8,11 @@
  * formats two integers into a large private buffer; the buffer goes to
  * the kernel with write(2) when full.  The first failed write is
  * remembered, later data is dropped, and heatmap_close() reports it.
+ *
+ * The data goes to a temporary file beside FILE.lat and takes the name
+ * only when heatmap_close() says the run succeeded: a run that fails, at
+ * its start or half way, leaves the previous FILE.lat and FILE.lat.old
+ * as they were.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +33,12 @@
 
 struct heatmap {
 	int fd;
+	int in_place;		/* fd is the target itself (a device or FIFO) */
 	int err;		/* errno of the first failed write, 0 if none */
 	size_t len;		/* bytes pending in buf */
 	unsigned long long lines;	/* lines handed to heatmap_write() */
-	char *path;
+	char *path, *old;	/* FILE.lat, FILE.lat.old */
+	char *tmp;		/* FILE.lat.XXXXXX until heatmap_close() */
 	char buf[HM_BUFSZ];
 };
 
@@ -50,66 +57,77 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * Open @path for writing without ever truncating an existing regular
- * file: a regular file (or a symlink to one) is renamed to @old first;
- * a character device or FIFO (e.g. a symlink to /dev/null or to a named
- * pipe) is written in place.  Returns the fd, or -1 with a message.
+ * Where the data goes until the run succeeded.  A regular file (or
+ * nothing yet) at @path: a temporary file beside it, renamed over it by
+ * heatmap_close(), so a run that fails leaves @path and its .old as they
+ * were.  A character device or FIFO (a symlink to /dev/null or to a named
+ * pipe): written in place, there is nothing to keep.  Returns the fd and
+ * sets *in_place, or -1 with a message.
  */
-static int open_rotated(const char *path, const char *old, char *err, size_t errlen)
+static int open_target(struct heatmap *hm, char *err, size_t errlen)
 {
 	struct stat st;
-	int tries, fd;
+	mode_t mask;
+	int fd;
 
-	for (tries = 0; tries < 4; tries++) {
-		if (stat(path, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				set_err(err, errlen, "cannot write heatmap file '%s': %s",
-					path, strerror(EISDIR));
-				return -1;
-			}
-			if (!S_ISREG(st.st_mode)) {
-				fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-				if (fd < 0)
-					goto fail_open;
-				return fd;
-			}
-			if (rename(path, old) < 0) {
-				set_err(err, errlen, "cannot rename heatmap file '%s' to '%s': %s",
-					path, old, strerror(errno));
-				return -1;
-			}
-		} else if (errno != ENOENT) {
-			/*
-			 * ENOENT may be a dangling symlink or a missing
-			 * directory; open() below tells them apart.
-			 */
-			goto fail_open;
-		} else if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-			/* dangling symlink: move it aside like a file */
-			if (rename(path, old) < 0) {
-				set_err(err, errlen, "cannot rename heatmap file '%s' to '%s': %s",
-					path, old, strerror(errno));
-				return -1;
-			}
+	hm->in_place = 0;
+	if (stat(hm->path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			set_err(err, errlen, "cannot write heatmap file '%s': %s",
+				hm->path, strerror(EISDIR));
+			return -1;
 		}
-		/* O_EXCL: never write over a file that appeared meanwhile */
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
-		if (fd >= 0)
+		if (!S_ISREG(st.st_mode)) {
+			/* O_NONBLOCK: a FIFO without a reader fails now, never hangs */
+			fd = open(hm->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			if (fd < 0) {
+				set_err(err, errlen, "cannot write heatmap file '%s': %s%s",
+					hm->path, strerror(errno),
+					errno == ENXIO ? " (a FIFO with no reader)" : "");
+				return -1;
+			}
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			hm->in_place = 1;
 			return fd;
-		if (errno != EEXIST)
-			goto fail_open;
+		}
+	} else if (errno != ENOENT) {
+		set_err(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
+			strerror(errno));
+		return -1;
 	}
-	errno = EEXIST;
-fail_open:
-	set_err(err, errlen, "cannot write heatmap file '%s': %s", path, strerror(errno));
-	return -1;
+	fd = mkostemp(hm->tmp, O_CLOEXEC);
+	if (fd < 0) {
+		/* name the file the user asked for, not the temporary one */
+		set_err(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
+			strerror(errno));
+		return -1;
+	}
+	/* mkostemp makes it 0600: give it what open(..., 0666) would */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	return fd;
+}
+
+/* "x" and "x.lat" both name x.lat: the suffix is never doubled */
+static char *lat_path(const char *base, const char *suffix)
+{
+	const char *name = strrchr(base, '/');
+	size_t n = strlen(base);
+	char *p;
+
+	name = name ? name + 1 : base;
+	if (strlen(name) > 4 && !strcmp(base + n - 4, ".lat"))
+		n -= 4;
+	p = malloc(n + 4 + strlen(suffix) + 1);
+	if (p)
+		sprintf(p, "%.*s.lat%s", (int)n, base, suffix);
+	return p;
 }
 
 struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 {
 	struct heatmap *hm;
-	size_t n;
-	char *path, *old;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -117,35 +135,29 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 		set_err(err, errlen, "cannot write heatmap file: empty file name");
 		return NULL;
 	}
-	n = strlen(base);
-	hm = malloc(sizeof(*hm));
-	path = malloc(n + sizeof(".lat"));
-	old = malloc(n + sizeof(".lat.old"));
-	if (!hm || !path || !old) {
+	hm = calloc(1, sizeof(*hm));
+	if (hm) {
+		hm->path = lat_path(base, "");
+		hm->old = lat_path(base, ".old");
+		hm->tmp = lat_path(base, ".XXXXXX");
+	}
+	if (!hm || !hm->path || !hm->old || !hm->tmp) {
 		set_err(err, errlen, "cannot write heatmap file '%s.lat': %s",
 			base, strerror(ENOMEM));
-		free(hm);
-		free(path);
-		free(old);
-		return NULL;
+		goto fail;
 	}
-	hm->path = path;
-	memcpy(hm->path, base, n);
-	memcpy(hm->path + n, ".lat", sizeof(".lat"));
-	memcpy(old, base, n);
-	memcpy(old + n, ".lat.old", sizeof(".lat.old"));
-
-	hm->fd = open_rotated(hm->path, old, err, errlen);
-	free(old);
-	if (hm->fd < 0) {
-		free(hm->path);
-		free(hm);
-		return NULL;
-	}
-	hm->err = 0;
-	hm->len = 0;
-	hm->lines = 0;
+	hm->fd = open_target(hm, err, errlen);
+	if (hm->fd < 0)
+		goto fail;
 	return hm;
+fail:
+	if (hm) {
+		free(hm->path);
+		free(hm->old);
+		free(hm->tmp);
+		free(hm);
+	}
+	return NULL;
 }
 
 /* write out the buffer; on failure remember errno and drop the data */
@@ -225,6 +237,31 @@ void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns)
 	hm->len = (size_t)(p - hm->buf);
 }
 
+static void hm_free(struct heatmap *hm)
+{
+	free(hm->path);
+	free(hm->old);
+	free(hm->tmp);
+	free(hm);
+}
+
+/*
+ * The previous FILE.lat becomes FILE.lat.old and the new data FILE.lat.
+ * link() then rename() leaves no moment without a FILE.lat; a file system
+ * without hard links gets the two renames.
+ */
+static int commit(struct heatmap *hm)
+{
+	struct stat st;
+
+	if (lstat(hm->path, &st) == 0) {
+		unlink(hm->old);
+		if (link(hm->path, hm->old) < 0 && rename(hm->path, hm->old) < 0)
+			return -1;
+	}
+	return rename(hm->tmp, hm->path);
+}
+
 int heatmap_close(struct heatmap *hm, char *err, size_t errlen)
 {
 	int ret = 0;
@@ -235,15 +272,36 @@ int heatmap_close(struct heatmap *hm, char *err, size_t errlen)
 		return 0;
 	if (!hm->err)
 		hm_flush(hm);
+	/* complete on disk before it takes the name */
+	if (!hm->in_place && !hm->err && fsync(hm->fd) < 0 && errno != EINVAL)
+		hm->err = errno;
 	if (close(hm->fd) < 0 && !hm->err && errno != EINTR)
 		hm->err = errno;
 	if (hm->err) {
-		set_err(err, errlen,
-			"error writing heatmap file '%s': %s (%llu lines recorded, file is incomplete)",
+		set_err(err, errlen, hm->in_place ?
+			"error writing heatmap file '%s': %s (%llu lines recorded, file is "
+			"incomplete)" :
+			"error writing heatmap file '%s': %s (%llu lines recorded, not written; "
+			"the previous file is kept)",
 			hm->path, strerror(hm->err), hm->lines);
 		ret = -1;
+	} else if (!hm->in_place && commit(hm) < 0) {
+		set_err(err, errlen, "cannot rename heatmap file '%s' to '%s': %s",
+			hm->tmp, hm->path, strerror(errno));
+		ret = -1;
 	}
-	free(hm->path);
-	free(hm);
+	if (ret < 0 && !hm->in_place)
+		unlink(hm->tmp);
+	hm_free(hm);
 	return ret;
+}
+
+void heatmap_discard(struct heatmap *hm)
+{
+	if (!hm)
+		return;
+	close(hm->fd);
+	if (!hm->in_place)
+		unlink(hm->tmp);
+	hm_free(hm);
 }

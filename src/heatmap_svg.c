@@ -19,6 +19,7 @@
  * proportional to the number of cells, not to the number of lines.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -265,8 +266,9 @@ static int parse_args(int argc, char **argv, struct hm_opts *o)
 
 /*
  * Read one line (without its '\n') into @buf.  Returns its length, or -1
- * at end of file.  A line longer than @cap - 1 is cut and *trunc set; the
- * rest of it is skipped.
+ * at end of file.  A line longer than @cap - 1 is cut, *trunc set and
+ * reading stops there: it is an error anyway, and an endless "line"
+ * (/dev/zero) must not keep the reader busy forever.
  */
 static long read_line(FILE *f, char *buf, size_t cap, int *trunc)
 {
@@ -275,10 +277,11 @@ static long read_line(FILE *f, char *buf, size_t cap, int *trunc)
 
 	*trunc = 0;
 	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-		if (n + 1 < cap)
-			buf[n++] = (char)c;
-		else
+		if (n + 1 >= cap) {
 			*trunc = 1;
+			break;
+		}
+		buf[n++] = (char)c;
 	}
 	if (c == EOF && n == 0 && !*trunc)
 		return -1;
@@ -1041,6 +1044,58 @@ static void svg_heatmap(FILE *f, const struct hm_grid *g, const struct hm_stats 
 
 /* -------------------------------------------------------------------- main */
 
+/*
+ * The SVG is written to OUT.svg.XXXXXX beside @path and renamed over it
+ * once complete, so a failed run never leaves a truncated OUT.svg; a
+ * device or FIFO (-o /dev/null) is written in place (*tmp NULL).
+ */
+static FILE *open_output(const char *path, char **tmp)
+{
+	struct stat st;
+	mode_t mask;
+	FILE *f;
+	int fd;
+
+	*tmp = NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		msg("cannot write '%s': %s", path, strerror(EISDIR));
+		return NULL;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	} else {
+		if (asprintf(tmp, "%s.XXXXXX", path) < 0) {
+			*tmp = NULL;
+			msg("out of memory");
+			return NULL;
+		}
+		fd = mkostemp(*tmp, O_CLOEXEC);
+		if (fd >= 0) {
+			mask = umask(0);
+			umask(mask);
+			fchmod(fd, 0666 & ~mask);
+		}
+	}
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		int e = errno;
+
+		msg("cannot write '%s': %s%s", path, strerror(e),
+		    e == ENXIO ? " (a FIFO with no reader)" : "");
+		if (fd >= 0)
+			close(fd);
+		if (*tmp) {
+			if (fd >= 0)
+				unlink(*tmp);
+			free(*tmp);
+			*tmp = NULL;
+		}
+		return NULL;
+	}
+	return f;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -1056,7 +1111,7 @@ int heatmap_svg_main(int argc, char **argv)
 	struct hm_input in;
 	struct hm_stats st;
 	struct hm_grid g;
-	char *title_buf = NULL;
+	char *title_buf = NULL, *tmp = NULL;
 	const char *title;
 	FILE *out = NULL;
 	int ret;
@@ -1108,11 +1163,9 @@ int heatmap_svg_main(int argc, char **argv)
 	if (!strcmp(o.out, "-")) {
 		out = stdout;
 	} else {
-		out = fopen(o.out, "w");
-		if (!out) {
-			msg("cannot write '%s': %s", o.out, strerror(errno));
+		out = open_output(o.out, &tmp);
+		if (!out)
 			goto out;
-		}
 	}
 	if (st.n)
 		svg_heatmap(out, &g, &st, title);
@@ -1125,19 +1178,31 @@ int heatmap_svg_main(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		int bad = ferror(out);
+		int bad = ferror(out) || fflush(out) || (tmp && fsync(fileno(out)) < 0);
+		int e = errno;
 
 		if (fclose(out) || bad) {
 			out = NULL;
-			msg("error writing '%s': %s", o.out, strerror(errno ? errno : EIO));
+			msg("error writing '%s': %s", o.out, strerror(bad && e ? e : errno ? errno : EIO));
 			goto out;
 		}
+		out = NULL;
+		if (tmp && rename(tmp, o.out) < 0) {
+			msg("cannot rename '%s' to '%s': %s", tmp, o.out, strerror(errno));
+			goto out;
+		}
+		free(tmp);
+		tmp = NULL;
 	}
 	out = NULL;
 	ret = 0;
 out:
 	if (out && out != stdout)
 		fclose(out);
+	if (tmp) {
+		unlink(tmp);	/* a failed run leaves the previous OUT.svg as it was */
+		free(tmp);
+	}
 	input_close(&in);
 	free(g.cell);
 	free(title_buf);

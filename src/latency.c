@@ -594,14 +594,17 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.dumped,
 			(unsigned long)c.filtered, (unsigned long)st.forced,
 			(unsigned long)st.order_mem_peak);
-	if (c.hm && heatmap_close(c.hm, err, sizeof(err)) < 0) {
+	/* the heatmap takes its name only when the run succeeded */
+	if (c.hm && code == 0 && heatmap_close(c.hm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		code = 1;
+	} else if (c.hm && code != 0) {
+		heatmap_discard(c.hm);
 	}
 	c.hm = NULL;
 out:
 	if (c.hm)
-		heatmap_close(c.hm, err, sizeof(err));
+		heatmap_discard(c.hm);
 	if (c.syms)
 		elfsym_close(c.syms);
 	free(cfg.tids.id);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* perf-prof: subcommand dispatch. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <perf-prof/heatmap.h>
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* past a file size limit, a write fails with EFBIG and is reported */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -13,11 +13,14 @@
 struct heatmap;
 
 /*
- * Create BASE.lat for writing.  An existing BASE.lat is renamed to
- * BASE.lat.old first (replacing an older .old); a BASE.lat that is, or
- * links to, a character device or FIFO is written in place instead.
- * NULL + one-line message in @err when the path cannot be written
- * (checked before tracing starts), e.g.
+ * Start BASE.lat ("x" and "x.lat" both name x.lat).  The lines go to a
+ * temporary BASE.lat.XXXXXX in the same directory; heatmap_close() then
+ * keeps an existing BASE.lat as BASE.lat.old (replacing an older .old) and
+ * renames the new data to BASE.lat, and heatmap_discard() removes it, so
+ * a failed run leaves both files as they were.  A BASE.lat that is, or
+ * links to, a character device or FIFO is written in place instead (a
+ * FIFO must have a reader already).  NULL + one-line message in @err when
+ * the path cannot be written (checked before tracing starts), e.g.
  * "cannot write heatmap file 'x/y.lat': No such file or directory".
  * @err may be NULL.
  */
@@ -30,11 +33,14 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen);
  */
 void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns);
 /*
- * Flushes, closes and frees @hm (NULL: returns 0); returns 0, or -1 if
- * a write failed, e.g. "error writing heatmap file 'x.lat': No space
- * left on device (N lines recorded, file is incomplete)" in @err.
+ * The run succeeded: flush, sync, put the file in place, free @hm (NULL:
+ * returns 0).  Returns 0, or -1 if a write failed (then nothing is
+ * renamed), e.g. "error writing heatmap file 'x.lat': No space left on
+ * device (N lines recorded, not written; the previous file is kept)".
  */
 int heatmap_close(struct heatmap *hm, char *err, size_t errlen);
+/* the run failed: drop what was written, keep the previous files; frees @hm */
+void heatmap_discard(struct heatmap *hm);
 
 /*
  * `perf-prof heatmap FILE.lat -o FILE.svg [options]`; argv[0] is

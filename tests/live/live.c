@@ -124,7 +124,7 @@ int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 		}
 	}
 	args[i] = NULL;
-	pp = spawn(PERF_PROF_BIN, args, -1, out, err);
+	pp = spawn(pp_bin(), args, -1, out, err);
 	for (waited = 0; waited < 20000; waited += 20) {
 		text = slurp(err);
 		if (strstr(text, "Tracing")) {
@@ -169,7 +169,7 @@ int pp_run(const char *const *args, struct run_result *res)
 
 	memset(res, 0, sizeof(*res));
 	tmpnames(out, err, sizeof(out));
-	pp = spawn(PERF_PROF_BIN, args, -1, out, err);
+	pp = spawn(pp_bin(), args, -1, out, err);
 	res->code = wait_exit(pp, 60000);
 	res->out = slurp(out);
 	res->err = slurp(err);

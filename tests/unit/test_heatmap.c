@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -96,11 +98,8 @@ START_TEST(test_write_exact)
 
 	ck_assert_msg(hm, "heatmap_open: %s", err);
 	ck_assert_str_eq(err, "");
-	/* the file exists from heatmap_open on */
-	s = slurp(tpath("a.lat"), NULL);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s, "");
-	free(s);
+	/* the file takes its name only at heatmap_close() */
+	ck_assert_int_ne(access(tpath("a.lat"), F_OK), 0);
 
 	heatmap_write(hm, 0, 0);
 	heatmap_write(hm, 1, 2);
@@ -170,15 +169,14 @@ START_TEST(test_rotate_old)
 
 	hm = heatmap_open(tpath("r"), err, sizeof(err));
 	ck_assert_msg(hm, "heatmap_open: %s", err);
-	/* previous .lat moved to .lat.old (replacing the older one) */
+	/* until the run is done, both files are as they were */
 	s = slurp(tpath("r.lat.old"), NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s, "1 2\n3 4\n");
+	ck_assert_str_eq(s, "older\n");
 	free(s);
-	/* new .lat is fresh */
 	s = slurp(tpath("r.lat"), NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_str_eq(s, "");
+	ck_assert_str_eq(s, "1 2\n3 4\n");
 	free(s);
 
 	heatmap_write(hm, 5, 6);
@@ -277,6 +275,111 @@ START_TEST(test_close_enospc)
 	heatmap_write(hm, 1, 2);
 	ck_assert_int_eq(heatmap_close(hm, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "No space left on device"), "message: %s", err);
+}
+END_TEST
+
+/* no temporary file left beside the target */
+static int leftovers(const char *prefix)
+{
+	char cmd[512];
+	FILE *p;
+	int n = 0;
+	char line[512];
+
+	snprintf(cmd, sizeof(cmd), "ls -a %s | grep -c '^%s\\.lat\\.[A-Za-z0-9]\\{6\\}$'",
+		 tmpdir, prefix);
+	p = popen(cmd, "r");
+	if (p && fgets(line, sizeof(line), p))
+		n = atoi(line);
+	if (p)
+		pclose(p);
+	return n;
+}
+
+/* a run that fails keeps the previous FILE.lat and FILE.lat.old as they were */
+START_TEST(test_discard_keeps_previous)
+{
+	char err[256], *s;
+	struct heatmap *hm;
+
+	spit(tpath("k.lat"), "1 2\n");
+	spit(tpath("k.lat.old"), "3 4\n");
+	hm = heatmap_open(tpath("k"), err, sizeof(err));
+	ck_assert_msg(hm, "heatmap_open: %s", err);
+	heatmap_write(hm, 5, 6);
+	heatmap_discard(hm);
+	s = slurp(tpath("k.lat"), NULL);
+	ck_assert_str_eq(s, "1 2\n");
+	free(s);
+	s = slurp(tpath("k.lat.old"), NULL);
+	ck_assert_str_eq(s, "3 4\n");
+	free(s);
+	ck_assert_int_eq(leftovers("k"), 0);
+	heatmap_discard(NULL);
+}
+END_TEST
+
+/* "--heatmap x.lat" writes x.lat, not x.lat.lat */
+START_TEST(test_lat_suffix_not_doubled)
+{
+	char err[256], *s;
+	struct heatmap *hm = heatmap_open(tpath("s.lat"), err, sizeof(err));
+
+	ck_assert_msg(hm, "heatmap_open: %s", err);
+	heatmap_write(hm, 7, 8);
+	ck_assert_int_eq(heatmap_close(hm, err, sizeof(err)), 0);
+	s = slurp(tpath("s.lat"), NULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "7 8\n");
+	free(s);
+	ck_assert_int_ne(access(tpath("s.lat.lat"), F_OK), 0);
+	/* ".lat" alone is a name, not a suffix */
+	hm = heatmap_open(tpath(".lat"), err, sizeof(err));
+	ck_assert_msg(hm, "heatmap_open: %s", err);
+	ck_assert_int_eq(heatmap_close(hm, err, sizeof(err)), 0);
+	ck_assert_int_eq(access(tpath(".lat.lat"), F_OK), 0);
+}
+END_TEST
+
+/*
+ * A write that fails half way (here the file size limit, as a full disk
+ * would): reported, and the previous file is still the one in place.
+ */
+START_TEST(test_write_error_keeps_previous)
+{
+	struct rlimit rl = { 65536, 65536 };
+	char err[512], *s;
+	struct heatmap *hm;
+	int i;
+
+	signal(SIGXFSZ, SIG_IGN);
+	spit(tpath("e.lat"), "1 2\n");
+	hm = heatmap_open(tpath("e"), err, sizeof(err));
+	ck_assert_msg(hm, "heatmap_open: %s", err);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	for (i = 0; i < 100000; i++)
+		heatmap_write(hm, 1000000000ULL + (unsigned)i, 1234);
+	ck_assert_int_eq(heatmap_close(hm, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "File too large") && strstr(err, "the previous file is kept"),
+		      "%s", err);
+	s = slurp(tpath("e.lat"), NULL);
+	ck_assert_str_eq(s, "1 2\n");
+	free(s);
+	ck_assert_int_ne(access(tpath("e.lat.old"), F_OK), 0);
+	ck_assert_int_eq(leftovers("e"), 0);
+}
+END_TEST
+
+/* a FIFO nobody reads: an error at once, not a hang */
+START_TEST(test_fifo_without_reader)
+{
+	char err[512], want[512];
+
+	ck_assert_int_eq(mkfifo(tpath("f.lat"), 0600), 0);
+	ck_assert_ptr_null(heatmap_open(tpath("f"), err, sizeof(err)));
+	snprintf(want, sizeof(want), "cannot write heatmap file '%s/f.lat': No such device or "
+		 "address (a FIFO with no reader)", tmpdir);
+	ck_assert_str_eq(err, want);
 }
 END_TEST
 
@@ -1048,6 +1151,10 @@ static Suite *heatmap_suite(void)
 	tcase_add_test(w, test_open_not_writable);
 	tcase_add_test(w, test_close_enospc);
 	tcase_add_test(w, test_null_handle);
+	tcase_add_test(w, test_discard_keeps_previous);
+	tcase_add_test(w, test_lat_suffix_not_doubled);
+	tcase_add_test(w, test_write_error_keeps_previous);
+	tcase_add_test(w, test_fifo_without_reader);
 	suite_add_tcase(s, w);
 
 	tcase_add_checked_fixture(v, setup, teardown);

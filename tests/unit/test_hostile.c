@@ -22,7 +22,7 @@
 #define TOOLS_DIR "build/tests/tools"
 #endif
 
-#define PP	PERF_PROF_BIN
+#define PP	pp_bin()
 #define SAMPLE	TEST_DATA_DIR "/sample-kvm-generated.perf.data"
 
 static char dir[64];
@@ -112,6 +112,94 @@ START_TEST(test_stalled_pipe_interrupted)
 }
 END_TEST
 
+/*
+ * A run that fails before it traces (a file that is no recording, a file
+ * cut short, a pid that does not exist) leaves the heatmap of the previous
+ * run alone, however often it is repeated.
+ */
+START_TEST(test_failed_run_keeps_heatmap)
+{
+	static const char *const fails[] = {
+		"kvm-exit --input %s/junk.data --heatmap %s/h",
+		"kvm-exit --input %s/cut.data --heatmap %s/h",
+		"kvm-exit -p 4000000 --heatmap %s/h",
+		"syscalls -t 4000000 --heatmap %s/h",
+	};
+	char *out, cmd[512];
+	size_t i, k;
+
+	out = sh("cd %s && echo 'not a recording' > junk.data && "
+		 "head -c 100000 %s > cut.data && printf '1 2\\n' > h.lat && "
+		 "printf '3 4\\n' > h.lat.old && echo ok", dir, SAMPLE);
+	ck_assert_msg(strstr(out, "ok"), "%s", out);
+	free(out);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sizeof(fails) / sizeof(fails[0]); i++) {
+			if (strstr(fails[i], "--input"))
+				snprintf(cmd, sizeof(cmd), fails[i], dir, dir);
+			else
+				snprintf(cmd, sizeof(cmd), fails[i], dir);
+			out = sh("%s %s >/dev/null 2>&1; echo rc=$?; cat %s/h.lat %s/h.lat.old; "
+				 "ls %s | grep -c '^h\\.lat'", PP, cmd, dir, dir, dir);
+			ck_assert_msg(rc_of(out) == 1 || rc_of(out) == 2, "%s: %s", cmd, out);
+			ck_assert_msg(strstr(out, "\n1 2\n3 4\n2\n"), "%s: %s", cmd, out);
+			free(out);
+		}
+	}
+	/* a run that succeeds: the new data in h.lat, the previous in h.lat.old */
+	out = sh("%s kvm-exit --input %s --heatmap %s/h >/dev/null 2>&1; echo rc=$?; "
+		 "cat %s/h.lat.old; wc -l < %s/h.lat", PP, SAMPLE, dir, dir, dir);
+	ck_assert_msg(strstr(out, "rc=0\n1 2\n5998\n"), "%s", out);
+	free(out);
+}
+END_TEST
+
+/* --heatmap x.lat writes x.lat, as the user wrote it, not x.lat.lat */
+START_TEST(test_heatmap_lat_suffix)
+{
+	char *out;
+
+	out = sh("cd %s && %s kvm-exit --input %s --heatmap x.lat >/dev/null 2>&1; "
+		 "echo rc=$?; ls", dir, PP, SAMPLE);
+	ck_assert_msg(strstr(out, "rc=0\nx.lat\n") && !strstr(out, "x.lat.lat"), "%s", out);
+	free(out);
+}
+END_TEST
+
+/* an endless line (/dev/zero) is an error at once, not an endless read */
+START_TEST(test_svg_endless_line)
+{
+	char *out = sh("%s heatmap /dev/zero -o %s/z.svg 2>&1; echo rc=$?; ls %s", PP, dir, dir);
+
+	ck_assert_msg(strstr(out, "perf-prof heatmap: /dev/zero:1: line too long '") &&
+		      rc_of(out) == 1, "%s", out);
+	ck_assert_msg(!strstr(out, "z.svg"), "%s", out);
+	free(out);
+}
+END_TEST
+
+/*
+ * The SVG is complete or not there: a write that fails half way (the file
+ * size limit here, a full disk elsewhere) keeps the previous OUT.svg.
+ */
+START_TEST(test_svg_write_error_keeps_previous)
+{
+	char *out;
+
+	out = sh("cd %s && seq 1000000 1000 3000000 | awk '{ print $1, $1 %% 9973 + 1 }' > in.lat"
+		 " && echo old > out.svg && (ulimit -f 8; %s heatmap in.lat -o out.svg 2>&1;"
+		 " echo rc=$?); cat out.svg; ls", dir, PP);
+	ck_assert_msg(strstr(out, "perf-prof heatmap: error writing 'out.svg': File too large\n"
+			     "rc=1\nold\nin.lat\nout.svg\n"), "%s", out);
+	free(out);
+	/* without the limit: a whole SVG */
+	out = sh("cd %s && %s heatmap in.lat -o out.svg 2>&1; echo rc=$?; tail -1 out.svg; ls",
+		 dir, PP);
+	ck_assert_msg(strstr(out, "rc=0\n</svg>\nin.lat\nout.svg\n"), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -121,6 +209,10 @@ static Suite *hostile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_damaged_id_table_reported);
 	tcase_add_test(tc, test_stalled_pipe_interrupted);
+	tcase_add_test(tc, test_failed_run_keeps_heatmap);
+	tcase_add_test(tc, test_heatmap_lat_suffix);
+	tcase_add_test(tc, test_svg_endless_line);
+	tcase_add_test(tc, test_svg_write_error_keeps_previous);
 	suite_add_tcase(s, tc);
 	return s;
 }

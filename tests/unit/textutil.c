@@ -52,6 +52,17 @@ int count_substr(const char *hay, const char *needle)
 	return n;
 }
 
+#ifndef PERF_PROF_BIN
+#define PERF_PROF_BIN "./perf-prof"
+#endif
+
+const char *pp_bin(void)
+{
+	const char *b = getenv("PP_TEST_BIN");
+
+	return b && *b ? b : PERF_PROF_BIN;
+}
+
 char *sh(const char *fmt, ...)
 {
 	char cmd[4096], buf[65536], *out = NULL;

@@ -12,6 +12,11 @@ double table_col(const char *out, const char *name, int col);
 /* occurrences of @needle in @hay */
 int count_substr(const char *hay, const char *needle);
 
+/*
+ * The perf-prof binary under test: PP_TEST_BIN from the environment (to
+ * run new tests against an older build), else the one built with them.
+ */
+const char *pp_bin(void);
 /* stdout of `sh -c CMD` (printf-style), malloc'd; never NULL */
 char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* a whole file, malloc'd; NULL if it cannot be read */
