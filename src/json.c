@@ -66,7 +66,7 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 			(double)r->sum / r->calls / 1000.0);
 		for (k = 0; k < st->npct; k++) {
 			pct_key(st->pct[k], key, sizeof(key));
-			fprintf(f, ",\"%s\":%.3f", key, td_quantile(r->td, st->pct[k] / 100.0) / 1000.0);
+			fprintf(f, ",\"%s\":%.3f", key, lat_row_quantile(r, st->pct[k] / 100.0) / 1000.0);
 		}
 		fprintf(f, ",\"max_us\":%.3f", r->max / 1000.0);
 		if (st->extra_percent)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/rips.h>
@@ -125,6 +126,20 @@ struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint
 	}
 	in->cache[key & 31] = &in->rows[*slot];
 	return in->cache[key & 31];
+}
+
+double lat_row_quantile(struct lat_row *r, double q)
+{
+	double v;
+
+	if (!r->calls)
+		return NAN;
+	if (r->min == r->max)
+		return (double)r->min;
+	v = td_quantile(r->td, q);
+	if (!(v >= (double)r->min))	/* NAN too */
+		return (double)r->min;
+	return v > (double)r->max ? (double)r->max : v;
 }
 
 void lat_stats_reset(struct lat_stats *s)

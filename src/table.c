@@ -173,7 +173,7 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 			(unsigned long)r->calls, r->sum / 1000.0, r->min / 1000.0,
 			(double)r->sum / r->calls / 1000.0);
 		for (k = 0; k < st->npct; k++)
-			fprintf(f, " %12.3f", td_quantile(r->td, st->pct[k] / 100.0) / 1000.0);
+			fprintf(f, " %12.3f", lat_row_quantile(r, st->pct[k] / 100.0) / 1000.0);
 		fprintf(f, " %12.3f", r->max / 1000.0);
 		if (st->extra_percent)
 			fprintf(f, " %6.2f", r->sum ? 100.0 * r->extra / r->sum : 0.0);

@@ -705,7 +705,9 @@ double td_quantile(struct tdigest *td, double q)
 		 */
 		sort_values(td->buf, td->nbuf, (float)td->min, (float)td->max);
 		idx = q * td->nbuf;
-		return bits_float(td->buf[idx < td->nbuf - 1 ? (uint32_t)idx : td->nbuf - 1]);
+		/* a float can round past the exact extremes */
+		return clamp(bits_float(td->buf[idx < td->nbuf - 1 ? (uint32_t)idx : td->nbuf - 1]),
+			     td->min, td->max);
 	}
 	if (flush(td))
 		return NAN;
@@ -736,12 +738,12 @@ double td_quantile(struct tdigest *td, double q)
 		/* a singleton owns the half unit of rank either side of it */
 		if (c[i].weight == 1) {
 			if (idx - left < 0.5)
-				return c[i].mean;
+				return clamp(c[i].mean, td->min, td->max);
 			lu = 0.5;
 		}
 		if (c[i + 1].weight == 1) {
 			if (left + dw - idx <= 0.5)
-				return c[i + 1].mean;
+				return clamp(c[i + 1].mean, td->min, td->max);
 			ru = 0.5;
 		}
 		z1 = idx - left - lu;

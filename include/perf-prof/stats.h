@@ -115,6 +115,13 @@ static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
 	td_add(r->td, (double)lat);
 }
 
+/*
+ * Percentile @q (0..1) of @r, in ns, as the printers show it: within the
+ * row's exact [min, max] (the digest keeps values as float, which can
+ * round past either end), exact when the row holds one distinct value.
+ */
+double lat_row_quantile(struct lat_row *r, double q);
+
 /* zero every counter, keep rows and digest memory */
 void lat_stats_reset(struct lat_stats *s);
 void lat_stats_free(struct lat_stats *s);

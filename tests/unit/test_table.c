@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include <perf-prof/stats.h>
+#include <perf-prof/json.h>
 #include <perf-prof/table.h>
+#include "textutil.h"
 #include "unit.h"
 
 static void names(uint64_t key, char *buf, size_t len)
@@ -163,6 +165,83 @@ START_TEST(test_stats_many_instances)
 }
 END_TEST
 
+/* column @col (0 = name) of the row named @name, in @out */
+static double col_of(const char *out, const char *name, int col)
+{
+	const char *p = strstr(out, name);
+	double v = -1;
+	int i;
+
+	ck_assert_ptr_nonnull(p);
+	p += strlen(name);
+	for (i = 1; i <= col; i++)
+		v = strtod(p, (char **)&p);
+	return v;
+}
+
+/*
+ * Percentiles stay within the row's [min, max]: the digest keeps values
+ * as float, and 16777217 ns is 16777216 as a float; a row of one value
+ * prints that value exactly.  In the table and in the JSON alike.
+ */
+START_TEST(test_percentiles_within_min_max)
+{
+	struct table_style st = { .title = "kvm-exit latency", .key_header = "exit_reason",
+				  .extra_header = "%gsys", .extra_percent = true, .npct = 3,
+				  .pct = { 50, 99, 99.9 }, .key_name = names };
+	static const uint64_t vals[] = { 16777217, 16777219, 33554433, 123456789, 4294967297ull };
+	struct lat_stats s;
+	struct lat_inst *in;
+	struct json_head h = { .time = "t", .inst_type = "all", .inst_id = -1, .vcpu = -1 };
+	char *out, *js = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	int k, n;
+
+	lat_stats_init(&s);
+	in = lat_stats_inst(&s, 0);
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		/* one value, then the same value many times, then two values */
+		lat_stats_reset(&s);
+		add_n(&s, in, 0, 1, vals[i], 0);
+		add_n(&s, in, 1, 300, vals[i], 0);
+		add_n(&s, in, 2, 1, vals[i], 0);
+		add_n(&s, in, 2, 1, vals[i] + 2, 0);
+		out = render(in, &st, NULL);
+		for (k = 0; k < 3; k++) {
+			const char *name = k == 0 ? "HLT " : k == 1 ? "MSR_WRITE " : "IO_INSTRUCTION ";
+			double mn = col_of(out, name, 3), mx = col_of(out, name, 8);
+
+			for (n = 5; n <= 7; n++) {
+				double p = col_of(out, name, n);
+
+				ck_assert_msg(p >= mn && p <= mx, "%s p column %d %.3f outside "
+					      "[%.3f, %.3f]:\n%s", name, n, p, mn, mx, out);
+				if (k < 2)	/* one distinct value: exactly it */
+					ck_assert_msg(p == mn, "%s %.3f != %.3f\n%s", name, p, mn,
+						      out);
+			}
+		}
+		free(out);
+		f = open_memstream(&js, &len);
+		json_print(f, &st, in, &h);
+		fclose(f);
+		{
+			char want[128];
+
+			snprintf(want, sizeof(want), "\"min_us\":%.3f,\"avg_us\":%.3f,"
+				 "\"p50_us\":%.3f,\"p99_us\":%.3f,\"p99.9_us\":%.3f,\"max_us\":%.3f",
+				 vals[i] / 1000.0, vals[i] / 1000.0, vals[i] / 1000.0,
+				 vals[i] / 1000.0, vals[i] / 1000.0, vals[i] / 1000.0);
+			ck_assert_msg(count_substr(js, want) == 2, "want %s twice in %s", want, js);
+		}
+		free(js);
+		js = NULL;
+	}
+	lat_stats_free(&s);
+}
+END_TEST
+
 static Suite *table_suite(void)
 {
 	Suite *s = suite_create("table");
@@ -173,6 +252,7 @@ static Suite *table_suite(void)
 	tcase_add_test(tc, test_err_column_and_percentiles);
 	tcase_add_test(tc, test_time_line);
 	tcase_add_test(tc, test_stats_many_instances);
+	tcase_add_test(tc, test_percentiles_within_min_max);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -714,6 +714,37 @@ START_TEST(test_big_buffer_budget)
 }
 END_TEST
 
+/* values a float cannot hold: every quantile stays within [min, max] */
+START_TEST(test_quantile_within_extremes)
+{
+	static const double qs[] = { 0.001, 0.01, 0.5, 0.99, 0.999 };
+	struct tdigest *td = td_new(100);
+	size_t k;
+	int i;
+
+	/* never merged: answered from the buffer */
+	td_add(td, 16777217.0);
+	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++)
+		ck_assert(td_quantile(td, qs[k]) == 16777217.0);
+	td_add(td, 16777219.0);
+	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+		double v = td_quantile(td, qs[k]);
+
+		ck_assert_msg(v >= 16777217.0 && v <= 16777219.0, "q %g: %.1f", qs[k], v);
+	}
+	/* merged: singleton centroids at the ends */
+	td_reset(td);
+	for (i = 0; i < 100000; i++)
+		td_add(td, 16777217.0 + 2 * (i % 3));
+	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+		double v = td_quantile(td, qs[k]);
+
+		ck_assert_msg(v >= 16777217.0 && v <= 16777221.0, "q %g: %.1f", qs[k], v);
+	}
+	td_free(td);
+}
+END_TEST
+
 static Suite *tdigest_suite(void)
 {
 	Suite *s = suite_create("tdigest");
@@ -741,6 +772,7 @@ static Suite *tdigest_suite(void)
 	tcase_add_test(tc, test_sort_values);
 	tcase_add_test(tc, test_signed_values);
 	tcase_add_test(tc, test_big_buffer_budget);
+	tcase_add_test(tc, test_quantile_within_extremes);
 	suite_add_tcase(s, tc);
 	return s;
 }
