@@ -26,7 +26,10 @@ void json_string(FILE *f, const char *s)
 
 static void pct_key(double pct, char *buf, size_t len)
 {
-	snprintf(buf, len, "p%g_us", pct);
+	char name[24];	/* %.17g of a double between 0 and 100 */
+
+	table_pct_name(pct, name, sizeof(name));
+	snprintf(buf, len, "p%.23s_us", name);
 }
 
 void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,

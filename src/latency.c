@@ -533,7 +533,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	c.cls = cls;
 	c.env = &env;
 	c.out = stdout;
-	c.keep_raw = env.than_ns > 0;
+	c.keep_raw = env.than;
 	c.wall = !env.input;
 	pair_init(&c.pairs);
 	lat_stats_init(&c.stats);

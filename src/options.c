@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/latency.h>
+#include <perf-prof/table.h>
 
 enum {
 	OPT_ORDER = 256, OPT_ORDER_MEM, OPT_PERINS, OPT_THAN, OPT_THAN_HLT, OPT_HEATMAP,
@@ -98,6 +99,7 @@ static int usage_error(const struct lat_class *cls, const char *msg)
 static int parse_pct(const char *s, struct lat_env *env, char *err, size_t errlen)
 {
 	char *dup = strdup(s), *tok, *save = NULL, *end;
+	int i;
 
 	env->npct = 0;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -108,6 +110,18 @@ static int parse_pct(const char *s, struct lat_env *env, char *err, size_t errle
 				 "(up to 8 numbers between 0 and 100, e.g. 50,99,99.9)", s);
 			free(dup);
 			return -1;
+		}
+		/* two columns of one name would be one key twice in the JSON */
+		for (i = 0; i < env->npct; i++) {
+			if (env->pct[i] == v) {
+				char name[32];
+
+				table_pct_name(v, name, sizeof(name));
+				snprintf(err, errlen, "percentile %s is listed twice in '%s'",
+					 name, s);
+				free(dup);
+				return -1;
+			}
 		}
 		env->pct[env->npct++] = v;
 	}
@@ -204,6 +218,7 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		case OPT_THAN:
 			if (parse_time_ns(optarg, &env->than_ns, err, sizeof(err)) < 0)
 				return usage_error(cls, err);
+			env->than = true;	/* --than 0 is every pair */
 			break;
 		case OPT_THAN_HLT:
 			env->than_idle = true;
@@ -279,7 +294,9 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 	}
 	if (env->vmlinux && !env->top_rips)
 		env->top_rips = 5;
-	if (env->json && (env->than_ns || env->top_rips))
+	if (env->than_idle && !env->than)
+		return usage_error(cls, "--than-hlt needs --than");
+	if (env->json && (env->than || env->top_rips))
 		return usage_error(cls, "--json cannot be combined with --than or --top-rip");
 	if (!env->have_cpus && !env->pids.n && !env->tids.n && !env->input) {
 		if (online_cpus(&env->cpus, err, sizeof(err)) < 0)

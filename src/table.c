@@ -30,9 +30,24 @@ void table_print_time(FILE *f, uint64_t realtime_ns)
 	fputs(" \n", f);
 }
 
+void table_pct_name(double pct, char *buf, size_t len)
+{
+	int prec;
+
+	for (prec = 6; prec < 17; prec++) {	/* %g first, as before */
+		snprintf(buf, len, "%.*g", prec, pct);
+		if (strtod(buf, NULL) == pct)
+			return;
+	}
+	snprintf(buf, len, "%.17g", pct);
+}
+
 void table_pct_header(double pct, char *buf, size_t len)
 {
-	snprintf(buf, len, "p%g(us)", pct);
+	char name[24];	/* %.17g of a double between 0 and 100 */
+
+	table_pct_name(pct, name, sizeof(name));
+	snprintf(buf, len, "p%.23s(us)", name);
 }
 
 struct sorted {

@@ -59,6 +59,7 @@ struct lat_env {
 	uint64_t order_mem;
 	int verbose;
 	bool perins;
+	bool than;			/* --than given (0 is a threshold too) */
 	uint64_t than_ns;
 	bool than_idle;
 	const char *heatmap;

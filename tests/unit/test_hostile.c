@@ -200,6 +200,137 @@ START_TEST(test_svg_write_error_keeps_previous)
 }
 END_TEST
 
+/* --than 0: every pair is at least 0 ns, so every (non-idle) pair is dumped */
+START_TEST(test_than_zero_dumps_all)
+{
+	char *out = sh("%s kvm-exit --input %s --than 0; echo rc=$?", PP, SAMPLE);
+	long pairs = 0, hlt = table_calls(out, "HLT");
+	const char *p;
+
+	ck_assert_int_eq(rc_of(out), 0);
+	for (p = strstr(out, "------\n"); p && (p = strchr(p, '\n')) && p[1] && p[1] != '\n'; p++)
+		pairs += strtol(p + 21, NULL, 10);
+	ck_assert_int_eq(pairs, 5998);
+	ck_assert_int_eq(count_substr(out, ": kvm:kvm_exit: "), pairs - hlt);
+	ck_assert_int_eq(count_substr(out, ": kvm:kvm_entry: "), pairs - hlt);
+	free(out);
+	/* --than-hlt alone would do nothing: said so */
+	out = sh("%s kvm-exit --input %s --than-hlt 2>&1; echo rc=$?", PP, SAMPLE);
+	ck_assert_msg(strstr(out, "perf-prof kvm-exit: --than-hlt needs --than\n") &&
+		      rc_of(out) == 2, "%s", out);
+	free(out);
+}
+END_TEST
+
+/* the words of the header line after the dashed rule's title, each once */
+static void assert_unique_header(const char *out, const char *opts)
+{
+	const char *h = strstr(out, "\nexit_reason ");
+	char line[1024], *tok, *save = NULL, *seen[64];
+	int n = 0, i;
+
+	ck_assert_msg(h != NULL, "%s: no header in %.300s", opts, out);
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(h + 1, "\n"), h + 1);
+	for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		for (i = 0; i < n; i++)
+			ck_assert_msg(strcmp(seen[i], tok), "%s: column '%s' twice: %s", opts, tok,
+				      h + 1);
+		if (n < 64)
+			seen[n++] = tok;
+	}
+}
+
+/*
+ * Keys of every JSON object in @s, each object checked on its own: a
+ * small scanner for what --json prints (objects, arrays, strings, numbers).
+ */
+static const char *json_object(const char *p, const char *opts);
+
+static const char *json_value(const char *p, const char *opts)
+{
+	if (*p == '{')
+		return json_object(p, opts);
+	if (*p == '[') {
+		p++;
+		while (*p && *p != ']') {
+			p = json_value(p, opts);
+			if (*p == ',')
+				p++;
+		}
+		return *p ? p + 1 : p;
+	}
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++)
+			if (*p == '\\' && p[1])
+				p++;
+		return *p ? p + 1 : p;
+	}
+	while (*p && *p != ',' && *p != '}' && *p != ']')
+		p++;
+	return p;
+}
+
+static const char *json_object(const char *p, const char *opts)
+{
+	char keys[64][64];
+	int n = 0, i;
+
+	ck_assert_int_eq(*p, '{');
+	p++;
+	while (*p && *p != '}') {
+		const char *k = p + 1, *e = strchr(k, '"');
+
+		ck_assert_msg(*p == '"' && e, "%s: bad JSON at %.40s", opts, p);
+		for (i = 0; i < n; i++)
+			ck_assert_msg(strlen(keys[i]) != (size_t)(e - k) ||
+				      strncmp(keys[i], k, (size_t)(e - k)),
+				      "%s: key %.*s twice", opts, (int)(e - k), k);
+		if (n < 64)
+			snprintf(keys[n++], sizeof(keys[0]), "%.*s", (int)(e - k), k);
+		ck_assert_int_eq(e[1], ':');
+		p = json_value(e + 2, opts);
+		if (*p == ',')
+			p++;
+	}
+	return *p ? p + 1 : p;
+}
+
+/* rule 5: every column label and every JSON key is unique, whatever the options */
+START_TEST(test_labels_unique)
+{
+	static const char *const opts[] = {
+		"", "--perins", "--percentiles 50,99,99.9", "--percentiles 99.99999,99.999991",
+		"--percentiles 1,2,3,4,5,6,7,8", "--percentiles 0.5,50,99.5 --perins",
+		"--top-rip 2", "-i 100",
+	};
+	char *out, *line, *save = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		out = sh("%s kvm-exit --input %s %s 2>&1; echo rc=$?", PP, SAMPLE, opts[i]);
+		ck_assert_msg(rc_of(out) == 0, "%s: %s", opts[i], out);
+		assert_unique_header(out, opts[i]);
+		free(out);
+		if (strstr(opts[i], "--top-rip"))
+			continue;
+		out = sh("%s kvm-exit --input %s %s --json", PP, SAMPLE, opts[i]);
+		for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			ck_assert_msg(*json_object(line, opts[i]) == 0, "%s: trailing %s", opts[i],
+				      line);
+		free(out);
+	}
+	/* one percentile asked twice would be two columns of one name: refused */
+	out = sh("%s kvm-exit --input %s --percentiles 99,99.0 2>&1; echo rc=$?", PP, SAMPLE);
+	ck_assert_msg(strstr(out, "perf-prof kvm-exit: percentile 99 is listed twice in "
+			     "'99,99.0'\n") && rc_of(out) == 2, "%s", out);
+	free(out);
+	/* a label says the percentile it is: 99.99999 is not p100 */
+	out = sh("%s kvm-exit --input %s --percentiles 99.99999", PP, SAMPLE);
+	ck_assert_msg(strstr(out, " p99.99999(us) "), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -213,6 +344,11 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_heatmap_lat_suffix);
 	tcase_add_test(tc, test_svg_endless_line);
 	tcase_add_test(tc, test_svg_write_error_keeps_previous);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("options");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_than_zero_dumps_all);
+	tcase_add_test(tc, test_labels_unique);
 	suite_add_tcase(s, tc);
 	return s;
 }
