@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/engine.h>
@@ -29,6 +30,12 @@
 volatile int engine_stop;
 static int64_t realtime_offset;
 
+/* a -p process whose new threads are followed (see follow_check()) */
+struct follow {
+	int pid;
+	nlink_t nlink;		/* 0: not looked yet */
+};
+
 struct run {
 	struct engine_cfg *cfg;
 	const struct profiler_ops *ops;
@@ -40,6 +47,11 @@ struct run {
 	uint64_t next_tick;
 	uint64_t released_forced;	/* order.forced at the last release */
 	bool file_ticks;	/* file && cfg->interval_ns */
+	/* live -p: the processes whose new threads are followed */
+	struct follow *fol;
+	int nfol;
+	struct id_list traced;	/* sorted: every thread opened or tried */
+	uint64_t next_follow;
 };
 
 static void on_signal(int sig)
@@ -275,6 +287,95 @@ static void pass(struct run *r, struct evlist *el)
 		read_ring(r, &el->rings[i]);
 }
 
+/*
+ * -p follows the threads its processes create after the start (a VM
+ * still booting, a vCPU hot-plugged): /proc/PID/task's link count is 2
+ * plus the number of threads, so one stat() a pass says when to look.
+ * A new thread is traced from the moment it is seen; what it did before
+ * is not, and an end without its begin never pairs.
+ */
+#define FOLLOW_EVERY_NS	10000000ull	/* look at most every 10 ms */
+#define FOLLOW_POLL_MS	100		/* and at least every 100 ms */
+
+static void follow_init(struct run *r)
+{
+	struct engine_cfg *cfg = r->cfg;
+	int i;
+
+	r->fol = calloc(cfg->procs.n ? cfg->procs.n : 1, sizeof(*r->fol));
+	if (!r->fol)
+		return;
+	for (i = 0; i < cfg->procs.n; i++)
+		r->fol[i].pid = cfg->procs.id[i];
+	r->nfol = cfg->procs.n;
+	r->traced.id = malloc(sizeof(int) * (cfg->tids.n ? cfg->tids.n : 1));
+	if (r->traced.id) {
+		memcpy(r->traced.id, cfg->tids.id, sizeof(int) * cfg->tids.n);
+		r->traced.n = cfg->tids.n;
+		id_list_sort_uniq(&r->traced);
+	}
+}
+
+/* @tid into the sorted list of traced threads */
+static void traced_add(struct id_list *l, int tid)
+{
+	int *n = realloc(l->id, sizeof(int) * (l->n + 1)), i;
+
+	if (!n)
+		return;
+	l->id = n;
+	for (i = l->n; i > 0 && l->id[i - 1] > tid; i--)
+		l->id[i] = l->id[i - 1];
+	l->id[i] = tid;
+	l->n++;
+}
+
+/* open what is new; returns how many threads were added */
+static int follow_check(struct run *r, struct evlist *el, bool now)
+{
+	char path[64], err[512];
+	struct id_list tids = { 0, NULL };
+	int i, j, added = 0;
+	uint64_t t = engine_now();
+	struct stat st;
+
+	if (!r->nfol || (!now && t < r->next_follow))
+		return 0;
+	r->next_follow = t + FOLLOW_EVERY_NS;
+	for (i = 0; i < r->nfol; i++) {
+		struct follow *f = &r->fol[i];
+
+		snprintf(path, sizeof(path), "/proc/%d/task", f->pid);
+		if (stat(path, &st) < 0 || st.st_nlink == f->nlink)
+			continue;
+		f->nlink = st.st_nlink;
+		tids.n = 0;
+		if (proc_threads(f->pid, &tids, err, sizeof(err)) < 0)
+			continue;
+		for (j = 0; j < tids.n; j++) {
+			int tid = tids.id[j], ret;
+
+			if (id_list_has(&r->traced, tid))
+				continue;
+			ret = evlist_add_thread(el, tid, err, sizeof(err));
+			if (ret == 0) {
+				added++;
+				if (r->cfg->verbose)
+					fprintf(stderr, "following new thread %d of process %d\n",
+						tid, f->pid);
+			} else if (ret < 0) {
+				/* not fatal: the rest is still traced; said once */
+				fprintf(stderr, "perf-prof: cannot follow new thread %d of process "
+					"%d: %s\n", tid, f->pid, err);
+			}
+			traced_add(&r->traced, tid);	/* gone or refused: not again */
+		}
+	}
+	free(tids.id);
+	r->st->nbuf = el->nrings;
+	return added;
+}
+
 static int run_live(struct run *r)
 {
 	struct engine_cfg *cfg = r->cfg;
@@ -286,17 +387,7 @@ static int run_live(struct run *r)
 	int i, code = 1;
 	uint64_t next_tick = 0, now;
 
-	if (geteuid() != 0) {
-		char *p = read_file("/proc/sys/kernel/perf_event_paranoid", NULL);
-		int paranoid = p ? atoi(p) : 2;
-
-		free(p);
-		if (paranoid > -1) {
-			fprintf(stderr, "perf-prof: tracepoint samples need root "
-				"(or kernel.perf_event_paranoid = -1, it is %d)\n", paranoid);
-			return 1;
-		}
-	}
+	/* no uid check: the kernel answers (root, CAP_PERFMON, paranoid), evlist.c says why */
 	tfs = tracefs_dir(err, sizeof(err));
 	if (!tfs) {
 		fprintf(stderr, "perf-prof: %s\n", err);
@@ -338,6 +429,8 @@ static int run_live(struct run *r)
 	}
 	r->ordered = cfg->order || !cfg->per_thread;
 	r->st->nbuf = el.nrings;
+	if (cfg->per_thread && cfg->procs.n)
+		follow_init(r);
 	order_init(&r->order, cfg->order_mem, deliver, r);
 	calibrate_clock();
 	if (evlist_enable(&el) < 0) {
@@ -376,6 +469,8 @@ static int run_live(struct run *r)
 			/* wakeups come per watermark, not per event */
 			timeout = 100;
 		}
+		if (r->nfol && timeout > FOLLOW_POLL_MS)
+			timeout = FOLLOW_POLL_MS;
 		if (evlist_poll(&el, timeout) < 0 && errno != EINTR)
 			break;
 		start = engine_now();
@@ -397,7 +492,8 @@ static int run_live(struct run *r)
 			if (next_tick <= start)	/* fell behind: don't burst */
 				next_tick = start + cfg->interval_ns;
 		}
-		if (cfg->per_thread && el.live == 0)
+		follow_check(r, &el, false);
+		if (cfg->per_thread && el.live == 0 && !follow_check(r, &el, true))
 			break;	/* every traced thread exited */
 	}
 	/* the last records, then the last table */
@@ -413,6 +509,8 @@ static int run_live(struct run *r)
 out_el:
 	order_exit(&r->order);
 	evlist_close(&el);
+	free(r->fol);
+	free(r->traced.id);
 out_tep:
 	tep_free(tep);
 	return code;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,20 +55,91 @@ static void fill_attr(struct perf_event_attr *attr, int id, bool clock, int page
 	}
 }
 
-static const char *open_hint(int e)
+/* descriptors a list of @ntarget targets needs: its events', and a margin
+ * for stdio, epoll and the files the run reads */
+static int fds_needed(int nev, int ntarget)
 {
+	return nev * ntarget + 16;
+}
+
+/* an integer from a /proc/sys file, @def if it cannot be read */
+static long sysctl_long(const char *path, long def)
+{
+	char *p = read_file(path, NULL);
+	long v = p ? strtol(p, NULL, 10) : def;
+
+	free(p);
+	return v;
+}
+
+/*
+ * What the kernel's refusal of perf_event_open means, and which setting
+ * would change its answer.  The kernel decides (root, CAP_PERFMON,
+ * perf_event_paranoid, the ptrace rules); this only names the knobs.
+ */
+static void open_hint(int e, const struct evlist *el, char *buf, size_t len)
+{
+	struct rlimit rl;
+
 	switch (e) {
 	case EACCES:
 	case EPERM:
-		return " (run as root, or lower /proc/sys/kernel/perf_event_paranoid to -1)";
+		snprintf(buf, len, " (needs root or CAP_PERFMON, or kernel.perf_event_paranoid "
+			 "at -1: it is %ld)",
+			 sysctl_long("/proc/sys/kernel/perf_event_paranoid", 2));
+		break;
 	case ENOENT:
 	case ENODEV:
-		return " (tracepoint not available on this kernel)";
+		snprintf(buf, len, " (tracepoint not available on this kernel)");
+		break;
 	case EMFILE:
-		return " (too many open files: raise ulimit -n)";
+		getrlimit(RLIMIT_NOFILE, &rl);
+		snprintf(buf, len, " (%d descriptors needed; ulimit -n (RLIMIT_NOFILE) is %lu: "
+			 "raise it)", fds_needed(el->nev, el->ntarget), (unsigned long)rl.rlim_cur);
+		break;
+	case ENFILE:
+		snprintf(buf, len, " (the system's file table is full: fs.file-max)");
+		break;
 	default:
-		return "";
+		buf[0] = 0;
 	}
+}
+
+/* a refused ring buffer: the locked-memory settings that decide it */
+static void mmap_hint(int e, int pages, char *buf, size_t len)
+{
+	long kb = sysctl_long("/proc/sys/kernel/perf_event_mlock_kb", 516);
+	struct rlimit rl;
+
+	buf[0] = 0;
+	if (e != EPERM && e != ENOMEM)
+		return;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(buf, len, " (locked memory: kernel.perf_event_mlock_kb is %ld KB a CPU, "
+			 "ulimit -l (RLIMIT_MEMLOCK) is %lu KB: lower -m (now %d) or raise them)",
+			 kb, (unsigned long)(rl.rlim_cur >> 10), pages);
+	else
+		snprintf(buf, len, " (locked memory: kernel.perf_event_mlock_kb is %ld KB a CPU: "
+			 "lower -m (now %d) or raise it)", kb, pages);
+}
+
+/*
+ * Every target needs nev descriptors: raise the soft RLIMIT_NOFILE to
+ * the hard one up front when the default would run out (a VM's threads
+ * on many CPUs), as the limit is there to be raised by the process.
+ */
+static void raise_nofile(int need, int verbose)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= (rlim_t)need ||
+	    rl.rlim_cur == rl.rlim_max)
+		return;
+	if (verbose)
+		fprintf(stderr, "raising the open file limit from %lu to %lu for %d descriptors\n",
+			(unsigned long)rl.rlim_cur, (unsigned long)rl.rlim_max, need);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 static int open_one(struct perf_event_attr *attr, int tid, int cpu)
@@ -88,118 +160,151 @@ static int open_one(struct perf_event_attr *attr, int tid, int cpu)
 	return fd;
 }
 
+/* close what target @t has open */
+static void close_target(struct evlist *el, int t, struct ring *r)
+{
+	int e;
+
+	if (r->meta) {
+		epoll_ctl(el->epfd, EPOLL_CTL_DEL, r->fd, NULL);
+		ring_unmap(r);
+		memset(r, 0, sizeof(*r));
+	}
+	for (e = 0; e < el->nev; e++) {
+		if (el->fds[t * el->nev + e] >= 0)
+			close(el->fds[t * el->nev + e]);
+		el->fds[t * el->nev + e] = -1;
+	}
+}
+
+/*
+ * Open every event on target @t (a CPU, or a thread when @cpu is -1) with
+ * one ring buffer.  0 opened, 1 skipped (a thread that already exited),
+ * -1 error with a message and *exit_code.
+ */
+static int open_target(struct evlist *el, int t, int cpu, int tid, char *err, size_t errlen,
+		       int *exit_code)
+{
+	const struct evlist_event *ev = el->ev;
+	struct ring *r = &el->rings[el->nrings];
+	struct perf_event_attr attr;
+	struct epoll_event eev;
+	char hint[256];
+	int e, fd;
+
+	for (e = 0; e < el->nev; e++) {
+		fill_attr(&attr, ev[e].id, el->clock, el->pages);
+		if (!el->lost_fmt)
+			attr.read_format = 0;
+		attr.context_switch = ev[e].switches;
+		attr.disabled = !el->enabled;
+		fd = open_one(&attr, tid, cpu);
+		if (fd < 0) {
+			int saved = errno;
+
+			if (saved == ESRCH) {
+				/* a -p thread that ended since we listed it */
+				if (el->verbose)
+					fprintf(stderr, "thread %d exited before it could be "
+						"traced: skipped\n", tid);
+				close_target(el, t, r);
+				return 1;
+			}
+			open_hint(saved, el, hint, sizeof(hint));
+			snprintf(err, errlen, "perf_event_open %s on %s %d: %s%s",
+				 ev[e].name, cpu >= 0 ? "CPU" : "thread", cpu >= 0 ? cpu : tid,
+				 strerror(saved), hint);
+			*exit_code = 1;
+			goto fail;
+		}
+		el->clock = attr.use_clockid;
+		el->lost_fmt = attr.read_format != 0;
+		el->fds[t * el->nev + e] = fd;
+		if (ev[e].filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev[e].filter) < 0) {
+			snprintf(err, errlen, "the kernel rejected filter '%s' on %s: %s",
+				 ev[e].filter, ev[e].name, strerror(errno));
+			*exit_code = 2;
+			goto fail;
+		}
+		if (e == 0) {
+			if (ring_mmap(r, fd, el->pages, err, errlen) < 0) {
+				size_t n = strlen(err);
+
+				mmap_hint(errno, el->pages, hint, sizeof(hint));
+				snprintf(err + n, errlen - n, "%s", hint);
+				*exit_code = 1;
+				goto fail;
+			}
+			r->idx = el->nrings;
+			r->cpu = cpu;
+			r->tid = tid;
+			eev.events = EPOLLIN;
+			eev.data.u32 = el->nrings;
+			if (epoll_ctl(el->epfd, EPOLL_CTL_ADD, fd, &eev) < 0) {
+				snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+				*exit_code = 1;
+				goto fail;
+			}
+		} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[t * el->nev]) < 0) {
+			snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: %s", strerror(errno));
+			*exit_code = 1;
+			goto fail;
+		}
+	}
+	el->target_of[el->nrings] = t;
+	el->nrings++;
+	if (el->verbose)
+		fprintf(stderr, "opened %d events on %s %d: buffer %d, %d pages%s\n",
+			el->nev, cpu >= 0 ? "CPU" : "thread", cpu >= 0 ? cpu : tid, r->idx,
+			el->pages, el->clock ? ", CLOCK_MONOTONIC" : ", perf clock");
+	return 0;
+fail:
+	close_target(el, t, r);
+	return -1;
+}
+
 int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 		const struct id_list *cpus, const struct id_list *tids, int pages,
 		int verbose, char *err, size_t errlen, int *exit_code)
 {
-	struct perf_event_attr attr;
-	struct epoll_event eev;
-	int t, e, fd;
-	bool clock = true, lostfmt = true;
+	int t;
 
 	memset(el, 0, sizeof(*el));
 	el->epfd = -1;
 	el->verbose = verbose;
 	el->per_thread = cpus == NULL;
 	el->nev = nev;
+	el->pages = pages;
+	el->clock = true;
+	el->lost_fmt = true;
+	memcpy(el->ev, ev, sizeof(*ev) * nev);
 	el->ntarget = cpus ? cpus->n : tids->n;
-	el->fds = malloc(sizeof(int) * nev * el->ntarget);
-	el->rings = calloc(el->ntarget, sizeof(struct ring));
-	el->target_of = calloc(el->ntarget, sizeof(int));
+	el->cap = el->ntarget ? el->ntarget : 1;
+	el->fds = malloc(sizeof(int) * nev * el->cap);
+	el->rings = calloc(el->cap, sizeof(struct ring));
+	el->target_of = calloc(el->cap, sizeof(int));
 	if (!el->fds || !el->rings || !el->target_of) {
 		snprintf(err, errlen, "out of memory");
 		goto fail1;
 	}
 	for (t = 0; t < nev * el->ntarget; t++)
 		el->fds[t] = -1;
+	raise_nofile(fds_needed(nev, el->ntarget), verbose);
 	el->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (el->epfd < 0) {
 		snprintf(err, errlen, "epoll_create1: %s", strerror(errno));
 		goto fail1;
 	}
-	for (t = 0; t < el->ntarget; t++) {
-		int cpu = cpus ? cpus->id[t] : -1;
-		int tid = cpus ? -1 : tids->id[t];
-		struct ring *r = &el->rings[el->nrings];
-
-		for (e = 0; e < nev; e++) {
-			fill_attr(&attr, ev[e].id, clock, pages);
-			if (!lostfmt)
-				attr.read_format = 0;
-			attr.context_switch = ev[e].switches;
-			fd = open_one(&attr, tid, cpu);
-			if (fd < 0) {
-				int saved = errno;
-
-				if (saved == ESRCH) {
-					/* a -p thread that ended since we listed it */
-					if (verbose)
-						fprintf(stderr, "thread %d exited before it could be "
-							"traced: skipped\n", tid);
-					if (r->meta) {
-						epoll_ctl(el->epfd, EPOLL_CTL_DEL, r->fd, NULL);
-						ring_unmap(r);
-						memset(r, 0, sizeof(*r));
-					}
-					while (e-- > 0) {
-						close(el->fds[t * nev + e]);
-						el->fds[t * nev + e] = -1;
-					}
-					goto next_target;
-				} else {
-					snprintf(err, errlen, "perf_event_open %s on %s %d: %s%s",
-						 ev[e].name, cpus ? "CPU" : "thread",
-						 cpus ? cpu : tid, strerror(saved), open_hint(saved));
-					*exit_code = 1;
-				}
-				goto fail;
-			}
-			clock = attr.use_clockid;
-			lostfmt = attr.read_format != 0;
-			el->fds[t * nev + e] = fd;
-			if (ev[e].filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev[e].filter) < 0) {
-				snprintf(err, errlen, "the kernel rejected filter '%s' on %s: %s",
-					 ev[e].filter, ev[e].name, strerror(errno));
-				*exit_code = 2;
-				goto fail;
-			}
-			if (e == 0) {
-				if (ring_mmap(r, fd, pages, err, errlen) < 0) {
-					*exit_code = 1;
-					goto fail;
-				}
-				r->idx = el->nrings;
-				r->cpu = cpu;
-				r->tid = tid;
-				eev.events = EPOLLIN;
-				eev.data.u32 = el->nrings;
-				if (epoll_ctl(el->epfd, EPOLL_CTL_ADD, fd, &eev) < 0) {
-					snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
-					*exit_code = 1;
-					goto fail;
-				}
-			} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[t * nev]) < 0) {
-				snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: %s", strerror(errno));
-				*exit_code = 1;
-				goto fail;
-			}
-		}
-		el->target_of[el->nrings] = t;
-		el->nrings++;
-		if (verbose)
-			fprintf(stderr, "opened %d events on %s %d: buffer %d, %d pages%s\n",
-				nev, cpus ? "CPU" : "thread", cpus ? cpu : tid, r->idx, pages,
-				clock ? ", CLOCK_MONOTONIC" : ", perf clock");
-next_target:
-		;
-	}
+	for (t = 0; t < el->ntarget; t++)
+		if (open_target(el, t, cpus ? cpus->id[t] : -1, cpus ? -1 : tids->id[t], err, errlen,
+				exit_code) < 0)
+			goto fail;
 	if (!el->nrings) {
 		snprintf(err, errlen, "every thread to trace has exited");
 		*exit_code = 2;
 		goto fail;
 	}
 	el->live = el->nrings;
-	el->lost_fmt = lostfmt;
 	return 0;
 fail:
 	evlist_close(el);
@@ -210,6 +315,43 @@ fail1:
 	return -1;
 }
 
+int evlist_add_thread(struct evlist *el, int tid, char *err, size_t errlen)
+{
+	int code, t, r;
+
+	if (el->ntarget == el->cap) {
+		int ncap = el->cap * 2, i;
+		int *fds = realloc(el->fds, sizeof(int) * el->nev * ncap);
+		struct ring *rings;
+		int *tof;
+
+		if (fds)
+			el->fds = fds;
+		rings = fds ? realloc(el->rings, sizeof(*rings) * ncap) : NULL;
+		if (rings)
+			el->rings = rings;
+		tof = rings ? realloc(el->target_of, sizeof(int) * ncap) : NULL;
+		if (!tof) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		el->target_of = tof;
+		memset(el->rings + el->cap, 0, sizeof(*rings) * (ncap - el->cap));
+		for (i = el->nev * el->cap; i < el->nev * ncap; i++)
+			el->fds[i] = -1;
+		el->cap = ncap;
+	}
+	t = el->ntarget++;
+	raise_nofile(fds_needed(el->nev, el->ntarget), el->verbose);
+	r = open_target(el, t, -1, tid, err, errlen, &code);
+	if (r != 0) {
+		el->ntarget--;
+		return r;
+	}
+	el->live++;
+	return 0;
+}
+
 int evlist_enable(struct evlist *el)
 {
 	int i;
@@ -217,6 +359,7 @@ int evlist_enable(struct evlist *el)
 	for (i = 0; i < el->nev * el->ntarget; i++)
 		if (el->fds[i] >= 0 && ioctl(el->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0)
 			return -1;
+	el->enabled = true;
 	return 0;
 }
 
@@ -224,6 +367,7 @@ void evlist_disable(struct evlist *el)
 {
 	int i;
 
+	el->enabled = false;
 	for (i = 0; i < el->nev * el->ntarget; i++)
 		if (el->fds[i] >= 0)
 			ioctl(el->fds[i], PERF_EVENT_IOC_DISABLE, 0);

@@ -435,6 +435,26 @@ static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
 		snprintf(buf, len, "%#lx", (unsigned long)rip);
 }
 
+/* the process (thread group) thread @tid belongs to; @tid itself if unknown */
+static int tgid_of(int tid)
+{
+	char path[64], *st, *p;
+	int tgid = tid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	st = read_file(path, NULL);
+	p = st ? strstr(st, "\nTgid:") : NULL;
+	if (p)
+		tgid = atoi(p + 6);
+	free(st);
+	return tgid > 0 ? tgid : tid;
+}
+
+/*
+ * -p and -t as the threads to open, each once: a thread id given with -p
+ * stands for its process (as /proc/TID/task does), and a thread named
+ * twice, or with its own process, must not be traced, and counted, twice.
+ */
 static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_cfg *cfg)
 {
 	char err[256], path[64];
@@ -446,17 +466,28 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_c
 	}
 	cfg->per_thread = true;
 	c->pids = calloc(env->pids.n + 1, sizeof(*c->pids));
-	if (!c->pids)
+	cfg->procs.id = calloc(env->pids.n + 1, sizeof(int));
+	if (!c->pids || !cfg->procs.id)
 		return -1;
 	for (i = 0; i < env->pids.n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d", env->pids.id[i]);
+		if (access(path, F_OK) < 0) {
+			fprintf(stderr, "perf-prof: process %d does not exist\n", env->pids.id[i]);
+			return -1;
+		}
+		cfg->procs.id[cfg->procs.n++] = tgid_of(env->pids.id[i]);
+	}
+	id_list_sort_uniq(&cfg->procs);
+	for (i = 0; i < cfg->procs.n; i++) {
+		int pid = cfg->procs.id[i];
 		char *comm;
 
-		if (proc_threads(env->pids.id[i], &cfg->tids, err, sizeof(err)) < 0) {
+		if (proc_threads(pid, &cfg->tids, err, sizeof(err)) < 0) {
 			fprintf(stderr, "perf-prof: %s\n", err);
 			return -1;
 		}
-		c->pids[i].pid = env->pids.id[i];
-		snprintf(path, sizeof(path), "/proc/%d/comm", env->pids.id[i]);
+		c->pids[i].pid = pid;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 		comm = read_file(path, NULL);
 		snprintf(c->pids[i].comm, sizeof(c->pids[i].comm), "%s", comm ? comm : "<...>");
 		c->pids[i].comm[strcspn(c->pids[i].comm, "\n")] = 0;
@@ -477,6 +508,7 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_c
 		cfg->tids.id = nid;
 		cfg->tids.id[cfg->tids.n++] = env->tids.id[i];
 	}
+	id_list_sort_uniq(&cfg->tids);
 	return 0;
 }
 
@@ -576,7 +608,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	c.by_time = cfg.order;
 	if (env.perins)
 		c.kind = !env.input && !cfg.per_thread ? INST_CPU : INST_THREAD;
-	else if (env.pids.n > 1)
+	else if (c.npid > 1)
 		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
 	c.cfg = &cfg;
@@ -608,6 +640,7 @@ out:
 	if (c.syms)
 		elfsym_close(c.syms);
 	free(cfg.tids.id);
+	free(cfg.procs.id);
 	free(c.pids);
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);

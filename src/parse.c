@@ -31,7 +31,7 @@ static int push(struct id_list *l, int *cap, int v)
 	return 0;
 }
 
-static void sort_uniq(struct id_list *l)
+void id_list_sort_uniq(struct id_list *l)
 {
 	int i, j = 0;
 
@@ -98,7 +98,7 @@ static int parse_list(const char *s, bool ranges, long min, long lim, struct id_
 			goto bad;
 		p++;
 	}
-	sort_uniq(out);
+	id_list_sort_uniq(out);
 	return 0;
 bad:
 	id_list_free(out);

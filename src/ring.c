@@ -15,10 +15,12 @@ int ring_mmap(struct ring *r, int fd, int pages, char *err, size_t errlen)
 	r->map_size = (pages + 1) * psz;
 	base = mmap(NULL, r->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (base == MAP_FAILED) {
-		snprintf(err, errlen, "cannot mmap %d pages of ring buffer: %s%s", pages,
-			 strerror(errno),
-			 errno == EPERM || errno == ENOMEM ?
-			 " (lower -m, or raise /proc/sys/kernel/perf_event_mlock_kb)" : "");
+		int e = errno;
+
+		/* the caller adds which limits apply (evlist.c) */
+		snprintf(err, errlen, "cannot mmap %d pages of ring buffer: %s", pages,
+			 strerror(e));
+		errno = e;
 		return -1;
 	}
 	r->meta = base;

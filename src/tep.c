@@ -71,8 +71,10 @@ struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *e
 					 strcmp(sys, "kvm") == 0 ?
 					 ": load the kvm module (modprobe kvm_intel or kvm_amd)" : "");
 			else
-				snprintf(err, errlen, "cannot read %s/%s: %s", tracefs, rel,
-					 strerror(errno));
+				snprintf(err, errlen, "cannot read %s/%s: %s%s", tracefs, rel,
+					 strerror(errno), errno == EACCES || errno == EPERM ?
+					 " (the event formats are root's: run as root, or "
+					 "mount tracefs with gid= and mode= for your group)" : "");
 			goto fail;
 		}
 		if (pp_tep_parse_format(tep, buf, len, sys, err, errlen) < 0) {

@@ -36,6 +36,7 @@ struct engine_cfg {
 	const char *input;		/* perf.data path, "-" = stdin, NULL = live */
 	struct id_list cpus;		/* -C, or every online CPU */
 	struct id_list tids;		/* -p/-t expanded to threads */
+	struct id_list procs;		/* -p: follow their new threads */
 	bool per_thread;
 	int pages;			/* -m */
 	int rt_prio;			/* -r: SCHED_FIFO for the reader */

@@ -23,12 +23,16 @@ struct evlist_event {
 
 struct evlist {
 	bool per_thread;
-	int nev, ntarget;
+	int nev, ntarget, cap;	/* cap: targets the arrays have room for */
+	struct evlist_event ev[4];
+	int pages;
 	int *fds;		/* [target][event] */
 	struct ring *rings;	/* one per target */
 	int *target_of;		/* ring -> its target, the row of fds[][] */
 	int nrings;
+	bool clock;		/* CLOCK_MONOTONIC (else perf's clock) */
 	bool lost_fmt;		/* read() gives each event's lost records */
+	bool enabled;		/* added threads start enabled */
 	int epfd;
 	int live;		/* rings not yet hung up */
 	int verbose;
@@ -36,7 +40,9 @@ struct evlist {
 
 /*
  * Open @nev events on every CPU in @cpus, or on every thread in @tids
- * when @cpus is NULL.  @pages: data pages per buffer (power of two).
+ * when @cpus is NULL (at most 4 events).  @pages: data pages per buffer
+ * (power of two).  Raises the soft RLIMIT_NOFILE to the hard limit when
+ * the descriptors need it.
  * On failure: -1 with a one-line message; *exit_code tells 1 (environment:
  * permissions, missing tracepoints) from 2 (the user's input: bad filter,
  * vanished thread).
@@ -44,6 +50,12 @@ struct evlist {
 int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 		const struct id_list *cpus, const struct id_list *tids, int pages,
 		int verbose, char *err, size_t errlen, int *exit_code);
+/*
+ * A thread born after evlist_open() (per-thread lists): its events and
+ * buffer, enabled if the list is.  0, 1 if it already exited, -1 with a
+ * message.
+ */
+int evlist_add_thread(struct evlist *el, int tid, char *err, size_t errlen);
 int evlist_enable(struct evlist *el);
 void evlist_disable(struct evlist *el);
 /*

@@ -28,6 +28,8 @@ int parse_ulong(const char *s, const char *what, unsigned long min, unsigned lon
 /* online CPUs from /sys/devices/system/cpu/online */
 int online_cpus(struct id_list *out, char *err, size_t errlen);
 void id_list_free(struct id_list *l);
+/* sort ascending and drop repeats */
+void id_list_sort_uniq(struct id_list *l);
 int id_list_has(const struct id_list *l, int id);
 
 #endif

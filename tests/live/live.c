@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -98,12 +99,50 @@ static void tmpnames(char *out, char *err, size_t len)
 	snprintf(err, len, "/tmp/pp-live-%d-%d.err", getpid(), seq++);
 }
 
+/* a thread of @pid other than its leader, waiting up to 5 s for one; 0 if none */
+static int other_thread(pid_t pid)
+{
+	char path[64];
+	int waited, tid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	for (waited = 0; waited < 5000 && !tid; waited += 10) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (atoi(de->d_name) > 0 && atoi(de->d_name) != pid)
+				tid = atoi(de->d_name);
+		if (d)
+			closedir(d);
+		if (!tid)
+			msleep(10);
+	}
+	return tid;
+}
+
+/* @arg with every {PID} and {TID} replaced */
+static void substitute(const char *arg, char *buf, size_t len, pid_t pid, int tid)
+{
+	size_t n = 0;
+
+	while (*arg && n + 1 < len) {
+		if (!strncmp(arg, "{PID}", 5) || !strncmp(arg, "{TID}", 5)) {
+			n += snprintf(buf + n, len - n, "%d", arg[1] == 'P' ? pid : tid);
+			arg += 5;
+		} else {
+			buf[n++] = *arg++;
+		}
+	}
+	buf[n < len ? n : len - 1] = 0;
+}
+
 int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	     struct run_result *res)
 {
-	char out[128], err[128], pidbuf[16], *text, subst[64][128];
+	char out[128], err[128], *text, subst[64][128];
 	const char *args[64];
-	int go[2], i, waited;
+	int go[2], i, waited, tid = 0;
 	pid_t wl, pp;
 
 	memset(res, 0, sizeof(*res));
@@ -112,16 +151,12 @@ int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 		return -1;
 	wl = spawn(TOOLS_DIR "/workload", wl_args, go[0], "/dev/null", NULL);
 	close(go[0]);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", wl);
+	for (i = 0; pp_args[i] && i < 62; i++)
+		if (strstr(pp_args[i], "{TID}") && !tid)
+			tid = other_thread(wl);
 	for (i = 0; pp_args[i] && i < 62; i++) {
-		const char *at = strstr(pp_args[i], "{PID}");
-
-		args[i] = pp_args[i];
-		if (at) {
-			snprintf(subst[i], sizeof(subst[i]), "%.*s%s%s", (int)(at - pp_args[i]),
-				 pp_args[i], pidbuf, at + 5);
-			args[i] = subst[i];
-		}
+		substitute(pp_args[i], subst[i], sizeof(subst[i]), wl, tid);
+		args[i] = subst[i];
 	}
 	args[i] = NULL;
 	pp = spawn(pp_bin(), args, -1, out, err);
@@ -142,6 +177,20 @@ int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 		kill(pp, SIGSTOP);
 	if (write(go[1], "g", 1) != 1)
 		perror("write go");
+	if (flags & LIVE_SECOND_GO) {
+		/* the workload's new thread waits until the tracer says it follows it */
+		for (waited = 0; pp > 0 && waited < 10000; waited += 20) {
+			text = slurp(err);
+			if (strstr(text, "following new thread")) {
+				free(text);
+				break;
+			}
+			free(text);
+			msleep(20);
+		}
+		if (write(go[1], "g", 1) != 1)
+			perror("write go");
+	}
 	close(go[1]);
 	wait_exit(wl, 120000);
 	if (pp > 0 && (flags & LIVE_STOP_READER))

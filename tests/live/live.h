@@ -22,6 +22,12 @@ struct run_result {
  */
 #define LIVE_SIGINT		1
 #define LIVE_STOP_READER	2
+/*
+ * A second go byte once perf-prof's stderr says "following new thread"
+ * (or after 10 s): for `workload spawn`.  "{TID}" in @pp_args is a
+ * thread of the workload other than its leader.
+ */
+#define LIVE_SECOND_GO		4
 int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	     struct run_result *res);
 /* run perf-prof with @args and no workload (for error paths) */

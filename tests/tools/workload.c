@@ -9,6 +9,14 @@
  *                                 second thread moves the caller between
  *                                 CPU 0 and CPU 1 (a vCPU waking elsewhere)
  *   workload storm SECONDS        getppid() for SECONDS, prints calls/s
+ *   workload twothreads N         a second thread, started before the go
+ *                                 byte, makes N getppid(); main makes none
+ *   workload spawn N              after the go byte, starts a thread that
+ *                                 waits for a second byte, then makes N
+ *                                 getppid() (a thread born after attach)
+ *   workload storm-log SECONDS    getppid() for SECONDS; one line a second
+ *                                 on stdout "<CLOCK_REALTIME ns> <calls>",
+ *                                 then "total <calls>"
  */
 #include <pthread.h>
 #include <sched.h>
@@ -22,6 +30,8 @@
 
 static volatile int done;
 static pid_t victim;
+static long nthread_calls;
+static pthread_barrier_t barrier;
 
 static void wait_go(void)
 {
@@ -54,12 +64,26 @@ static void *mover(void *arg)
 	return NULL;
 }
 
+static void *caller(void *arg)
+{
+	long i;
+
+	if (arg)
+		pthread_barrier_wait(&barrier);
+	else
+		wait_go();	/* the second byte */
+	for (i = 0; i < nthread_calls; i++)
+		syscall(SYS_getppid);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	long n, i;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload getppid|nanosleep|migrate|storm ARGS\n");
+		fprintf(stderr, "usage: workload getppid|nanosleep|migrate|storm|twothreads|spawn|"
+			"storm-log ARGS\n");
 		return 2;
 	}
 	n = atol(argv[2]);
@@ -101,6 +125,44 @@ int main(int argc, char **argv)
 			calls += 10000;
 		}
 		printf("%.0f\n", calls / (now() - start));
+	} else if (!strcmp(argv[1], "twothreads")) {
+		pthread_t t;
+
+		nthread_calls = n;
+		pthread_barrier_init(&barrier, NULL, 2);
+		pthread_create(&t, NULL, caller, &barrier);
+		wait_go();
+		pthread_barrier_wait(&barrier);
+		pthread_join(t, NULL);
+	} else if (!strcmp(argv[1], "spawn")) {
+		pthread_t t;
+
+		nthread_calls = n;
+		wait_go();
+		pthread_create(&t, NULL, caller, NULL);
+		pthread_join(t, NULL);
+	} else if (!strcmp(argv[1], "storm-log")) {
+		struct timespec rt;
+		double end, next;
+		long calls = 0, last = 0;
+
+		wait_go();
+		end = now() + n;
+		next = now() + 1;
+		while (now() < end) {
+			for (i = 0; i < 10000; i++)
+				syscall(SYS_getppid);
+			calls += 10000;
+			if (now() >= next) {
+				clock_gettime(CLOCK_REALTIME, &rt);
+				printf("%lld %ld\n", (long long)rt.tv_sec * 1000000000ll + rt.tv_nsec,
+				       calls - last);
+				fflush(stdout);
+				last = calls;
+				next += 1;
+			}
+		}
+		printf("total %ld\n", calls);
 	} else {
 		fprintf(stderr, "workload: unknown mode %s\n", argv[1]);
 		return 2;
