@@ -132,6 +132,54 @@ static void deliver(const struct pp_record *rec, void *arg)
 	r->ops->sample(r->ctx, rec);
 }
 
+/*
+ * --order-mem delivered @rec before every older record may have arrived.
+ * A sample goes to the profiler's early(): it may open a pair, never
+ * close one, since what lies between might still come.
+ */
+static void deliver_early(const struct pp_record *rec, void *arg)
+{
+	struct run *r = arg;
+
+	if (rec->type != PP_REC_SAMPLE) {
+		deliver_other(rec, r);
+		return;
+	}
+	if (r->file_ticks) {
+		if (!r->next_tick)
+			r->next_tick = rec->time + r->cfg->interval_ns;
+		while (rec->time >= r->next_tick) {
+			r->ops->interval(r->ctx, r->next_tick, false);
+			r->next_tick += r->cfg->interval_ns;
+		}
+	}
+	r->st->samples++;
+	r->ops->early(r->ctx, rec);
+}
+
+/*
+ * @rec came after early delivery had passed its time: it cannot be put
+ * in order, so it is dropped, and the profiler drops the pairs it might
+ * have split.  A gap (LOST) still counts as one.
+ */
+static void deliver_late(const struct pp_record *rec, void *arg)
+{
+	struct run *r = arg;
+
+	if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE)
+		r->ops->lost(r->ctx, rec);
+	else
+		r->ops->late(r->ctx, rec);
+}
+
+/* ordering with a memory bound: early and late records, if the profiler can tell */
+static void order_start(struct run *r)
+{
+	order_init(&r->order, r->cfg->order_mem, deliver, r);
+	if (r->ops->early && r->ops->late)
+		order_set_early(&r->order, deliver_early, deliver_late);
+}
+
 int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen)
 {
 	char path[64];
@@ -431,7 +479,7 @@ static int run_live(struct run *r)
 	r->st->nbuf = el.nrings;
 	if (cfg->per_thread && cfg->procs.n)
 		follow_init(r);
-	order_init(&r->order, cfg->order_mem, deliver, r);
+	order_start(r);
 	calibrate_clock();
 	if (evlist_enable(&el) < 0) {
 		fprintf(stderr, "perf-prof: cannot enable events: %s\n", strerror(errno));
@@ -504,6 +552,7 @@ static int run_live(struct run *r)
 	report_lost(r, &el, true);
 	r->ops->interval(r->ctx, engine_now(), true);
 	r->st->forced = r->order.forced;
+	r->st->late = r->order.late;
 	r->st->order_mem_peak = r->order.mem_peak;
 	code = 0;
 out_el:
@@ -673,7 +722,7 @@ static int run_file(struct run *r)
 	}
 	r->file_ticks = r->cfg->interval_ns != 0;
 	r->ordered = true;
-	order_init(&r->order, r->cfg->order_mem, deliver, r);
+	order_start(r);
 	/* samples are queued by reference: the reader keeps their bytes */
 	perfdata_hold(f.pd);
 	while (!engine_stop &&
@@ -703,6 +752,7 @@ static int run_file(struct run *r)
 	if (f.ready)
 		r->ops->interval(r->ctx, f.max_time, true);
 	r->st->forced = r->order.forced;
+	r->st->late = r->order.late;
 	r->st->order_mem_peak = r->order.mem_peak;
 	code = 0;
 	goto out;

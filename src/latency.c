@@ -54,6 +54,7 @@ struct lat_ctx {
 	struct heatmap *hm;
 	struct elfsym *syms;
 	uint64_t paired, dumped, lost_interval, filtered;
+	uint64_t order_dropped, late;	/* --order-mem too small: pairs dropped, late records */
 	int npid;
 	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
 	FILE *out;
@@ -319,6 +320,65 @@ static void lat_lost(void *arg, const struct pp_record *rec)
 		pair_invalidate_buf(&c->pairs, rec->buf);
 }
 
+/* drop @tid's pending begin if it is older than @time: a pair that might be wrong */
+static void drop_pending(struct lat_ctx *c, uint32_t tid, uint64_t time)
+{
+	struct pair_pending *p = pair_find(&c->pairs, tid);
+
+	if (p && p->time < time) {
+		p->valid = 0;
+		c->order_dropped++;
+	}
+}
+
+/*
+ * --order-mem was too small: @rec comes before older records may have
+ * arrived.  A begin is kept (a later, in-order end may close it); an end
+ * may not close a pair, since a record of its thread between the two
+ * might still come: its pending begin is dropped instead.
+ */
+static void lat_early(void *arg, const struct pp_record *rec)
+{
+	struct lat_ctx *c = arg;
+	uint16_t type;
+
+	if (rec->type != PP_REC_SAMPLE || rec->raw_size < 8) {
+		lat_sample(arg, rec);
+		return;
+	}
+	memcpy(&type, rec->raw, sizeof(type));
+	if (type == c->end_id)
+		drop_pending(c, rec->tid, UINT64_MAX);
+	else
+		lat_sample(arg, rec);
+}
+
+/*
+ * @rec came too late to be sorted and is dropped: a pending begin of its
+ * thread from before it might have been closed by it (or by what it hid).
+ */
+static void lat_late(void *arg, const struct pp_record *rec)
+{
+	struct lat_ctx *c = arg;
+	uint16_t type;
+
+	c->late++;
+	if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT) {
+		drop_pending(c, rec->tid, rec->time);
+		return;
+	}
+	if (rec->type != PP_REC_SAMPLE || rec->raw_size < 8)
+		return;
+	memcpy(&type, rec->raw, sizeof(type));
+	if (type == c->begin_id || type == c->end_id) {
+		drop_pending(c, rec->tid, rec->time);
+	} else if (type == c->switch_id) {
+		/* its scheduled-out time would be missing from both threads' pairs */
+		drop_pending(c, pp_field_u64(&c->prev_pid, rec->raw, rec->raw_size), rec->time);
+		drop_pending(c, pp_field_u64(&c->next_pid, rec->raw, rec->raw_size), rec->time);
+	}
+}
+
 static int cmp_inst(const void *a, const void *b)
 {
 	const struct lat_inst *x = *(struct lat_inst *const *)a, *y = *(struct lat_inst *const *)b;
@@ -423,6 +483,8 @@ static const struct profiler_ops lat_ops = {
 	.sample = lat_sample,
 	.lost = lat_lost,
 	.interval = lat_interval,
+	.early = lat_early,
+	.late = lat_late,
 };
 
 static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
@@ -614,6 +676,12 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	c.cfg = &cfg;
 	bind_fast_path(&c);
 	code = engine_run(&cfg, &lat_ops, &c, &st);
+	if (st.forced)
+		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
+			"%lu records went out early and %lu came too late to sort; %lu pairs that "
+			"could be wrong were dropped; raise --order-mem\n",
+			(unsigned long)env.order_mem, (unsigned long)st.forced,
+			(unsigned long)st.late, (unsigned long)c.order_dropped);
 	if (env.verbose)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
 			"%lu ends without a begin, "

@@ -306,6 +306,32 @@ static unsigned char *raw_room(struct order_fifo *f, size_t len)
 	return f->raw + f->rwr;
 }
 
+void order_set_early(struct order *o, order_cb early, order_cb late)
+{
+	o->early_cb = early;
+	o->late_cb = late;
+}
+
+/*
+ * What a forced merge delivers: to the early callback, and from now on
+ * anything not newer than it is late (a tie could belong before it).
+ */
+static void early_tramp(const struct pp_record *rec, void *arg)
+{
+	struct order *o = arg;
+
+	if (rec->time >= o->late_before)
+		o->late_before = rec->time + 1;
+	o->early_cb(rec, o->saved_arg);
+}
+
+int order_push_late(struct order *o, const struct pp_record *rec)
+{
+	o->late++;
+	o->late_cb(rec, o->arg);
+	return 0;
+}
+
 /*
  * One test per push covers both the peak and the bound: mem_next is the
  * lower of the two, so pushes below both test nothing else.
@@ -319,18 +345,31 @@ void order_mem_grew(struct order *o)
 		uint64_t n = o->queued / 8 + 1;
 
 		o->forced += n;
-		merge(o, UINT64_MAX, n);
+		if (o->early_cb && o->late_cb) {
+			o->saved_cb = o->cb;
+			o->saved_arg = o->arg;
+			o->cb = early_tramp;
+			o->arg = o;
+			merge(o, UINT64_MAX, n);
+			o->cb = o->saved_cb;
+			o->arg = o->saved_arg;
+		} else {
+			merge(o, UINT64_MAX, n);
+		}
 	}
 	o->mem_next = o->mem_limit && o->mem_limit < o->mem_peak ? o->mem_limit : o->mem_peak;
 }
 
 int order_push(struct order *o, const struct pp_record *rec)
 {
-	struct order_fifo *f = lane(o, rec);
+	struct order_fifo *f;
 	size_t len = QALIGN(rec->raw_size);
 	unsigned char *raw = NULL;
 	struct qent *q;
 
+	if (rec->time < o->late_before)
+		return order_push_late(o, rec);
+	f = lane(o, rec);
 	if (!f || !(q = tail(f)) || (len && !(raw = raw_room(f, len))))
 		return -1;
 	if (len) {

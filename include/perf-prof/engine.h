@@ -27,6 +27,14 @@ struct profiler_ops {
 	void (*lost)(void *ctx, const struct pp_record *rec);
 	/* an interval ended at event time @time (final: the last one) */
 	void (*interval)(void *ctx, uint64_t time, bool final);
+	/*
+	 * --order-mem ran out: @rec is delivered before records older than
+	 * it may have arrived, so it may open a pair but not close one
+	 * (what lies between might still come).  NULL: no early handling.
+	 */
+	void (*early)(void *ctx, const struct pp_record *rec);
+	/* @rec came too late to be put in order and is dropped: the pairs it may split go too */
+	void (*late)(void *ctx, const struct pp_record *rec);
 };
 
 struct engine_cfg {
@@ -50,7 +58,8 @@ struct engine_cfg {
 };
 
 struct engine_stats {
-	uint64_t samples, lost, lost_records, throttled, forced;
+	uint64_t samples, lost, lost_records, throttled;
+	uint64_t forced, late;		/* --order-mem: delivered early, dropped late */
 	uint64_t unknown_ids;		/* perf.data samples of no declared id */
 	uint64_t order_mem_peak;
 	int nbuf;

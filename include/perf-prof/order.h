@@ -8,7 +8,11 @@
  * live ring is reused as soon as it is read) or referenced (order_push_ref:
  * the perf.data reader keeps its bytes until told they are done, see
  * order_oldest_seq()).  Memory is bounded: past @mem_limit the oldest
- * records are delivered early (counted in ->forced), which may reorder them.
+ * records are delivered early (counted in ->forced), before records older
+ * than them may have arrived.  With order_set_early() such records go to
+ * their own callback, and a record that arrives after early delivery has
+ * passed its time ("late": it can no longer be put in order) is handed to
+ * the late callback at once instead of being queued (counted in ->late).
  */
 #ifndef PERF_PROF_ORDER_H
 #define PERF_PROF_ORDER_H
@@ -43,12 +47,25 @@ struct order {
 	uint64_t mem_next;	/* mem above this: a new peak, or over the limit */
 	uint64_t queued;
 	uint64_t forced;	/* delivered early because of mem_limit */
+	uint64_t late;		/* came after early delivery passed their time */
+	uint64_t late_before;	/* a record older than this is late; 0 = none is */
 	uint64_t seq;
 	order_cb cb;
 	void *arg;
+	order_cb early_cb, late_cb;	/* order_set_early(), or NULL */
+	order_cb saved_cb;		/* cb and arg while a forced merge runs */
+	void *saved_arg;
 };
 
 int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg);
+/*
+ * Records delivered early because of the memory bound go to @early (with
+ * the arg of order_init), records that come too late to be sorted to
+ * @late, which is called from the push.  Without this, both go to cb.
+ */
+void order_set_early(struct order *o, order_cb early, order_cb late);
+/* a record too late to sort (internal: the inline push's rare case) */
+int order_push_late(struct order *o, const struct pp_record *rec);
 /* queue @rec in stream rec->buf, copying its raw data; may deliver early */
 int order_push(struct order *o, const struct pp_record *rec);
 /*
@@ -78,6 +95,8 @@ static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 {
 	struct order_fifo *f;
 
+	if (rec->time < o->late_before)
+		return order_push_late(o, rec);
 	/* the per-record case: its own stream, in order, with room */
 	if ((uint32_t)rec->buf >= (uint32_t)o->nfifo)
 		return order_push_ref_slow(o, rec, seq);

@@ -258,6 +258,67 @@ START_TEST(test_two_streams_interleaved)
 }
 END_TEST
 
+/* what each callback saw, in order: 'n'ormal, 'e'arly, 'l'ate */
+static struct { char how[20000]; uint64_t time[20000]; int n; } trail;
+
+static void on_normal(const struct pp_record *rec, void *arg)
+{
+	trail.how[trail.n] = 'n';
+	trail.time[trail.n++] = rec->time;
+}
+
+static void on_early(const struct pp_record *rec, void *arg)
+{
+	trail.how[trail.n] = 'e';
+	trail.time[trail.n++] = rec->time;
+}
+
+static void on_late(const struct pp_record *rec, void *arg)
+{
+	trail.how[trail.n] = 'l';
+	trail.time[trail.n++] = rec->time;
+}
+
+/*
+ * Over the bound, stream 0 runs ahead and is delivered early; stream 1's
+ * older records then come too late: they go to the late callback, and
+ * everything else still comes out in time order, each record once.
+ */
+START_TEST(test_early_and_late)
+{
+	struct order o;
+	uint64_t last = 0;
+	int i, early = 0, late = 0, normal = 0;
+
+	trail.n = 0;
+	order_init(&o, 65536, on_normal, NULL);
+	order_set_early(&o, on_early, on_late);
+	for (i = 0; i < 4000; i++)
+		push(&o, 0, 1000 + 10 * (uint64_t)i, i);
+	for (i = 0; i < 4000; i++)
+		push(&o, 1, 1005 + 10 * (uint64_t)i, i);
+	order_flush_all(&o);
+	ck_assert_int_eq(trail.n, 8000);
+	for (i = 0; i < trail.n; i++) {
+		if (trail.how[i] == 'l') {
+			late++;
+			continue;
+		}
+		ck_assert_msg(trail.time[i] >= last, "record %d at %lu after %lu", i,
+			      (unsigned long)trail.time[i], (unsigned long)last);
+		last = trail.time[i];
+		early += trail.how[i] == 'e';
+		normal += trail.how[i] == 'n';
+	}
+	ck_assert_int_gt(early, 0);
+	ck_assert_int_gt(late, 0);
+	ck_assert_uint_eq(o.forced, (uint64_t)early);
+	ck_assert_uint_eq(o.late, (uint64_t)late);
+	ck_assert_int_eq(early + late + normal, 8000);
+	order_exit(&o);
+}
+END_TEST
+
 static Suite *order_suite(void)
 {
 	Suite *s = suite_create("order");
@@ -271,6 +332,7 @@ static Suite *order_suite(void)
 	tcase_add_test(tc, test_push_ref_same_pointer);
 	tcase_add_test(tc, test_memory_bound_one_two);
 	tcase_add_test(tc, test_two_streams_interleaved);
+	tcase_add_test(tc, test_early_and_late);
 	suite_add_tcase(s, tc);
 	return s;
 }
