@@ -64,9 +64,10 @@ static void install_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: wake epoll_wait */
+	sa.sa_handler = on_signal;	/* no SA_RESTART: wake epoll_wait, end a blocked write */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);	/* the terminal went away: the final table still */
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -265,12 +266,18 @@ static void read_ring(struct run *r, struct ring *ring)
 		order_push(&r->order, &held);
 }
 
+/*
+ * Losses on stderr: those of the interval just printed, and at the end
+ * those of the whole run (rule: totals at exit are totals of the run).
+ */
 static void report_lost(struct run *r, struct evlist *el, bool final)
 {
-	uint64_t lost = 0;
-	int i, nbuf = 0;
+	uint64_t lost = 0, total = 0;
+	int i, nbuf = 0, ntotal = 0;
 
 	for (i = 0; i < el->nrings; i++) {
+		total += el->rings[i].lost;
+		ntotal += el->rings[i].lost != 0;
 		if (el->rings[i].lost_interval) {
 			lost += el->rings[i].lost_interval;
 			nbuf++;
@@ -282,12 +289,15 @@ static void report_lost(struct run *r, struct evlist *el, bool final)
 			el->rings[i].lost_interval = 0;
 		}
 	}
-	if (lost)
+	if (lost && r->cfg->interval_ns)
 		fprintf(stderr, "perf-prof: lost %lu records on %d of %d buffers %s; "
 			"pairs across the gaps were dropped; raise -m (now %d pages)\n",
 			(unsigned long)lost, nbuf, el->nrings,
-			r->cfg->interval_ns && !final ? "in this interval" : "in total",
-			r->cfg->pages);
+			final ? "in the last interval" : "in this interval", r->cfg->pages);
+	if (final && total)
+		fprintf(stderr, "perf-prof: lost %lu records on %d of %d buffers in total; "
+			"pairs across the gaps were dropped; raise -m (now %d pages)\n",
+			(unsigned long)total, ntotal, el->nrings, r->cfg->pages);
 }
 
 /*

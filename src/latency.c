@@ -16,6 +16,7 @@
 #include <perf-prof/heatmap.h>
 #include <perf-prof/json.h>
 #include <perf-prof/latency.h>
+#include <perf-prof/output.h>
 #include <perf-prof/pair.h>
 #include <perf-prof/rips.h>
 #include <perf-prof/stats.h>
@@ -474,8 +475,8 @@ static void lat_interval(void *arg, uint64_t time, bool final)
 	free(v);
 	lat_stats_reset(&c->stats);
 	c->lost_interval = 0;
-	if (fflush(c->out) != 0 && errno == EPIPE)
-		engine_stop = 1;	/* reader went away (| head): finish quietly */
+	/* a failed write stops the run (output.c); | head ends it quietly */
+	fflush(c->out);
 }
 
 static const struct profiler_ops lat_ops = {
@@ -626,7 +627,9 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	}
 	c.cls = cls;
 	c.env = &env;
-	c.out = stdout;
+	c.out = output_open();
+	if (!c.out)
+		c.out = stdout;
 	c.keep_raw = env.than;
 	c.wall = !env.input;
 	pair_init(&c.pairs);
@@ -713,5 +716,5 @@ out:
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);
 	lat_env_free(&env);
-	return code;
+	return output_close(c.out, code);
 }

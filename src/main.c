@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* perf-prof: subcommand dispatch. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,15 @@ static void usage(FILE *f)
 		"\n'perf-prof COMMAND --help' describes a command's options.\n");
 }
 
+/* what went to stdout itself (help, version) must have arrived: exit 1 if not */
+static int finish(int code)
+{
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || errno == EPIPE)
+		return code;
+	fprintf(stderr, "perf-prof: error writing standard output: %s\n", strerror(errno));
+	return code ? code : 1;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -46,15 +56,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return 0;
+		return finish(0);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("perf-prof %s\n", PERF_PROF_VERSION);
-		return 0;
+		return finish(0);
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].main(argc - 1, argv + 1);
+			return finish(cmds[i].main(argc - 1, argv + 1));
 	fprintf(stderr, "perf-prof: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

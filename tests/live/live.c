@@ -196,9 +196,9 @@ int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	if (pp > 0 && (flags & LIVE_STOP_READER))
 		kill(pp, SIGCONT);
 	if (pp > 0) {
-		if (flags & LIVE_SIGINT) {
+		if (flags & (LIVE_SIGINT | LIVE_SIGTERM | LIVE_SIGHUP)) {
 			msleep(50);
-			kill(pp, SIGINT);
+			kill(pp, flags & LIVE_SIGTERM ? SIGTERM : flags & LIVE_SIGHUP ? SIGHUP : SIGINT);
 		}
 		res->code = wait_exit(pp, 60000);
 	} else {

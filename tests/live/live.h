@@ -28,6 +28,9 @@ struct run_result {
  * thread of the workload other than its leader.
  */
 #define LIVE_SECOND_GO		4
+/* SIGTERM or SIGHUP instead of SIGINT */
+#define LIVE_SIGTERM		8
+#define LIVE_SIGHUP		16
 int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	     struct run_result *res);
 /* run perf-prof with @args and no workload (for error paths) */

@@ -175,6 +175,102 @@ START_TEST(test_nofile_limit)
 }
 END_TEST
 
+/* SIGINT, SIGTERM and SIGHUP: each a normal stop, with the final table, 0 */
+START_TEST(test_stop_signals_print_table)
+{
+	static const int how[] = { LIVE_SIGINT, LIVE_SIGTERM, LIVE_SIGHUP };
+	const char *pp[] = { "syscalls", "-C", "0-1", "-m", "1024", "--filter",
+			     "common_pid=={PID}", NULL };
+	const char *wl[] = { "nanosleep", "50", "100", NULL };
+	struct run_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		live_run(pp, wl, how[i], &r);
+		ck_assert_msg(r.code == 0, "signal flag %d: exit %d, stderr: %s", how[i], r.code,
+			      r.err);
+		ck_assert_msg(table_calls(r.out, "clock_nanosleep") == 50, "signal flag %d:\n%s",
+			      how[i], r.out);
+		run_result_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * A reader that stopped reading (the pipe is full) while a stop signal
+ * comes: the run ends, says the output was lost, exit 1, instead of
+ * waiting in write() forever.  SIGTERM and SIGINT alike.
+ */
+START_TEST(test_stop_while_output_blocked)
+{
+	static const char *const sigs[] = { "INT", "TERM" };
+	char *out;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		out = sh("cd /tmp && F=$(mktemp -u /tmp/pp-block-XXXXXX) && mkfifo $F && "
+			 "bash -c 'exec 3<>'$F'; %s syscalls -C 0-1 -i 1 >'$F' 2>'$F'.err & P=$!; "
+			 "for i in $(seq 300); do case $(cat /proc/$P/wchan 2>/dev/null) in "
+			 "*pipe_write*) break;; esac; sleep 0.1; done; kill -%s $P; "
+			 "for i in $(seq 150); do kill -0 $P 2>/dev/null || break; sleep 0.1; done; "
+			 "kill -0 $P 2>/dev/null && { echo HUNG; kill -9 $P; }; wait $P; "
+			 "echo rc=$?; cat '$F'.err'; rm -f $F $F.err", pp_bin(), sigs[i]);
+		ck_assert_msg(!strstr(out, "HUNG") && rc_of(out) == 1 &&
+			      strstr(out, "perf-prof: standard output did not drain: stopped "
+				     "without writing the rest\n"), "SIG%s: %s", sigs[i], out);
+		free(out);
+	}
+}
+END_TEST
+
+/* the number after "perf-prof: lost " on each line of @err containing @what, summed */
+static long lost_lines(const char *err, const char *what, int *lines)
+{
+	const char *p = err;
+	long sum = 0;
+
+	*lines = 0;
+	while ((p = strstr(p, "perf-prof: lost "))) {
+		const char *eol = strchr(p, '\n');
+		const char *w = strstr(p, what);
+
+		if (w && (!eol || w < eol)) {
+			sum += atol(p + 16);
+			(*lines)++;
+		}
+		p += 16;
+	}
+	return sum;
+}
+
+/* with -i, the closing "in total" line counts the whole run, not its last interval */
+START_TEST(test_lost_total_is_whole_run)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-m", "1", "-i", "20", "-v", NULL };
+	const char *wl[] = { "getppid", "300000", NULL };
+	struct run_result r;
+	long intervals, total, verbose;
+	int n, m;
+	const char *p;
+
+	live_run(pp, wl, 0, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	intervals = lost_lines(r.err, " in this interval;", &n) +
+		    lost_lines(r.err, " in the last interval;", &m);
+	total = lost_lines(r.err, " in total;", &m);
+	p = strstr(r.err, " lost in ");
+	ck_assert_ptr_nonnull(p);
+	while (p > r.err && p[-1] != ' ')
+		p--;
+	verbose = atol(p);
+	ck_assert_msg(n >= 2, "losses in %d intervals only:\n%.1500s", n, r.err);
+	ck_assert_msg(m == 1 && total == intervals && total == verbose,
+		      "total %ld (%d lines), intervals %ld, -v %ld:\n%.1500s", total, m, intervals,
+		      verbose, r.err + (strlen(r.err) > 1500 ? strlen(r.err) - 1500 : 0));
+	run_result_free(&r);
+}
+END_TEST
+
 static Suite *hostile_live_suite(void)
 {
 	Suite *s = suite_create("hostile-live");
@@ -183,6 +279,15 @@ static Suite *hostile_live_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_thread_named_twice);
 	tcase_add_test(tc, test_follows_new_threads);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("losses");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_lost_total_is_whole_run);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("signals");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_stop_signals_print_table);
+	tcase_add_test(tc, test_stop_while_output_blocked);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("permissions");
 	tcase_set_timeout(tc, 60);

@@ -429,6 +429,41 @@ START_TEST(test_order_mem_never_invents)
 }
 END_TEST
 
+/*
+ * Output that cannot be written (a full disk: /dev/full) is an error,
+ * exit 1 with the reason, whatever writes it; a reader that leaves
+ * (| head) is not.
+ */
+START_TEST(test_stdout_write_errors)
+{
+	static const char *const cmds[] = {
+		"kvm-exit --input " SAMPLE, "kvm-exit --input " SAMPLE " --than 1us",
+		"kvm-exit --input " SAMPLE " --json --perins", "kvm-exit --input " SAMPLE " -i 10",
+		"kvm-exit --help", "--version", "--help", "heatmap %s/in.lat -o -",
+	};
+	char *out, cmd[512];
+	size_t i;
+
+	free(sh("printf '1 2\\n3 4\\n' > %s/in.lat", dir));
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(cmd, sizeof(cmd), cmds[i], dir);
+		out = sh("%s %s 2>&1 >/dev/full; echo rc=$?", PP, cmd);
+		ck_assert_msg(rc_of(out) == 1 && strstr(out, "No space left on device"), "%s: %s",
+			      cmd, out);
+		free(out);
+		out = sh("bash -c '%s %s 2>/dev/null | head -c 1 >/dev/null; "
+			 "echo rc=${PIPESTATUS[0]}'", PP, cmd);
+		ck_assert_msg(rc_of(out) == 0, "%s | head: %s", cmd, out);
+		free(out);
+	}
+	/* | head: the reader has what it wanted, exit 0, nothing said */
+	out = sh("bash -c '%s kvm-exit --input %s --than 1us 2>%s/err | head -1 >/dev/null; "
+		 "echo rc=${PIPESTATUS[0]}'; cat %s/err", PP, SAMPLE, dir, dir);
+	ck_assert_msg(rc_of(out) == 0 && !strstr(out, "perf-prof"), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -447,6 +482,11 @@ static Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_than_zero_dumps_all);
 	tcase_add_test(tc, test_labels_unique);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("output");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_stdout_write_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("order");
 	tcase_set_timeout(tc, 120);
