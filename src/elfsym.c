@@ -414,7 +414,8 @@ struct elfsym *elfsym_open(const char *path, char *err, size_t errlen)
 		       strerror(EINVAL));
 		return NULL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the open; only a regular file will do */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		es_err(err, errlen, "cannot open vmlinux '%s': %s",
 		       path, strerror(errno));
@@ -423,6 +424,11 @@ struct elfsym *elfsym_open(const char *path, char *err, size_t errlen)
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		es_err(err, errlen, "cannot open vmlinux '%s': %s",
 		       path, strerror(EISDIR));
+		close(fd);
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		es_err(err, errlen, "cannot open vmlinux '%s': not a regular file", path);
 		close(fd);
 		return NULL;
 	}

@@ -66,6 +66,13 @@ const char *tracefs_dir(char *err, size_t errlen)
 	return NULL;
 }
 
+/*
+ * Whole small files: formats, /proc and /sys entries.  Bounded, so that
+ * a path that is no such file (/dev/zero behind PERF_PROF_TRACEFS) ends
+ * in an error, not in all of memory.
+ */
+#define READ_FILE_MAX	((size_t)16 << 20)
+
 char *read_file(const char *path, size_t *len)
 {
 	size_t cap = 8192, n = 0;
@@ -73,7 +80,7 @@ char *read_file(const char *path, size_t *len)
 	ssize_t r;
 	int fd, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not hang */
 	if (fd < 0)
 		return NULL;
 	buf = malloc(cap);
@@ -81,6 +88,10 @@ char *read_file(const char *path, size_t *len)
 		goto fail;
 	for (;;) {
 		if (n + 1 >= cap) {
+			if (cap >= READ_FILE_MAX) {
+				errno = EFBIG;
+				goto fail;
+			}
 			nb = realloc(buf, cap * 2);
 			if (!nb)
 				goto fail;

@@ -464,6 +464,43 @@ START_TEST(test_stdout_write_errors)
 }
 END_TEST
 
+/*
+ * Rule 2, files that are no files: nothing read hangs the tool or takes
+ * all of memory.  Each case ends with its error (or, for a FIFO that
+ * waits for its writer, with the stop signal) well inside the test's time.
+ */
+START_TEST(test_reads_end)
+{
+	char *out;
+
+	/* --vmlinux a FIFO: refused, not an open() that waits for a writer */
+	out = sh("cd %s && mkfifo fifo && %s kvm-exit --input %s --vmlinux fifo 2>&1; echo rc=$?",
+		 dir, PP, SAMPLE);
+	ck_assert_msg(strstr(out, "perf-prof: cannot open vmlinux 'fifo': not a regular file\n") &&
+		      rc_of(out) == 2, "%s", out);
+	free(out);
+	/* an endless event format (PERF_PROF_TRACEFS): bounded, an error */
+	out = sh("cd %s && mkdir -p t/events/raw_syscalls/sys_enter && "
+		 "ln -s /dev/zero t/events/raw_syscalls/sys_enter/format && "
+		 "PERF_PROF_TRACEFS=%s/t %s syscalls -C 0 2>&1; echo rc=$?", dir, dir, PP);
+	ck_assert_msg(strstr(out, "/t/events/raw_syscalls/sys_enter/format: File too large\n") &&
+		      rc_of(out) == 1, "%s", out);
+	free(out);
+	/* --input: endless zeros, a directory, a FIFO nobody writes (Ctrl-C: 0, no table) */
+	out = sh("%s kvm-exit --input /dev/zero 2>&1; echo rc=$?", PP);
+	ck_assert_msg(strstr(out, "perf-prof: /dev/zero: offset 0: not a perf.data file (bad "
+			     "magic)\n") && rc_of(out) == 1, "%s", out);
+	free(out);
+	out = sh("%s kvm-exit --input %s 2>&1; echo rc=$?", PP, dir);
+	ck_assert_msg(strstr(out, "perf-prof: ") && (rc_of(out) == 1 || rc_of(out) == 2), "%s", out);
+	free(out);
+	out = sh("cd %s && { %s kvm-exit --input fifo > out 2>&1 & P=$!; sleep 0.5; kill -INT $P; "
+		 "wait $P; echo rc=$?; }; cat out", dir, PP);
+	ck_assert_msg(rc_of(out) == 0 && !strstr(out, "kvm-exit latency"), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -477,6 +514,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_heatmap_lat_suffix);
 	tcase_add_test(tc, test_svg_endless_line);
 	tcase_add_test(tc, test_svg_write_error_keeps_previous);
+	tcase_add_test(tc, test_reads_end);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("options");
 	tcase_set_timeout(tc, 60);
