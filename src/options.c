@@ -63,11 +63,11 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 "      --order                Merge buffers by timestamp (always on with -C)\n"
 "      --order-mem=BYTES      Memory bound of the merge, unit GB/MB/KB/B (default 64MB)\n"
 "      --perins               One table per thread (-p, -t, --input) or per CPU (-C)\n"
-"      --than=TIME            Print both raw events of every pair slower than TIME,\n"
-"                             unit s/ms/us/ns (a bare number is ns)\n"
+"      --than=TIME            Print both raw events of every pair of at least TIME,\n"
+"                             unit s/ms/us/ns (a bare number is ns; 0: every pair)\n"
 "      --than-hlt             With --than, also print idle exits (HLT, WFx)\n"
-"      --heatmap=FILE         Write \"<time ns> <latency ns>\" per pair to FILE.lat\n"
-"                             (an existing FILE.lat is kept as FILE.lat.old)\n"
+"      --heatmap=FILE         Write \"<time ns> <latency ns>\" per pair to FILE.lat when\n"
+"                             the run succeeds (the previous one becomes FILE.lat.old)\n"
 "      --filter=EXPR          Kernel-side filter on %s, e.g. '%s'\n"
 "      --input=FILE           Analyse a perf.data recording instead (\"-\" = stdin)\n"
 "      --percentiles=LIST     Percentile columns, e.g. 50,99,99.9 (default 99)\n"
@@ -78,7 +78,10 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 "  -v, --verbose              What was opened, lost and dropped, on stderr\n"
 "  -h, --help                 Show this help\n"
 "\n"
-"COLUMNS: %s calls total(us) min(us) avg(us) p99(us) max(us) %s\n",
+"COLUMNS: %s calls total(us) min(us) avg(us) p99(us) max(us) %s\n"
+"\n"
+"EXIT STATUS: 0 done (also stopped by SIGINT, SIGTERM or SIGHUP, after the final\n"
+"table), 1 runtime error, 2 usage error\n",
 		cls->name, cls->summary, cls->name, cls->examples, cls->begin_event,
 		strcmp(cls->name, "kvm-exit") == 0 ? "exit_reason!=12" : "id==39",
 		cls->aux_is_rip ?
