@@ -14,8 +14,9 @@
  *   workload spawn N              after the go byte, starts a thread that
  *                                 waits for a second byte, then makes N
  *                                 getppid() (a thread born after attach)
- *   workload storm-log SECONDS    getppid() for SECONDS; one line a second
- *                                 on stdout "<CLOCK_REALTIME ns> <calls>",
+ *   workload storm-log SECONDS [MS]  getppid() for SECONDS; every MS (1000)
+ *                                 ms a line "<CLOCK_REALTIME ns> <calls>" on
+ *                                 stdout, the calls since the last line;
  *                                 then "total <calls>"
  */
 #include <pthread.h>
@@ -143,26 +144,30 @@ int main(int argc, char **argv)
 		pthread_join(t, NULL);
 	} else if (!strcmp(argv[1], "storm-log")) {
 		struct timespec rt;
-		double end, next;
+		double end, next, period = argc > 3 ? atol(argv[3]) / 1000.0 : 1.0;
 		long calls = 0, last = 0;
 
 		wait_go();
+		clock_gettime(CLOCK_REALTIME, &rt);
+		printf("%lld 0\n", (long long)rt.tv_sec * 1000000000ll + rt.tv_nsec);
 		end = now() + n;
-		next = now() + 1;
+		next = now() + period;
 		while (now() < end) {
-			for (i = 0; i < 10000; i++)
+			for (i = 0; i < 1000; i++)
 				syscall(SYS_getppid);
-			calls += 10000;
+			calls += 1000;
 			if (now() >= next) {
 				clock_gettime(CLOCK_REALTIME, &rt);
 				printf("%lld %ld\n", (long long)rt.tv_sec * 1000000000ll + rt.tv_nsec,
 				       calls - last);
 				fflush(stdout);
 				last = calls;
-				next += 1;
+				next += period;
 			}
 		}
-		printf("total %ld\n", calls);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		printf("%lld %ld\ntotal %ld\n", (long long)rt.tv_sec * 1000000000ll + rt.tv_nsec,
+		       calls - last, calls);
 	} else {
 		fprintf(stderr, "workload: unknown mode %s\n", argv[1]);
 		return 2;

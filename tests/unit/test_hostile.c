@@ -501,6 +501,120 @@ START_TEST(test_reads_end)
 }
 END_TEST
 
+/* out-of-range and malformed option values: one line naming it, exit 2, no output */
+START_TEST(test_option_bounds)
+{
+	static const struct { const char *args, *msg; } cases[] = {
+		{ "-m 0", "invalid mmap pages '0' (expected a number from 1 to 1048576)" },
+		{ "-m 2097152", "invalid mmap pages '2097152'" },
+		{ "-i 0", "invalid interval (ms) '0' (expected a number from 1 to 86400000)" },
+		{ "--order-mem 1KB", "--order-mem must be at least 64KB" },
+		{ "--percentiles 100", "invalid percentile list '100'" },
+		{ "--percentiles 1,2,3,4,5,6,7,8,9", "invalid percentile list '1,2,3,4,5,6,7,8,9'" },
+		{ "--percentiles ,,", "invalid percentile list ',,'" },
+		{ "--heatmap=", "--heatmap needs a file name" },
+		{ "-p 0", "invalid PID list '0'" },
+		{ "-p -1", "invalid PID list '-1'" },
+		{ "-C 0-", "invalid CPU list '0-'" },
+		{ "--than -1", "invalid time '-1'" },
+		{ "--than 1e30s", "invalid time '1e30s'" },
+		{ "--vcpu 99999999", "invalid vCPU list '99999999'" },
+		{ "-r 0", "invalid realtime priority '0'" },
+		{ "extra", "unexpected argument 'extra'" },
+		{ "--input", "option '--input' needs a value" },
+		{ "--input x --filter y", "--filter runs in the kernel: it does not apply to --input" },
+	};
+	char *out, want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out = sh("%s kvm-exit %s 2>&1; echo rc=$?", PP, cases[i].args);
+		snprintf(want, sizeof(want), "perf-prof kvm-exit: %s", cases[i].msg);
+		ck_assert_msg(strncmp(out, want, strlen(want)) == 0 && rc_of(out) == 2 &&
+			      count_substr(out, "\n") == 3, "%s: %s", cases[i].args, out);
+		free(out);
+	}
+}
+END_TEST
+
+/*
+ * Rule 3, one recording seen several ways: --perins tables add up to the
+ * whole (calls and totals; min of mins, max of maxes), -i tables add up to
+ * the whole, and --json carries the table's numbers.
+ */
+START_TEST(test_views_agree)
+{
+	static struct row all[64], per[4096], iv[4096];
+	char *out;
+	int na, np, ni, i, j;
+
+	out = sh("%s kvm-exit --input %s", PP, SAMPLE);
+	na = parse_rows(out, all, 64);
+	free(out);
+	out = sh("%s kvm-exit --input %s --perins", PP, SAMPLE);
+	np = parse_rows(out, per, 4096);
+	free(out);
+	out = sh("%s kvm-exit --input %s -i 7", PP, SAMPLE);
+	ni = parse_rows(out, iv, 4096);
+	free(out);
+	ck_assert_int_eq(na, 12);
+	for (i = 0; i < na; i++) {
+		const char *name = strchr(all[i].name, '|');
+		struct row *views[2] = { per, iv };
+		int nv[2] = { np, ni }, v;
+
+		for (v = 0; v < 2; v++) {
+			long calls = 0;
+			double total = 0, mn = 1e18, mx = 0;
+
+			for (j = 0; j < nv[v]; j++) {
+				if (strcmp(strchr(views[v][j].name, '|'), name))
+					continue;
+				calls += views[v][j].calls;
+				total += views[v][j].total;
+				mn = views[v][j].min < mn ? views[v][j].min : mn;
+				mx = views[v][j].max > mx ? views[v][j].max : mx;
+			}
+			ck_assert_msg(calls == all[i].calls && fabs(total - all[i].total) < 0.002 * 64 &&
+				      mn == all[i].min && mx == all[i].max,
+				      "%s view %d: %ld %.3f %.3f %.3f vs %ld %.3f %.3f %.3f", name, v,
+				      calls, total, mn, mx, all[i].calls, all[i].total, all[i].min,
+				      all[i].max);
+		}
+	}
+	out = sh("%s kvm-exit --input %s --json", PP, SAMPLE);
+	for (i = 0; i < na; i++) {
+		char want[256];
+
+		snprintf(want, sizeof(want), "{\"exit_reason\":\"%s\",\"calls\":%ld,\"total_us\":%.3f,"
+			 "\"min_us\":%.3f,", strchr(all[i].name, '|') + 1, all[i].calls, all[i].total,
+			 all[i].min);
+		ck_assert_msg(strstr(out, want), "no %s in %s", want, out);
+	}
+	free(out);
+}
+END_TEST
+
+/* rule 4: with -i, the recording's loss line at the end counts the whole run */
+START_TEST(test_recording_loss_total)
+{
+	char *out;
+	unsigned long lost = 0;
+
+	out = sh("%s/gen-perfdata -n 200000 -t 4 -c 4 -l 5 -s 13 -f " TEST_DATA_DIR "/x86-6.18 "
+		 "-o %s/l.data -e %s/l.exp >/dev/null 2>&1; grep lost_samples %s/l.exp", TOOLS_DIR,
+		 dir, dir, dir);
+	ck_assert_int_eq(sscanf(out, "lost_samples %lu", &lost), 1);
+	ck_assert_uint_gt(lost, 0);
+	free(out);
+	out = sh("%s kvm-exit --input %s/l.data -i 100 -v 2>&1 >/dev/null", PP, dir);
+	ck_assert_int_eq(num_after(out, "perf-prof: the recording lost"), (long)lost);
+	ck_assert_int_eq(count_substr(out, "perf-prof: the recording lost"), 1);
+	ck_assert_int_eq(num_after(out, "begins dropped at lost-record gaps,"), (long)lost);
+	free(out);
+}
+END_TEST
+
 static Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -520,6 +634,7 @@ static Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_than_zero_dumps_all);
 	tcase_add_test(tc, test_labels_unique);
+	tcase_add_test(tc, test_option_bounds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("output");
 	tcase_set_timeout(tc, 60);
@@ -530,6 +645,8 @@ static Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_order_mem_never_invents);
+	tcase_add_test(tc, test_views_agree);
+	tcase_add_test(tc, test_recording_loss_total);
 	suite_add_tcase(s, tc);
 	return s;
 }
