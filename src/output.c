@@ -14,8 +14,6 @@
 #include <perf-prof/engine.h>
 #include <perf-prof/output.h>
 
-#define OUTPUT_BUFSZ	65536
-
 static struct {
 	int err;	/* errno of the first failed write; EINTR: blocked at a stop */
 } out;
@@ -51,8 +49,9 @@ FILE *output_open(void)
 	fflush(stdout);
 	out.err = 0;
 	f = fopencookie(NULL, "w", io);
+	/* as stdio buffers stdout: by line on a terminal (--than lines as they come) */
 	if (f)
-		setvbuf(f, NULL, _IOFBF, OUTPUT_BUFSZ);
+		setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
 	return f;
 }
 
