@@ -271,6 +271,18 @@ START_TEST(test_lost_total_is_whole_run)
 }
 END_TEST
 
+/* under nohup a hangup is ignored, as the user asked: the run goes on */
+START_TEST(test_sighup_under_nohup)
+{
+	char *out = sh("cd /tmp && { nohup %s syscalls -C 0-1 -i 100 >/dev/null 2>&1 & P=$!; "
+		       "sleep 0.5; kill -HUP $P; sleep 0.5; kill -0 $P && echo alive; "
+		       "kill -INT $P; wait $P; echo rc=$?; }", pp_bin());
+
+	ck_assert_msg(strstr(out, "alive\n") && rc_of(out) == 0, "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *hostile_live_suite(void)
 {
 	Suite *s = suite_create("hostile-live");
@@ -288,6 +300,7 @@ static Suite *hostile_live_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_stop_signals_print_table);
 	tcase_add_test(tc, test_stop_while_output_blocked);
+	tcase_add_test(tc, test_sighup_under_nohup);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("permissions");
 	tcase_set_timeout(tc, 60);
