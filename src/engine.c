@@ -106,7 +106,7 @@ static __attribute__((noinline)) void deliver_other(const struct pp_record *rec,
 }
 
 /* file mode -i: intervals on the recording's clock, ticked by samples */
-static __attribute__((noinline)) void deliver_ticked(const struct pp_record *rec, struct run *r)
+static inline void file_tick(const struct pp_record *rec, struct run *r)
 {
 	if (!r->next_tick)
 		r->next_tick = rec->time + r->cfg->interval_ns;
@@ -114,6 +114,11 @@ static __attribute__((noinline)) void deliver_ticked(const struct pp_record *rec
 		r->ops->interval(r->ctx, r->next_tick, false);
 		r->next_tick += r->cfg->interval_ns;
 	}
+}
+
+static __attribute__((noinline)) void deliver_ticked(const struct pp_record *rec, struct run *r)
+{
+	file_tick(rec, r);
 	r->st->samples++;
 	r->ops->sample(r->ctx, rec);
 }
@@ -148,14 +153,8 @@ static void deliver_early(const struct pp_record *rec, void *arg)
 		deliver_other(rec, r);
 		return;
 	}
-	if (r->file_ticks) {
-		if (!r->next_tick)
-			r->next_tick = rec->time + r->cfg->interval_ns;
-		while (rec->time >= r->next_tick) {
-			r->ops->interval(r->ctx, r->next_tick, false);
-			r->next_tick += r->cfg->interval_ns;
-		}
-	}
+	if (r->file_ticks)
+		file_tick(rec, r);
 	r->st->samples++;
 	r->ops->early(r->ctx, rec);
 }

@@ -55,7 +55,7 @@ struct lat_ctx {
 	struct heatmap *hm;
 	struct elfsym *syms;
 	uint64_t paired, dumped, lost_interval, filtered;
-	uint64_t order_dropped, late;	/* --order-mem too small: pairs dropped, late records */
+	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
 	int npid;
 	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
 	FILE *out;
@@ -363,7 +363,6 @@ static void lat_late(void *arg, const struct pp_record *rec)
 	struct lat_ctx *c = arg;
 	uint16_t type;
 
-	c->late++;
 	if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT) {
 		drop_pending(c, rec->tid, rec->time);
 		return;
