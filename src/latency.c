@@ -326,7 +326,7 @@ static void drop_pending(struct lat_ctx *c, uint32_t tid, uint64_t time)
 {
 	struct pair_pending *p = pair_find(&c->pairs, tid);
 
-	if (p && p->time < time) {
+	if (p && p->time <= time) {
 		p->valid = 0;
 		c->order_dropped++;
 	}

@@ -96,8 +96,9 @@ struct pair_pending *pair_end_slow(struct pair_table *t, uint32_t tid, uint64_t 
 		t->unmatched++;
 		return NULL;
 	}
-	if (time <= p->time) {
-		/* an end from before this begin cannot close it */
+	if (time < p->time) {
+		/* an end from before this begin cannot close it; an equal
+		 * stamp can (it was delivered after the begin) */
 		t->backwards++;
 		return NULL;
 	}
@@ -122,7 +123,7 @@ void pair_invalidate_before(struct pair_table *t, uint64_t time)
 	uint32_t i;
 
 	for (i = 0; i < t->cap; i++) {
-		if (t->slot[i].valid && t->slot[i].time < time) {
+		if (t->slot[i].valid && t->slot[i].time <= time) {
 			t->slot[i].valid = 0;
 			t->invalidated++;
 		}

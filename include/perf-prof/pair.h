@@ -2,8 +2,10 @@
 /*
  * Pairing begin and end records per thread.  Each thread id has at most
  * one pending begin.  An end pairs only with a pending begin of the same
- * tid and an earlier timestamp; a lost-records gap invalidates the pending
- * begins it may have hidden the end of, so no latency is ever invented.
+ * tid delivered before it and stamped no later (a coarse clock can stamp
+ * both alike: a pair of latency 0); a lost-records gap invalidates the
+ * pending begins it may have hidden the end of, so no latency is ever
+ * invented.
  */
 #ifndef PERF_PROF_PAIR_H
 #define PERF_PROF_PAIR_H
@@ -34,7 +36,7 @@ struct pair_table {
 	uint32_t mask;			/* cap - 1 */
 	uint64_t invalidated;	/* pending begins dropped by lost records */
 	uint64_t unmatched;	/* ends without a usable begin */
-	uint64_t backwards;	/* ends not later than their begin */
+	uint64_t backwards;	/* ends stamped before their begin */
 };
 
 void pair_init(struct pair_table *t);
@@ -88,7 +90,7 @@ static inline struct pair_pending *pair_end_peek(const struct pair_table *t, uin
 	struct pair_pending *p = pair_home(t, tid);
 
 	/* valid implies used: only pair_get's slots are ever made valid */
-	return p->tid == tid && p->valid && time > p->time ? p : NULL;
+	return p->tid == tid && p->valid && time >= p->time ? p : NULL;
 }
 
 /*
@@ -107,7 +109,7 @@ static inline struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, 
 }
 /* a gap on buffer @buf: drop pending begins recorded in it */
 void pair_invalidate_buf(struct pair_table *t, int buf);
-/* a gap ending at @time in a merged stream: drop begins older than @time */
+/* a gap ending at @time in a merged stream: drop begins not newer than @time */
 void pair_invalidate_before(struct pair_table *t, uint64_t time);
 void pair_free(struct pair_table *t);
 
