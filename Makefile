@@ -90,7 +90,23 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -Wall -Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LIB) $(PKG_LIBS) -lm -lpthread
 
-tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS)
+# the tiny VMM's guest: real-mode code at 0x1000, an ELF that keeps its symbols
+GUEST_ELF := $(BUILD)/tests/tools/vmm-guest-x86.elf
+$(GUEST_ELF): tests/tools/vmm-guest-x86.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -c -o $@.o $<
+	$(LD) -m elf_i386 -N --no-warn-rwx-segments -Ttext=0x1000 -e start -o $@ $@.o
+
+# BIOS images for a real qemu in the VM suite: 1000 and 2000 loops
+BIOSES := $(BUILD)/tests/tools/bios-1000.bin $(BUILD)/tests/tools/bios-2000.bin
+$(BUILD)/tests/tools/bios-%.bin: tests/tools/bios-x86.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -DLOOPS=$* -c -o $@.o $<
+	$(LD) -m elf_i386 -N --no-warn-rwx-segments -Ttext=0 -e start -o $@.elf $@.o
+	objcopy -O binary $@.elf $@
+
+tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS) $(GUEST_ELF) \
+	$(BIOSES)
 
 check: tests
 	@BUILD=$(BUILD) bash tests/run-all
