@@ -614,6 +614,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	char err[512];
 	bool help;
 	int code = 2;
+	uint64_t t0;
 
 	memset(&c, 0, sizeof(c));
 	memset(&cfg, 0, sizeof(cfg));
@@ -677,7 +678,13 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 
 	c.cfg = &cfg;
 	bind_fast_path(&c);
+	t0 = engine_now();
 	code = engine_run(&cfg, &lat_ops, &c, &st);
+	/* an empty run prints no table: say why instead of nothing */
+	if (!env.input && code == 0 && !st.samples)
+		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
+			c.cls->begin_event, (engine_now() - t0) / 1e9,
+			c.cls->quiet_hint ? c.cls->quiet_hint : "");
 	if (st.forced)
 		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
 			"%lu records went out early and %lu came too late to sort; %lu pairs that "

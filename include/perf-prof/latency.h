@@ -30,6 +30,7 @@ struct lat_class {
 	const char *end_event;		/* "kvm:kvm_entry" */
 	const char *summary;		/* one line for --help */
 	const char *examples;		/* EXAMPLES block for --help */
+	const char *quiet_hint;		/* why a live run may see no event */
 
 	/* resolve fields of the two events; 0, or -1 + message */
 	int (*bind)(struct tep_event *begin, struct tep_event *end, char *err, size_t errlen);

@@ -224,6 +224,8 @@ const struct lat_class kvm_exit_class = {
 	.extra_percent = true,
 	.begin_event = "kvm:kvm_exit",
 	.end_event = "kvm:kvm_entry",
+	.quiet_hint = ": the traced VMs made no exits (a qemu without KVM, under TCG, "
+		      "makes none)",
 	.summary = "KVM VM-exit latency per exit reason (kvm:kvm_exit to the next "
 		   "kvm:kvm_entry of the same vCPU thread).",
 	.examples =

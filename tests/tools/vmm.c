@@ -9,7 +9,7 @@
  *	1  slow IO exit (out 0x11, -s us)        1  HLT exit (-H us before re-entry)
  *
  * then stops at an `out 0x12` that is never re-entered (so it pairs with
- * no entry).  It prints its pid and each vCPU's thread id first; with -g it
+ * no entry; with -r it starts over until the time is up).  It prints its pid and each vCPU's thread id first; with -g it
  * waits for one byte on stdin before any vCPU runs, so a tracer can attach
  * (-p/-t) to threads that exist already.  With -M another thread moves the
  * vCPU threads between CPU 0 and CPU 1 every -u us; -P pins them instead.
@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GUEST_MEM	(1u << 20)	/* one slot at 0; FS points past it */
@@ -47,6 +48,7 @@ struct env {
 	long move_us;
 	long slow_us;
 	long halt_us;
+	long seconds;		/* -r: run the guest program again until then */
 };
 
 static struct env env = {
@@ -59,11 +61,12 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	pid_t tid;
-	unsigned long io, slow, mmio, hlt, done;
+	unsigned long io, slow, mmio, hlt, done, passes;
 	const char *err;
 };
 
 static int kvm_fd, vm_fd, run_size;
+static struct timespec deadline;
 static uint64_t entry;
 static struct vcpu vcpus[MAX_VCPUS];
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -78,7 +81,7 @@ static void die(const char *what)
 }
 
 static const char usage[] =
-"USAGE: vmm [-c VCPUS] [-n N] [-g] [-M [-u US]] [-P CPU] [-s US] [-H US] [-e GUEST.elf]\n"
+"USAGE: vmm [-c VCPUS] [-n N] [-g] [-M [-u US]] [-P CPU] [-s US] [-H US] [-r SECS] [-e GUEST.elf]\n"
 "\n"
 "  -c VCPUS  vCPUs, one thread each (1-64, default 1)\n"
 "  -n N      loop count of each exit kind (default 1000)\n"
@@ -126,10 +129,31 @@ static void load_guest(const char *path, uint8_t *mem)
 	close(fd);
 }
 
+/* enter at the guest's start with EDI = N */
+static void set_regs(struct vcpu *v)
+{
+	struct kvm_regs regs;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = entry;
+	regs.rflags = 2;
+	regs.rdi = (uint64_t)env.n;
+	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
+		die("KVM_SET_REGS");
+}
+
+static bool time_left(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec < deadline.tv_sec ||
+	       (now.tv_sec == deadline.tv_sec && now.tv_nsec < deadline.tv_nsec);
+}
+
 static void setup_vcpu(struct vcpu *v)
 {
 	struct kvm_sregs sregs;
-	struct kvm_regs regs;
 
 	v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, v->id);
 	if (v->fd < 0)
@@ -145,12 +169,7 @@ static void setup_vcpu(struct vcpu *v)
 	sregs.fs.base = MMIO_BASE;
 	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
 		die("KVM_SET_SREGS");
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = entry;
-	regs.rflags = 2;
-	regs.rdi = (uint64_t)env.n;
-	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
-		die("KVM_SET_REGS");
+	set_regs(v);
 }
 
 static void pin(pid_t tid, int cpu)
@@ -182,7 +201,11 @@ static int handle_exit(struct vcpu *v)
 		}
 		if (r->io.port == PORT_DONE) {
 			v->done++;
-			return 1;
+			v->passes++;
+			if (!env.seconds || !time_left())
+				return 1;
+			set_regs(v);	/* -r: once more */
+			return 0;
 		}
 		break;
 	case KVM_EXIT_MMIO:
@@ -279,7 +302,7 @@ int main(int argc, char **argv)
 	uint8_t *mem;
 	int c, i, bad = 0;
 
-	while ((c = getopt(argc, argv, "c:n:gMu:P:s:H:e:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:n:gMu:P:s:H:r:e:h")) != -1) {
 		switch (c) {
 		case 'c': env.vcpus = (int)number(optarg, 1, MAX_VCPUS, c); break;
 		case 'n': env.n = number(optarg, 1, 100000000, c); break;
@@ -289,6 +312,7 @@ int main(int argc, char **argv)
 		case 'P': env.pin = (int)number(optarg, 0, CPU_SETSIZE - 1, c); break;
 		case 's': env.slow_us = number(optarg, 0, 10000000, c); break;
 		case 'H': env.halt_us = number(optarg, 0, 10000000, c); break;
+		case 'r': env.seconds = number(optarg, 1, 86400, c); break;
 		case 'e': env.guest = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
@@ -344,6 +368,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += env.seconds;
 	if (env.migrate && pthread_create(&mover_thread, NULL, mover, NULL))
 		die("pthread_create");
 	pthread_mutex_lock(&gate_lock);
@@ -360,10 +386,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < env.vcpus; i++) {
 		struct vcpu *v = &vcpus[i];
 
+		unsigned long k = v->passes;
+
 		printf("vcpu %d: io %lu slow %lu mmio %lu hlt %lu done %lu\n", v->id, v->io,
 		       v->slow, v->mmio, v->hlt, v->done);
-		if (v->err || v->io != (unsigned long)env.n || v->mmio != (unsigned long)env.n ||
-		    v->slow != 1 || v->hlt != 1 || v->done != 1)
+		if (v->err || !k || v->io != k * env.n || v->mmio != k * env.n ||
+		    v->slow != k || v->hlt != k || v->done != k)
 			bad = 1;
 	}
 	if (bad)
