@@ -115,6 +115,14 @@ struct perfdata {
 
 	int hold;		/* samples stay valid until perfdata_release() */
 	int buf_held;		/* buf holds a returned sample */
+	/*
+	 * LOST records count what each ring dropped; perf record (6.0+)
+	 * adds at its end one LOST_SAMPLES per event with everything that
+	 * event lost, the same losses again plus those never reported in a
+	 * ring.  So the file lost max(sum LOST, sum LOST_SAMPLES): records
+	 * carry the growth of that maximum, nothing is counted twice.
+	 */
+	uint64_t lost_sum, lost_samples_sum;
 	uint64_t rec_off;	/* file offset of the record last returned */
 	struct pd_chunk *retired;	/* oldest first */
 	unsigned nretired, retired_cap;
@@ -146,6 +154,11 @@ struct perfdata {
 	unsigned nformats;	/* formats parsed so far, and their bytes */
 	uint64_t fmt_bytes;
 };
+
+static uint64_t pd_lost_total(const struct perfdata *pd)
+{
+	return pd->lost_sum > pd->lost_samples_sum ? pd->lost_sum : pd->lost_samples_sum;
+}
 
 /* set: a read interrupted by a signal gives up (perfdata_stop_flag) */
 static const volatile int *pd_stop;
@@ -1176,12 +1189,20 @@ static int pd_next(struct perfdata *pd, struct pp_record *rec,
 			rec->buf = -1;
 			rec->cpu = rec->pid = rec->tid = UINT32_MAX;
 			if (type == PERF_RECORD_LOST) {
+				uint64_t before = pd_lost_total(pd);
+
+				pd->lost_sum += ld64(p + 16);
 				rec->type = PP_REC_LOST;
-				rec->lost = ld64(p + 16);
+				rec->lost = pd_lost_total(pd) - before;
 				pd_trailer(pd, p, size, body, 1, ld64(p + 8), rec);
 			} else if (type == PERF_RECORD_LOST_SAMPLES) {
+				uint64_t before = pd_lost_total(pd);
+
+				pd->lost_samples_sum += ld64(p + 8);
+				if (pd_lost_total(pd) == before)
+					break;	/* reported by LOST records already */
 				rec->type = PP_REC_LOST;
-				rec->lost = ld64(p + 8);
+				rec->lost = pd_lost_total(pd) - before;
 				int idf = pd->nattrs &&
 					  (pd->attrs[0].sample_type & PERF_SAMPLE_IDENTIFIER) &&
 					  pd->attrs[0].sample_id_all;
