@@ -241,7 +241,8 @@ END_TEST
 /* a vCPU-like thread that wakes on another CPU: merged buffers pair it */
 START_TEST(test_migration_pairs_across_cpus)
 {
-	const char *pp[] = { "syscalls", "-C", "0-1", "--than", "1", "--filter",
+	/* -m 256: every pair is dumped, and a busy machine must not lose one */
+	const char *pp[] = { "syscalls", "-C", "0-1", "-m", "256", "--than", "1", "--filter",
 			     "common_pid=={PID}", NULL };
 	const char *wl[] = { "migrate", "1000", "300", NULL };
 	struct run_result r;
@@ -253,7 +254,8 @@ START_TEST(test_migration_pairs_across_cpus)
 		return;
 	live_run(pp, wl, LIVE_SIGINT, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
-	ck_assert_msg(table_calls(r.out, "rt_sigtimedwait") == 1000, "out:\n%s", r.out);
+	ck_assert_msg(table_calls(r.out, "rt_sigtimedwait") == 1000, "calls %ld, stderr: %.2000s",
+		      table_calls(r.out, "rt_sigtimedwait"), r.err);
 	/* the timeout is 300 us: no pairing error invents longer or shorter */
 	ck_assert(table_col(r.out, "rt_sigtimedwait", 3) >= 300.0);
 	ck_assert(table_col(r.out, "rt_sigtimedwait", 4) < 3000.0);
