@@ -444,7 +444,7 @@ static int run_live(struct run *r)
 	char err[512];
 	const char *tfs;
 	int i, code = 1;
-	uint64_t next_tick = 0, now;
+	uint64_t next_tick = 0, next_ptick = 0, now;
 
 	/* no uid check: the kernel answers (root, CAP_PERFMON, paranoid), evlist.c says why */
 	tfs = tracefs_dir(err, sizeof(err));
@@ -514,6 +514,8 @@ static int run_live(struct run *r)
 		el.nrings == 1 ? "" : "s");
 	if (cfg->interval_ns)
 		next_tick = engine_now() + cfg->interval_ns;
+	if (cfg->tick_ns)
+		next_ptick = engine_now() + cfg->tick_ns;
 
 	while (!engine_stop) {
 		int timeout = -1;
@@ -530,6 +532,14 @@ static int run_live(struct run *r)
 		}
 		if (r->nfol && timeout > FOLLOW_POLL_MS)
 			timeout = FOLLOW_POLL_MS;
+		if (cfg->tick_ns) {
+			int t;
+
+			now = engine_now();
+			t = next_ptick > now ? (int)((next_ptick - now + 999999) / 1000000) : 0;
+			if (timeout < 0 || t < timeout)
+				timeout = t;
+		}
 		if (evlist_poll(&el, timeout) < 0 && errno != EINTR)
 			break;
 		start = engine_now();
@@ -550,6 +560,10 @@ static int run_live(struct run *r)
 			next_tick += cfg->interval_ns;
 			if (next_tick <= start)	/* fell behind: don't burst */
 				next_tick = start + cfg->interval_ns;
+		}
+		if (cfg->tick_ns && start >= next_ptick) {
+			r->ops->tick(r->ctx);
+			next_ptick = start + cfg->tick_ns;
 		}
 		follow_check(r, &el, false);
 		if (cfg->per_thread && el.live == 0 && !follow_check(r, &el, true))

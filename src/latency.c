@@ -18,6 +18,7 @@
 #include <perf-prof/latency.h>
 #include <perf-prof/output.h>
 #include <perf-prof/pair.h>
+#include <perf-prof/prometheus.h>
 #include <perf-prof/rips.h>
 #include <perf-prof/stats.h>
 #include <perf-prof/table.h>
@@ -54,6 +55,9 @@ struct lat_ctx {
 	struct table_style style;
 	struct heatmap *hm;
 	struct elfsym *syms;
+	struct prom *prom;	/* --prometheus, --prometheus-textfile */
+	uint64_t next_textfile;	/* without -i: when the textfile is written next */
+	uint64_t lost_total;	/* of the run, for the exporter */
 	uint64_t paired, dumped, lost_interval, filtered;
 	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
 	int npid;
@@ -204,11 +208,49 @@ static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
 	}
 }
 
+/*
+ * The exported histogram of a new row: labelled by reason and, as the
+ * tables are split, by process (-p), vCPU or thread (--perins, per
+ * thread) or CPU (--perins, per CPU).  Rows persist, so this runs once
+ * per row.
+ */
+static struct prom_hist *export_hist(struct lat_ctx *c, const struct lat_inst *in,
+				     const struct pp_record *end, uint64_t key)
+{
+	struct prom_inst pi = { -1, -1, -1, -1 };
+	char reason[64];
+
+	c->cls->key_name(key, reason, sizeof(reason));
+	switch (c->kind) {
+	case INST_ALL:
+		if (c->npid == 1)
+			pi.pid = c->pids[0].pid;
+		break;
+	case INST_VM:
+		pi.pid = in->id;
+		break;
+	case INST_THREAD:
+		if (c->npid)
+			pi.pid = end->pid;
+		if (in->vcpu >= 0)
+			pi.vcpu = in->vcpu;
+		else
+			pi.tid = in->id;
+		break;
+	case INST_CPU:
+		pi.cpu = in->id;
+		break;
+	}
+	return prom_hist_of(c->prom, reason, &pi);
+}
+
 /* the statistics of a pair, once its row is known */
 static inline void count_pair(struct lat_ctx *c, const struct pp_record *rec,
 			      const struct pair_pending *p, struct lat_row *row, uint64_t lat)
 {
 	c->paired++;	/* first: td_add() can end on_end() as a tail call */
+	if (row->hist)
+		prom_hist_add(row->hist, lat);
 	lat_row_add(row, lat, c->extra(rec, p->aux, lat));
 }
 
@@ -233,6 +275,8 @@ static __attribute__((noinline)) void on_end_any(struct lat_ctx *c, const struct
 		in->pid = rec->pid;
 	}
 	row = lat_inst_row(&c->stats, in, p->key);
+	if (c->prom && !row->hist)
+		row->hist = export_hist(c, in, rec, p->key);
 	count_pair(c, rec, p, row, lat);
 	if (c->pair_options)
 		pair_options(c, rec, p, row, lat);
@@ -315,6 +359,7 @@ static void lat_lost(void *arg, const struct pp_record *rec)
 	struct lat_ctx *c = arg;
 
 	c->lost_interval += rec->lost;
+	c->lost_total += rec->lost;
 	if (c->by_time)
 		pair_invalidate_before(&c->pairs, rec->time);
 	else
@@ -443,6 +488,28 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	json_print(c->out, &c->style, in, &h);
 }
 
+/* begins dropped because a gap or a late record could have hidden their end */
+static uint64_t dropped_pairs(const struct lat_ctx *c)
+{
+	return c->pairs.invalidated + c->order_dropped;
+}
+
+/* live, every PROM_PUBLISH_EVERY_NS: what scrapes see */
+static void lat_tick(void *arg)
+{
+	struct lat_ctx *c = arg;
+	uint64_t now;
+
+	prom_publish(c->prom, c->lost_total, dropped_pairs(c));
+	if (c->env->interval_ns || !prom_has_textfile(c->prom))
+		return;
+	now = engine_now();
+	if (now >= c->next_textfile) {
+		prom_textfile_kick(c->prom);
+		c->next_textfile = now + PROM_TEXTFILE_EVERY_NS;
+	}
+}
+
 static void lat_interval(void *arg, uint64_t time, bool final)
 {
 	struct lat_ctx *c = arg;
@@ -472,6 +539,11 @@ static void lat_interval(void *arg, uint64_t time, bool final)
 			fputc('\n', c->out);
 	}
 	free(v);
+	/* the textfile at each interval; the last one at prom_close() */
+	if (c->prom && !final) {
+		prom_publish(c->prom, c->lost_total, dropped_pairs(c));
+		prom_textfile_kick(c->prom);
+	}
 	lat_stats_reset(&c->stats);
 	c->lost_interval = 0;
 	/* a failed write stops the run (output.c); | head ends it quietly */
@@ -485,7 +557,37 @@ static const struct profiler_ops lat_ops = {
 	.interval = lat_interval,
 	.early = lat_early,
 	.late = lat_late,
+	.tick = lat_tick,
 };
+
+/* --prometheus, --prometheus-textfile: serving before tracing starts */
+static int export_open(struct lat_ctx *c)
+{
+	struct prom_cfg pc;
+	char err[512], label[16];
+	int i;
+
+	if (!c->env->prometheus && !c->env->prom_textfile)
+		return 0;
+	/* "VM" -> vm, "PROCESS" -> process */
+	for (i = 0; c->cls->proc_label[i] && i < (int)sizeof(label) - 1; i++)
+		label[i] = c->cls->proc_label[i] | 0x20;
+	label[i] = 0;
+	memset(&pc, 0, sizeof(pc));
+	pc.profiler = c->cls->name;
+	pc.proc_label = label;
+	pc.qemu_names = c->cls->aux_is_rip;	/* kvm-exit: qemu processes */
+	pc.listen = c->env->prometheus;
+	pc.textfile = c->env->prom_textfile;
+	c->prom = prom_open(&pc, err, sizeof(err));
+	if (!c->prom) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < c->npid; i++)
+		prom_add_process(c->prom, c->pids[i].pid, c->pids[i].comm);
+	return 0;
+}
 
 static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
 {
@@ -676,6 +778,14 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	else if (c.npid > 1)
 		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
+	if (export_open(&c) < 0) {
+		code = 2;
+		goto out;
+	}
+	if (c.prom && !env.input)
+		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
+	c.next_textfile = engine_now() + PROM_TEXTFILE_EVERY_NS;
+
 	c.cfg = &cfg;
 	bind_fast_path(&c);
 	t0 = engine_now();
@@ -711,7 +821,13 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		heatmap_discard(c.hm);
 	}
 	c.hm = NULL;
+	if (c.prom && prom_close(c.prom, c.lost_total, dropped_pairs(&c), env.verbose) < 0 &&
+	    code == 0)
+		code = 1;
+	c.prom = NULL;
 out:
+	if (c.prom)
+		prom_close(c.prom, c.lost_total, dropped_pairs(&c), false);
 	if (c.hm)
 		heatmap_discard(c.hm);
 	if (c.syms)

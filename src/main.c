@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <perf-prof/heatmap.h>
-
-#define PERF_PROF_VERSION "0.1.0"
+#include <perf-prof/version.h>
 
 int kvm_exit_main(int argc, char **argv);
 int syscalls_main(int argc, char **argv);

@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/latency.h>
+#include <perf-prof/prometheus.h>
 #include <perf-prof/table.h>
 
 enum {
 	OPT_ORDER = 256, OPT_ORDER_MEM, OPT_PERINS, OPT_THAN, OPT_THAN_HLT, OPT_HEATMAP,
 	OPT_FILTER, OPT_INPUT, OPT_PCT, OPT_JSON, OPT_VCPU, OPT_OFFCPU, OPT_TOP_RIP, OPT_VMLINUX,
+	OPT_PROM, OPT_PROM_TEXTFILE,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +37,8 @@ static const struct option long_opts[] = {
 	{ "offcpu",      no_argument,       NULL, OPT_OFFCPU },
 	{ "top-rip",     required_argument, NULL, OPT_TOP_RIP },
 	{ "vmlinux",     required_argument, NULL, OPT_VMLINUX },
+	{ "prometheus",  required_argument, NULL, OPT_PROM },
+	{ "prometheus-textfile", required_argument, NULL, OPT_PROM_TEXTFILE },
 	{ "realtime",    required_argument, NULL, 'r' },
 	{ "verbose",     no_argument,       NULL, 'v' },
 	{ "help",        no_argument,       NULL, 'h' },
@@ -74,6 +78,11 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 "      --offcpu               Split each latency into on-CPU and scheduled-out time\n"
 "                             (columns oncpu(us), sched(us), %%sched)\n"
 "      --json                 One JSON object per interval and instance, per line\n"
+"      --prometheus=HOST:PORT Serve /metrics while tracing: latency histograms per\n"
+"                             %s (1us..10s), cumulative since start; per-%s\n"
+"                             labels only with --perins\n"
+"      --prometheus-textfile=FILE  Write the same metrics to FILE at each interval\n"
+"                             (every second without -i), for node_exporter\n"
 "%s"
 "  -v, --verbose              What was opened, lost and dropped, on stderr\n"
 "  -h, --help                 Show this help\n"
@@ -84,6 +93,7 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 "table), 1 runtime error, 2 usage error\n",
 		cls->name, cls->summary, cls->name, cls->examples, cls->begin_event,
 		strcmp(cls->name, "kvm-exit") == 0 ? "exit_reason!=12" : "id==39",
+		cls->key_header, cls->aux_is_rip ? "vCPU" : "thread",
 		cls->aux_is_rip ?
 "      --vcpu=N,...           Only these vCPUs (by the events' vcpu_id; x86 only)\n"
 "      --top-rip=N            Per exit reason, the N guest RIPs that exited most\n"
@@ -264,6 +274,20 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		case OPT_VMLINUX:
 			env->vmlinux = optarg;
 			break;
+		case OPT_PROM: {
+			char host[256], port[16];
+
+			if (prom_parse_listen(optarg, host, sizeof(host), port, sizeof(port), err,
+					      sizeof(err)) < 0)
+				return usage_error(cls, err);
+			env->prometheus = optarg;
+			break;
+		}
+		case OPT_PROM_TEXTFILE:
+			if (!*optarg)
+				return usage_error(cls, "--prometheus-textfile needs a file name");
+			env->prom_textfile = optarg;
+			break;
 		case 'v':
 			env->verbose++;
 			break;
@@ -295,6 +319,9 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		snprintf(err, sizeof(err), "--vcpu, --top-rip and --vmlinux apply to kvm-exit only");
 		return usage_error(cls, err);
 	}
+	if (env->input && env->prometheus)
+		return usage_error(cls, "--prometheus serves while tracing live: it does not apply "
+				   "to --input (--prometheus-textfile does)");
 	if (env->vmlinux && !env->top_rips)
 		env->top_rips = 5;
 	if (env->than_idle && !env->than)

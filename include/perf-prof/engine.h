@@ -35,6 +35,8 @@ struct profiler_ops {
 	void (*early)(void *ctx, const struct pp_record *rec);
 	/* @rec came too late to be put in order and is dropped: the pairs it may split go too */
 	void (*late)(void *ctx, const struct pp_record *rec);
+	/* live: at least every cfg->tick_ns, after the records read so far */
+	void (*tick)(void *ctx);
 };
 
 struct engine_cfg {
@@ -49,6 +51,7 @@ struct engine_cfg {
 	int pages;			/* -m */
 	int rt_prio;			/* -r: SCHED_FIFO for the reader */
 	uint64_t interval_ns;		/* -i, 0 = one table at the end */
+	uint64_t tick_ns;		/* ops->tick period, 0 = none */
 	bool order;			/* merge buffers by time */
 	uint64_t order_mem;
 	/* context-switch records of the traced tasks: asked for live, found

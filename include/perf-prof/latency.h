@@ -73,6 +73,8 @@ struct lat_env {
 	struct id_list vcpus;		/* --vcpu */
 	int top_rips;			/* --top-rip */
 	const char *vmlinux;
+	const char *prometheus;		/* --prometheus HOST:PORT */
+	const char *prom_textfile;	/* --prometheus-textfile FILE */
 };
 
 /* parse argv into @env; returns -1 after printing a usage error */

@@ -13,6 +13,7 @@
 #include <perf-prof/tdigest.h>
 
 struct rip_table;
+struct prom_hist;
 
 struct lat_row {
 	uint64_t key;
@@ -21,6 +22,7 @@ struct lat_row {
 	uint64_t sched;		/* ns of the latency spent scheduled out */
 	struct tdigest *td;
 	struct rip_table *rips;	/* guest addresses, with --top-rip */
+	struct prom_hist *hist;	/* --prometheus: its cumulative histogram */
 };
 
 /* open-addressing u64 → u32 map */

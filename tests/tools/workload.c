@@ -14,6 +14,9 @@
  *   workload spawn N              after the go byte, starts a thread that
  *                                 waits for a second byte, then makes N
  *                                 getppid() (a thread born after attach)
+ *   workload getppid-hold N       N getppid(), then "done" on stdout, then
+ *                                 waits for a second byte (or EOF) to exit:
+ *                                 a tracee that outlives its counted calls
  *   workload storm-log SECONDS [MS]  getppid() for SECONDS; every MS (1000)
  *                                 ms a line "<CLOCK_REALTIME ns> <calls>" on
  *                                 stdout, the calls since the last line;
@@ -83,7 +86,7 @@ int main(int argc, char **argv)
 	long n, i;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload getppid|nanosleep|migrate|storm|twothreads|spawn|"
+		fprintf(stderr, "usage: workload getppid|getppid-hold|nanosleep|migrate|storm|twothreads|spawn|"
 			"storm-log ARGS\n");
 		return 2;
 	}
@@ -92,6 +95,16 @@ int main(int argc, char **argv)
 		wait_go();
 		for (i = 0; i < n; i++)
 			syscall(SYS_getppid);
+	} else if (!strcmp(argv[1], "getppid-hold")) {
+		char c;
+
+		wait_go();
+		for (i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		printf("done\n");
+		fflush(stdout);
+		if (read(0, &c, 1) < 0)
+			return 3;
 	} else if (!strcmp(argv[1], "nanosleep") && argc > 3) {
 		struct timespec ts = { 0, atol(argv[3]) * 1000 };
 
