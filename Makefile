@@ -6,6 +6,7 @@
 #   make check SANITIZE=1  the same under ASan + UBSan
 #   make bench           benchmarks against peers (bench/)
 #   make soak            ten minutes under a syscall storm (bench/soak)
+#   make soak-prom       the same, scraped by Prometheus or not (bench/soak-prom)
 #   make install PREFIX=/usr/local DESTDIR=
 
 CC      ?= gcc
@@ -138,6 +139,11 @@ bench: perf-prof $(TOOLS)
 soak: perf-prof $(TOOLS)
 	@BUILD=$(BUILD) bash bench/soak
 
+# two readers side by side over one storm, one of them scraped every
+# second by a real Prometheus server: RSS and losses (not in check)
+soak-prom: perf-prof $(TOOLS)
+	@BUILD=$(BUILD) bash bench/soak-prom
+
 install: perf-prof
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 0755 perf-prof $(DESTDIR)$(BINDIR)/perf-prof
@@ -146,6 +152,6 @@ install: perf-prof
 clean:
 	rm -rf build build-san perf-prof
 
-.PHONY: all check tests bench soak run install clean
+.PHONY: all check tests bench soak soak-prom run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

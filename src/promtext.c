@@ -23,6 +23,13 @@ const uint64_t prom_le_ns[32] = {
 	UINT64_MAX, UINT64_MAX, UINT64_MAX,
 };
 
+const uint8_t prom_log2_bucket[64] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 7,
+	8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 25, 26,
+	27, 28, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29,
+	29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29, 29,
+};
+
 /*
  * Written out rather than printed from the bounds, so that every host,
  * whatever its libc, exposes the very same label values (a series is its

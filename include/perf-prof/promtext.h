@@ -22,6 +22,8 @@
 
 /* upper bounds (le) in ns, padded to 32 with UINT64_MAX for prom_bucket() */
 extern const uint64_t prom_le_ns[32];
+/* the bucket of 2^k ns: how many bounds lie below it */
+extern const uint8_t prom_log2_bucket[64];
 
 /* the le label value of bucket @i: "1e-06" ... "10", "+Inf" */
 const char *prom_le_str(unsigned i);
@@ -29,14 +31,17 @@ const char *prom_le_str(unsigned i);
 /* the bucket of a latency: the first whose bound is >= @ns (le is inclusive) */
 static inline unsigned prom_bucket(uint64_t ns)
 {
-	unsigned i = 0;
+	/*
+	 * Per pair, so short: the power of two below @ns gives the bucket
+	 * to within two, as bounds are 1.778x apart (two at most fit in a
+	 * doubling).  Measured against a branch-free binary search over
+	 * the bounds, on 5 M pairs read from a file: a third of its cost
+	 * (docs/performance.md, "Prometheus").
+	 */
+	unsigned i = prom_log2_bucket[63 - __builtin_clzll(ns | 1)];
 
-	/* branch-free lower bound over the 32 padded bounds */
-	i += (unsigned)(prom_le_ns[i + 15] < ns) << 4;
-	i += (unsigned)(prom_le_ns[i + 7] < ns) << 3;
-	i += (unsigned)(prom_le_ns[i + 3] < ns) << 2;
-	i += (unsigned)(prom_le_ns[i + 1] < ns) << 1;
-	i += (unsigned)(prom_le_ns[i] < ns);
+	i += prom_le_ns[i] < ns;
+	i += prom_le_ns[i] < ns;
 	return i;
 }
 

@@ -72,6 +72,13 @@ START_TEST(test_bucket_index)
 	}
 	for (ns = 1; ns < 20000000000ull; ns = ns * 1.07 + 1)
 		ck_assert_uint_eq(prom_bucket(ns), bucket_ref(ns));
+	/* every power of two, and either side of it */
+	for (i = 0; i < 64; i++) {
+		ns = 1ull << i;
+		ck_assert_uint_eq(prom_bucket(ns), bucket_ref(ns));
+		ck_assert_uint_eq(prom_bucket(ns - 1), bucket_ref(ns - 1));
+		ck_assert_uint_eq(prom_bucket(ns + 1), bucket_ref(ns + 1));
+	}
 }
 END_TEST
 
