@@ -395,6 +395,57 @@ START_TEST(test_textfile_cumulative_over_intervals)
 }
 END_TEST
 
+/*
+ * The series are bounded: past PROM_MAX_SERIES label sets, pairs go to one
+ * reason="_other" histogram, so sums stay exact; one label set asked for
+ * twice is one histogram.
+ */
+START_TEST(test_series_bounded)
+{
+	char path[] = "/tmp/pp-prom-XXXXXX.prom", *prom;
+	struct prom_cfg cfg = { "syscalls", "process", false, NULL, path };
+	struct prom_hist *h, *first = NULL, *other = NULL;
+	char err[256];
+	int fd = mkstemps(path, 5), i;
+	struct prom *x;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	x = prom_open(&cfg, err, sizeof(err));
+	ck_assert_msg(x != NULL, "%s", err);
+	for (i = 0; i < PROM_MAX_SERIES + 10; i++) {
+		struct prom_inst in = { -1, -1, 1000 + i, -1 };
+
+		h = prom_hist_of(x, "getppid", &in);
+		prom_hist_add(h, 5000);
+		if (i == 0)
+			first = h;
+		if (i == PROM_MAX_SERIES)
+			other = h;
+		if (i > PROM_MAX_SERIES)
+			ck_assert_ptr_eq(h, other);
+	}
+	{
+		struct prom_inst in = { -1, -1, 1000, -1 };
+
+		ck_assert_ptr_eq(prom_hist_of(x, "getppid", &in), first);
+	}
+	ck_assert_int_eq(prom_close(x, 7, 1, false), 0);
+	prom = slurp_file(path);
+	ck_assert_int_eq(count_substr(prom, "perf_prof_latency_seconds_count{"),
+			 PROM_MAX_SERIES + 1);
+	ck_assert_double_eq(sample(prom, "perf_prof_latency_seconds_count{profiler=\"syscalls\","
+				   "reason=\"getppid\",tid=\"1000\"} "), 1);
+	ck_assert_double_eq(sample(prom, "perf_prof_latency_seconds_count{profiler=\"syscalls\","
+				   "reason=\"_other\"} "), 10);
+	ck_assert_double_eq(sample(prom, "perf_prof_lost_records_total{profiler=\"syscalls\"} "), 7);
+	ck_assert_double_eq(sample(prom, "perf_prof_dropped_pairs_total{profiler=\"syscalls\"} "),
+			    1);
+	unlink(path);
+	free(prom);
+}
+END_TEST
+
 START_TEST(test_bad_prometheus_arguments)
 {
 	char *o;
@@ -439,6 +490,7 @@ static Suite *prometheus_suite(void)
 	tcase_add_test(tc, test_parse_listen);
 	tcase_add_test(tc, test_textfile_from_recording);
 	tcase_add_test(tc, test_textfile_cumulative_over_intervals);
+	tcase_add_test(tc, test_series_bounded);
 	tcase_add_test(tc, test_bad_prometheus_arguments);
 	suite_add_tcase(s, tc);
 	return s;
