@@ -263,7 +263,8 @@ static int snap_copy(struct prom *x, struct prom_snap *out, bool scrape)
 	pthread_mutex_lock(&x->lock);
 	t0 = now_ns();
 	if (snap_reserve(out, x->front->n) == 0) {
-		memcpy(out->rows, x->front->rows, x->front->n * sizeof(*out->rows));
+		if (x->front->n)	/* rows may still be NULL: memcpy's are never */
+			memcpy(out->rows, x->front->rows, x->front->n * sizeof(*out->rows));
 		out->n = x->front->n;
 		out->lost = x->front->lost;
 		out->dropped = x->front->dropped;
