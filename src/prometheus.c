@@ -38,7 +38,7 @@ struct prom_proc {
 };
 
 struct prom {
-	struct prom_cfg cfg;
+	struct prom_cfg cfg;	/* its strings are our own copies */
 	char profiler[96];	/* profiler="..." */
 	char build[320];	/* version="...",kernel_release="..." */
 	struct prom_info info;
@@ -575,6 +575,9 @@ static void prom_free(struct prom *x)
 	free(x->snaps[1].rows);
 	free(x->textfile);
 	free(x->tmpl);
+	free((char *)x->cfg.profiler);
+	free((char *)x->cfg.proc_label);
+	free((char *)x->cfg.listen);
 	pthread_mutex_destroy(&x->lock);
 	free(x);
 }
@@ -650,9 +653,18 @@ struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	x->cfg = *cfg;
 	x->listen_fd = -1;
 	pthread_mutex_init(&x->lock, NULL);
+	/* the caller's strings may not outlive this call */
+	x->cfg.profiler = strdup(cfg->profiler);
+	x->cfg.proc_label = strdup(cfg->proc_label);
+	x->cfg.qemu_names = cfg->qemu_names;
+	x->cfg.listen = cfg->listen ? strdup(cfg->listen) : NULL;
+	if (!x->cfg.profiler || !x->cfg.proc_label || (cfg->listen && !x->cfg.listen)) {
+		snprintf(err, errlen, "out of memory");
+		prom_free(x);
+		return NULL;
+	}
 	x->front = &x->snaps[0];
 	x->back = &x->snaps[1];
 	prom_label(x->profiler, sizeof(x->profiler), &pos, "profiler", cfg->profiler);
