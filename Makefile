@@ -139,7 +139,12 @@ $(ARM64_GUEST): tests/tools/vmm-guest-arm64.S
 	$(CC) -nostdlib -static -Wl,-N,--build-id=none,--no-warn-rwx-segments,-Ttext=0x1000,-e,start -o $@ $<
 
 # what the ARM64 VM suite runs inside its VM (make CROSS_COMPILE=aarch64-linux-gnu- vm-arm64)
+ifneq ($(filter aarch64%,$(TARGET)),)
 vm-arm64: $(BUILD)/perf-prof $(BUILD)/tests/tools/vmm-arm64 $(ARM64_GUEST)
+else
+vm-arm64:
+	@echo "vm-arm64 is an arm64 build: make CROSS_COMPILE=aarch64-linux-gnu- vm-arm64" >&2; exit 2
+endif
 
 tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS) $(GUEST_ELF) \
 	$(BIOSES)
