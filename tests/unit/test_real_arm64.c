@@ -2,13 +2,13 @@
 /*
  * perf-prof kvm-exit --input on real ARM64 recordings: `perf record` of the
  * kvm events while tests/tools/vmm-arm64 ran in the ARM64 test VM (Debian
- * 6.1 at EL2 under QEMU TCG, tests/vm/arm64), shipped in tests/data/perfdata
- * with what perf made of them there:
+ * 6.1 at EL2 under QEMU TCG, tests/vm/arm64), shipped in tests/data with
+ * what perf made of them:
  *
- *   NAME.perf.data           the recording
- *   NAME.pairs               perf script's events paired per thread by
- *                            tests/vm/arm64/pairs.awk: the exact numbers
- *   NAME.perf-kvm-stat.txt   `perf kvm -i NAME.perf.data stat report`
+ *   NAME.perf.data   the recording
+ *   NAME.pairs       perf script's events paired per thread by
+ *                    tests/vm/arm64/pairs.awk: the exact numbers
+ *   NAME.kvmstat     `perf kvm -i NAME.perf.data stat report`, in the VM
  *
  * The guest makes per vCPU N+1 re-entered DABT_LOW exits, N HVC64 and one
  * WFx, whatever the noise around them.
@@ -19,7 +19,7 @@
 #include "textutil.h"
 #include "unit.h"
 
-#define FIX TEST_DATA_DIR "/perfdata/"
+#define FIX TEST_DATA_DIR "/"
 #define GUEST_ELF FIX "vmm-guest-arm64.elf"
 
 static const struct fixture {
@@ -159,7 +159,7 @@ START_TEST(test_perf_kvm_stat_counts_the_same_exits)
 	int i, checked = 0;
 
 	read_pairs(f, &p);
-	snprintf(path, sizeof(path), FIX "%s.perf-kvm-stat.txt", f->name);
+	snprintf(path, sizeof(path), FIX "%s.kvmstat", f->name);
 	perf = slurp_file(path);
 	ck_assert_msg(perf != NULL, "cannot read %s", path);
 	for (line = strtok_r(perf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
