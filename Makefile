@@ -57,7 +57,9 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 LIVE_SRCS := $(wildcard tests/live/*.c) tests/unit/runner.c tests/unit/textutil.c
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 # tools written to one architecture's KVM API build only for it
-TARGET      ?= $(shell $(CC) -dumpmachine 2>/dev/null)
+ifeq ($(TARGET),)
+  TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+endif
 X86_TOOLS   := tests/tools/vmm.c
 ARM64_TOOLS := tests/tools/vmm-arm64.c
 ifneq ($(filter aarch64%,$(TARGET)),)
