@@ -9,6 +9,17 @@
 #   make soak-prom       the same, scraped by Prometheus or not (bench/soak-prom)
 #   make install PREFIX=/usr/local DESTDIR=
 
+# CROSS_COMPILE=aarch64-linux-gnu- builds for another architecture into
+# build-<target> (pkg-config then reads that architecture's .pc files), so
+# the host build is never mixed with it: the ARM64 VM suite runs such a build.
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+  CC := $(CROSS_COMPILE)gcc
+  AR := $(CROSS_COMPILE)ar
+  TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+  PKG_CONFIG_LIBDIR ?= /usr/lib/$(TARGET)/pkgconfig:/usr/share/pkgconfig
+  export PKG_CONFIG_LIBDIR
+endif
 CC      ?= gcc
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -29,10 +40,13 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
 LDLIBS  += $(PKG_LIBS) -lm -pthread
 
 BUILD   := build
+ifneq ($(CROSS_COMPILE),)
+  BUILD := build-$(TARGET)
+endif
 ifeq ($(SANITIZE),1)
   CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDFLAGS += -fsanitize=address,undefined
-  BUILD   := build-san
+  BUILD   := $(BUILD)-san
 endif
 
 SRCS     := $(wildcard src/*.c src/profilers/*.c)
@@ -43,12 +57,27 @@ LIB      := $(BUILD)/libperfprof.a
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 LIVE_SRCS := $(wildcard tests/live/*.c) tests/unit/runner.c tests/unit/textutil.c
 TOOL_SRCS := $(wildcard tests/tools/*.c)
+# tools written to one architecture's KVM API build only for it
+ifeq ($(TARGET),)
+  TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+endif
+X86_TOOLS   := tests/tools/vmm.c
+ARM64_TOOLS := tests/tools/vmm-arm64.c
+ifneq ($(filter aarch64%,$(TARGET)),)
+  TOOL_SRCS := $(filter-out $(X86_TOOLS),$(TOOL_SRCS))
+else
+  TOOL_SRCS := $(filter-out $(ARM64_TOOLS),$(TOOL_SRCS))
+endif
 TOOLS     := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 TEST_CFLAGS := $(CHECK_CFLAGS) -Itests/unit -DTEST_DATA_DIR=\"$(CURDIR)/tests/data\" \
 	       -DTOOLS_DIR=\"$(CURDIR)/$(BUILD)/tests/tools\" \
 	       -DPERF_PROF_BIN=\"$(CURDIR)/$(BUILD)/perf-prof\"
 
+ifeq ($(CROSS_COMPILE),)
 all: perf-prof
+else
+all: $(BUILD)/perf-prof
+endif
 
 # a clear word instead of a wall of missing-header errors
 ifneq ($(filter-out clean,$(MAKECMDGOALS) all),)
@@ -106,6 +135,20 @@ $(BUILD)/tests/tools/bios-%.bin: tests/tools/bios-x86.S
 	$(LD) -m elf_i386 -N --no-warn-rwx-segments -Ttext=0 -e start -o $@.elf $@.o
 	objcopy -O binary $@.elf $@
 
+# the ARM64 tiny VMM's guest: code at 0x1000, an ELF that keeps its symbols
+ARM64_GUEST := $(BUILD)/tests/tools/vmm-guest-arm64.elf
+$(ARM64_GUEST): tests/tools/vmm-guest-arm64.S
+	@mkdir -p $(dir $@)
+	$(CC) -nostdlib -static -Wl,-N,--build-id=none,--no-warn-rwx-segments,-Ttext=0x1000,-e,start -o $@ $<
+
+# what the ARM64 VM suite runs inside its VM (make CROSS_COMPILE=aarch64-linux-gnu- vm-arm64)
+ifneq ($(filter aarch64%,$(TARGET)),)
+vm-arm64: $(BUILD)/perf-prof $(BUILD)/tests/tools/vmm-arm64 $(ARM64_GUEST)
+else
+vm-arm64:
+	@echo "vm-arm64 is an arm64 build: make CROSS_COMPILE=aarch64-linux-gnu- vm-arm64" >&2; exit 2
+endif
+
 tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS) $(GUEST_ELF) \
 	$(BIOSES)
 
@@ -150,8 +193,8 @@ install: perf-prof
 	install -m 0644 docs/*.1 $(DESTDIR)$(MANDIR)/
 
 clean:
-	rm -rf build build-san perf-prof
+	rm -rf build build-san build-*-linux-gnu* perf-prof
 
-.PHONY: all check tests bench soak soak-prom run install clean
+.PHONY: all check tests vm-arm64 bench soak soak-prom run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
