@@ -246,6 +246,61 @@ START_TEST(test_rich_samples)
 }
 END_TEST
 
+/*
+ * The layout `perf kvm stat record` writes: five kvm attrs and perf's
+ * dummy:HG, kvm_pio/mmio/msr between exits and entries, side-band records,
+ * 16 vCPUs of 2 VMs on 4 CPUs: the same exact numbers, in file and pipe mode.
+ */
+START_TEST(test_kvm_stat_layout)
+{
+	struct expect e[64];
+	char *out, *pipe, *p, want[64];
+	long samples = 0, extra = 0;
+	int n, tables = 0;
+
+	gen("ks", "--kvm-stat -V 2 -t 16 -c 4 -n 300000 -r 8192 -s 13");
+	n = read_expect("ks", e, 64);
+	ck_assert_int_ge(n, 10);
+	out = run("grep -E '^(samples|(mmio|pio|msr)_samples) ' %s/ks.exp", dir);
+	for (p = strtok(out, "\n"); p; p = strtok(NULL, "\n")) {
+		char k[32];
+		long v;
+
+		ck_assert_int_eq(sscanf(p, "%31s %ld", k, &v), 2);
+		if (!strcmp(k, "samples"))
+			samples = v;
+		else
+			extra += v;
+	}
+	free(out);
+	ck_assert_int_ge(samples, 299999);
+	ck_assert_int_gt(extra, 10000);	/* mmio, pio and msr samples are there */
+	out = run("%s kvm-exit --input %s/ks.data -v 2>&1", PERF_PROF_BIN, dir);
+	assert_exact(out, e, n);
+	/* every sample read, the extra events among them, none unknown */
+	snprintf(want, sizeof(want), " %ld samples, ", samples);
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	ck_assert_ptr_null(strstr(out, "skipped"));
+	perf_agrees(dir, "ks", e, n);
+	free(out);
+
+	/* one table per vCPU thread: 8 vCPUs in each of the two VMs */
+	out = run("%s kvm-exit --input %s/ks.data --perins 2>&1", PERF_PROF_BIN, dir);
+	for (p = out; (p = strstr(p, "kvm-exit latency THREAD ")); p++)
+		tables++;
+	ck_assert_int_eq(tables, 16);
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 7\n"));
+	ck_assert_ptr_null(strstr(out, " VCPU 8\n"));
+	free(out);
+
+	gen("ksp", "--kvm-stat -V 2 -t 16 -c 4 -n 60000 -r 4096 -s 14 -p");
+	n = read_expect("ksp", e, 64);
+	pipe = run("cat %s/ksp.data | %s kvm-exit --input - 2>&1", dir, PERF_PROF_BIN);
+	assert_exact(pipe, e, n);
+	free(pipe);
+}
+END_TEST
+
 /* a gap never yields an invented latency, and is reported */
 START_TEST(test_lost_never_paired_across)
 {
@@ -552,6 +607,7 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_pipe_mode_same_numbers);
 	tcase_add_test(tc, test_other_kernels);
 	tcase_add_test(tc, test_rich_samples);
+	tcase_add_test(tc, test_kvm_stat_layout);
 	tcase_add_test(tc, test_lost_never_paired_across);
 	tcase_add_test(tc, test_intervals_on_recording_clock);
 	tcase_add_test(tc, test_bad_input);
