@@ -30,9 +30,11 @@ enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
 struct lat_ctx {
 	const struct lat_class *cls;
 	struct lat_env *env;
-	const struct engine_cfg *cfg;
+	struct engine_cfg *cfg;
 	struct tep_handle *tep;
 	int begin_id, end_id, switch_id;
+	int count_id;		/* counts mode: the begin event, else -1 */
+	bool counts;		/* a recording of begin events only: counted */
 	struct pp_field prev_pid, next_pid;	/* sched:sched_switch in a recording */
 	enum inst_kind kind;
 	bool by_time;		/* records arrive merged by time */
@@ -61,6 +63,46 @@ struct lat_ctx {
 	FILE *out;
 };
 
+/*
+ * A recording of the begin event alone (seed 004 records kvm:kvm_exit
+ * only): there is no latency to measure, but every exit can be counted
+ * per reason and per guest RIP.  Options that need latencies are refused.
+ */
+static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_event *b,
+			char *err, size_t errlen)
+{
+	const struct lat_class *cls = c->cls;
+	const struct lat_env *env = c->env;
+	const char *what = env->than ? "--than" : env->heatmap ? "--heatmap" :
+			   env->sched ? "--offcpu" : env->pct_given ? "--percentiles" : NULL;
+
+	if (what) {
+		snprintf(err, errlen, "%s needs latencies, and the recording has %s but no %s "
+			 "events; record both (perf record -e %s -e %s)", what, cls->begin_event,
+			 cls->end_event, cls->begin_event, cls->end_event);
+		return 2;
+	}
+	if (cls->bind(b, NULL, err, errlen) < 0)
+		return 1;
+	if (env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu())) {
+		snprintf(err, errlen, "--vcpu: these %s events carry no vCPU id; select vCPU "
+			 "threads with --perins instead", cls->begin_event);
+		return 2;
+	}
+	fprintf(stderr, "perf-prof: %s has %s but no %s events: %s are counted, without "
+		"latencies (those need both: perf record -e %s -e %s)\n", env->input,
+		cls->begin_event, cls->end_event, cls->count_noun, cls->begin_event, cls->end_event);
+	c->counts = true;
+	c->cfg->lost_note = "what they held is not counted";
+	c->count_id = b->id;
+	c->begin_id = c->end_id = c->switch_id = -1;
+	c->tep = tep;
+	c->style.counts = true;
+	c->style.title = cls->count_title;
+	c->style.extra_header = cls->count_extra_header;
+	return 0;
+}
+
 static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen)
 {
 	struct lat_ctx *c = arg;
@@ -74,6 +116,9 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 	b = tep_find_event_by_name(tep, sys, colon + 1);
 	colon = strchr(cls->end_event, ':');
 	e = tep_find_event_by_name(tep, sys, colon + 1);
+	c->count_id = -1;
+	if (b && !e && c->env->input && cls->count_title)
+		return counts_setup(c, tep, b, err, errlen);
 	if (!b || !e) {
 		snprintf(err, errlen, "the event formats have no %s",
 			 !b ? cls->begin_event : cls->end_event);
@@ -260,6 +305,45 @@ static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_
 	count_pair(c, rec, p, row, rec->time - p->time);
 }
 
+/* the instance of a counted begin record */
+static uint64_t count_inst_id(struct lat_ctx *c, const struct pp_record *rec)
+{
+	switch (c->kind) {
+	case INST_THREAD: return rec->tid;
+	case INST_CPU: return rec->cpu;
+	case INST_VM: return rec->pid;
+	default: return 0;
+	}
+}
+
+/* counts mode: a begin record counted per key, and per guest RIP */
+static __attribute__((noinline)) void on_count(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct lat_inst *in;
+	struct lat_row *row;
+	uint64_t aux = 0, key;
+
+	if (c->vcpu_filter && !vcpu_wanted(c, rec)) {
+		c->filtered++;
+		return;
+	}
+	key = c->key(rec, &aux);
+	in = lat_stats_inst(&c->stats, count_inst_id(c, rec));
+	if (c->label_vcpu && in->vcpu < 0) {
+		in->vcpu = c->cls->vcpu(rec);
+		in->pid = rec->pid;
+	}
+	row = lat_inst_row(&c->stats, in, key);
+	row->calls++;
+	row->extra += c->extra(rec, aux, 1) != 0;	/* from guest kernel mode */
+	if (c->env->top_rips) {
+		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
+			abort();
+		rip_add(row->rips, aux, 0);
+	}
+	c->paired++;
+}
+
 /* the scheduled-out part of a pending latency (--offcpu) */
 static void switched(struct lat_ctx *c, uint32_t tid, uint64_t time, bool out)
 {
@@ -308,6 +392,8 @@ static void lat_sample(void *arg, const struct pp_record *rec)
 		on_end(c, rec);
 	else if (type == c->switch_id)
 		sched_switch(c, rec);
+	else if (type == c->count_id)
+		on_count(c, rec);
 }
 
 static void lat_lost(void *arg, const struct pp_record *rec)
@@ -691,7 +777,15 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 			"could be wrong were dropped; raise --order-mem\n",
 			(unsigned long)env.order_mem, (unsigned long)st.forced,
 			(unsigned long)st.late, (unsigned long)c.order_dropped);
-	if (env.verbose)
+	if (env.verbose && c.counts)
+		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
+			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
+			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
+			c.stats.ninst, (unsigned long)st.samples, (unsigned long)c.paired,
+			cls->begin_event, (unsigned long)st.lost,
+			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.filtered,
+			(unsigned long)st.forced, (unsigned long)st.order_mem_peak);
+	else if (env.verbose)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
 			"%lu ends without a begin, "
 			"%lu not after their begin, %lu begins dropped at lost-record gaps, "

@@ -240,6 +240,7 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		case OPT_PCT:
 			if (parse_pct(optarg, env, err, sizeof(err)) < 0)
 				return usage_error(cls, err);
+			env->pct_given = true;
 			break;
 		case OPT_JSON:
 			env->json = true;

@@ -161,6 +161,7 @@ struct reason {
 	uint64_t *lat;			/* every latency, with --quantiles */
 	uint64_t nlat, caplat;
 	uint64_t hot_calls[16], hot_total[16];	/* per hot RIP, with --hot-rips */
+	uint64_t exits, kexits;	/* exits written, those from guest kernel mode */
 };
 
 static struct reason x86_reasons[] = {
@@ -294,6 +295,7 @@ struct opts {
 	unsigned hot;		/* hot guest RIPs per reason, 0 = random RIPs */
 	int quantiles;		/* print exact p50/p99/p99.9 per reason */
 	int kvmstat;		/* the layout of `perf kvm stat record` (x86) */
+	int exit_only;		/* `perf record -e kvm:kvm_exit`: no entries written */
 	unsigned vms;		/* VMs the vCPU threads belong to */
 };
 
@@ -746,12 +748,14 @@ static void simulate(struct gen *g)
 			if (v->dropping) {
 				v->drop_this = 1;
 				v->dropping--;
-				v->dropped += 2;
+				v->dropped += g->o.exit_only ? 1 : 2;
 			}
 			if (!v->drop_this) {
 				put_sample(g, K_EXIT, v, t);
 				g->exits++;
 				events++;
+				r->exits++;
+				r->kexits += v->rip >> 63;
 			}
 			v->in_guest = 0;
 			v->next = t + v->latency;
@@ -775,8 +779,10 @@ static void simulate(struct gen *g)
 				if (!v->dropping)
 					put_lost(g, v, t);
 			} else {
-				put_sample(g, K_ENTRY, v, t);
-				g->entries++;
+				if (!g->o.exit_only) {
+					put_sample(g, K_ENTRY, v, t);
+					g->entries++;
+				}
 				events++;
 				if (v->latency) {
 					if (g->o.hot) {
@@ -880,11 +886,13 @@ static void tracing_data(struct gen *g, struct bb *b)
 			bb_put(b, f->text, f->len);
 		}
 	} else {
-		bb_u32(b, 2);
+		bb_u32(b, g->o.exit_only ? 1 : 2);
 		bb_u64(b, g->fexit.len);
 		bb_put(b, g->fexit.text, g->fexit.len);
-		bb_u64(b, g->fentry.len);
-		bb_put(b, g->fentry.text, g->fentry.len);
+		if (!g->o.exit_only) {
+			bb_u64(b, g->fentry.len);
+			bb_put(b, g->fentry.text, g->fentry.len);
+		}
 	}
 	bb_u32(b, 0);			/* kallsyms */
 	bb_u32(b, 0);			/* printk formats */
@@ -946,6 +954,10 @@ static unsigned attr_order(const struct gen *g, const int **order)
 {
 	static const int plain[] = { K_EXIT, K_ENTRY };
 
+	if (g->o.exit_only) {
+		*order = plain;
+		return 1;
+	}
 	if (g->o.kvmstat) {
 		*order = kvmstat_order;
 		return KVMSTAT_NATTR;
@@ -1126,9 +1138,10 @@ static void data_prologue(struct gen *g)
 	}
 
 	/* ID_INDEX: which CPU each id reads */
-	bb_hdr(&b, REC_ID_INDEX, 0, 16 + 32 * 2 * g->o.cpus);
-	bb_u64(&b, 2 * g->o.cpus);
-	for (a = 1; a >= 0; a--)
+	a = g->o.exit_only ? 1 : 2;
+	bb_hdr(&b, REC_ID_INDEX, 0, 16 + 32 * a * g->o.cpus);
+	bb_u64(&b, a * g->o.cpus);
+	for (a = g->o.exit_only ? 0 : 1; a >= 0; a--)
 		for (c = 0; c < g->o.cpus; c++) {
 			bb_u64(&b, g->ids[a][c]);
 			bb_u64(&b, c);
@@ -1323,6 +1336,15 @@ static void write_expect(struct gen *g, FILE *f)
 		if (r->max > max)
 			max = r->max;
 	}
+	if (g->o.exit_only) {
+		fprintf(f, "exit_only 1\n# exits CODE NAME calls from_guest_kernel\n");
+		for (i = 0; i < g->nreasons; i++)
+			if (g->reasons[i].exits)
+				fprintf(f, "exits %u %s %llu %llu\n", g->reasons[i].code,
+					g->reasons[i].name,
+					(unsigned long long)g->reasons[i].exits,
+					(unsigned long long)g->reasons[i].kexits);
+	}
 	fprintf(f, "total %llu %llu %llu %llu %.3f\n", (unsigned long long)calls,
 		(unsigned long long)total, (unsigned long long)min,
 		(unsigned long long)max, calls ? (double)total / calls : 0.0);
@@ -1385,6 +1407,9 @@ static void usage(FILE *f)
 "                        emit kvm_pio, kvm_mmio and kvm_msr before their entry;\n"
 "                        perf's side-band records; FINISHED_ROUND every 65536\n"
 "                        samples unless -r says otherwise.  -n counts all samples\n"
+"  -E, --exit-only       only kvm:kvm_exit, as `perf record -e kvm:kvm_exit -a`:\n"
+"                        entries are simulated but not written; the statistics\n"
+"                        add 'exits CODE NAME calls from_guest_kernel' lines\n"
 "  -V, --vms N           the vCPU threads belong to N VM processes, round robin\n"
 "                        (default 1)\n"
 "Each vCPU thread starts with an entry and ends with one, so every exit\n"
@@ -1402,6 +1427,7 @@ int main(int argc, char **argv)
 		{ "rich", 0, 0, 'x' }, { "expect", 1, 0, 'e' },
 		{ "hot-rips", 1, 0, 'R' }, { "quantiles", 0, 0, 'q' },
 		{ "kvm-stat", 0, 0, 'K' }, { "vms", 1, 0, 'V' },
+		{ "exit-only", 0, 0, 'E' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct gen g;
@@ -1421,7 +1447,7 @@ int main(int argc, char **argv)
 	g.o.arch = "x86";
 	g.o.round = 4096;
 	g.o.vms = 1;
-	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qKV:h", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qKV:Eh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': g.o.out = optarg; break;
 		case 'n': g.o.count = strtoull(optarg, NULL, 0); break;
@@ -1438,6 +1464,7 @@ int main(int argc, char **argv)
 		case 'R': g.o.hot = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'q': g.o.quantiles = 1; break;
 		case 'K': g.o.kvmstat = 1; break;
+		case 'E': g.o.exit_only = 1; break;
 		case 'V': g.o.vms = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -1466,6 +1493,10 @@ int main(int argc, char **argv)
 	}
 	if (g.o.kvmstat && (strcmp(g.o.arch, "x86") || g.o.rich)) {
 		fprintf(stderr, "gen-perfdata: --kvm-stat is the x86 layout, without --rich\n");
+		return 2;
+	}
+	if (g.o.kvmstat && g.o.exit_only) {
+		fprintf(stderr, "gen-perfdata: --kvm-stat and --exit-only are two layouts\n");
 		return 2;
 	}
 	if (g.o.kvmstat && !round_set)

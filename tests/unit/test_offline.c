@@ -301,6 +301,131 @@ START_TEST(test_kvm_stat_layout)
 }
 END_TEST
 
+/* exit-only recordings (perf record -e kvm:kvm_exit): counts, no latencies */
+struct exits {
+	char name[64];
+	unsigned long calls, kernel;
+};
+
+static int read_exits(const char *name, struct exits *e, int max, unsigned long *all)
+{
+	char path[128], line[256];
+	unsigned long code;
+	FILE *f;
+	int n = 0;
+
+	*all = 0;
+	snprintf(path, sizeof(path), "%s/%s.exp", dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) && n < max)
+		if (sscanf(line, "exits %lu %63s %lu %lu", &code, e[n].name, &e[n].calls,
+			   &e[n].kernel) == 4)
+			*all += e[n++].calls;
+	fclose(f);
+	return n;
+}
+
+START_TEST(test_exit_only_counts)
+{
+	static const char note_tail[] = " has kvm:kvm_exit but no kvm:kvm_entry events: exits are "
+		"counted, without latencies (those need both: perf record -e kvm:kvm_exit -e "
+		"kvm:kvm_entry)\n";
+	struct exits e[64];
+	unsigned long all, sum = 0;
+	char *out, *p, want[512];
+	int n, i, tables = 0, checked = 0;
+
+	/* with lost bursts: what the gaps held is neither counted nor invented */
+	gen("eo", "--exit-only -n 80000 -t 4 -c 4 -s 21 -l 3");
+	n = read_exits("eo", e, 64, &all);
+	ck_assert_int_ge(n, 10);
+	out = run("%s kvm-exit --input %s/eo.data 2>%s/eo.err; echo rc=$?", PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "rc=0\n") != NULL, "%s", out);
+	snprintf(want, sizeof(want), "kvm-exit counts\n%-20s %8s %8s %12s\n", "exit_reason", "calls",
+		 "%calls", "%gsys(calls)");
+	ck_assert_msg(strstr(out, want) != NULL, "no header '%s' in:\n%s", want, out);
+	ck_assert_ptr_null(strstr(out, "total(us)"));
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "\n%-20.63s %8lu %8.2f %12.2f\n", e[i].name, e[i].calls,
+			 100.0 * e[i].calls / all, 100.0 * e[i].kernel / e[i].calls);
+		ck_assert_msg(strstr(out, want) != NULL, "no row '%s' in:\n%s", want + 1, out);
+		sum += e[i].calls;
+	}
+	ck_assert_uint_eq(sum, all);
+	free(out);
+	/* the one line that says why, and the loss */
+	out = run("cat %s/eo.err", dir);
+	snprintf(want, sizeof(want), "perf-prof: %s/eo.data%s", dir, note_tail);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "stderr:\n%s\nwant:\n%s", out, want);
+	ck_assert_msg(strstr(out, "perf-prof: the recording lost ") &&
+		      strstr(out, " records; what they held is not counted\n"), "%s", out);
+	free(out);
+
+	/* per guest RIP: the generator's hot RIPs, counted exactly */
+	gen("eoh", "--exit-only -n 60000 -t 4 -c 2 -s 22 -R 3");
+	out = run("%s kvm-exit --input %s/eoh.data --top-rip 3 2>/dev/null", PERF_PROF_BIN, dir);
+	snprintf(want, sizeof(want), "\n%-20s %-40s %8s %8s\n", "exit_reason", "guest_rip", "calls",
+		 "%calls");
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	p = run("grep ^rip %s/eoh.exp", dir);
+	for (char *l = strtok(p, "\n"); l; l = strtok(NULL, "\n")) {
+		char name[64];
+		unsigned long long addr, calls, total;
+		long rcalls;
+
+		ck_assert_int_eq(sscanf(l, "rip %63s %llx %llu %llu", name, &addr, &calls, &total), 4);
+		rcalls = table_calls(out, name);
+		ck_assert_int_gt(rcalls, 0);
+		snprintf(want, sizeof(want), "%#-40llx %8llu %8.2f\n", addr, calls,
+			 100.0 * calls / rcalls);
+		ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+		checked++;
+	}
+	ck_assert_int_eq(checked, 36);	/* 12 reasons x 3 RIPs */
+	free(p);
+	free(out);
+
+	/* per vCPU thread, the vCPU named by kvm_exit's own vcpu_id */
+	out = run("%s kvm-exit --input %s/eoh.data --perins --vcpu 1,3 2>/dev/null", PERF_PROF_BIN, dir);
+	for (p = out; (p = strstr(p, "kvm-exit counts THREAD ")); p++)
+		tables++;
+	ck_assert_int_eq(tables, 2);
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 1\n"));
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 3\n"));
+	free(out);
+
+	/* JSON: the same counts */
+	out = run("%s kvm-exit --input %s/eo.data --json 2>/dev/null", PERF_PROF_BIN, dir);
+	ck_assert_ptr_nonnull(strstr(out, "\"title\":\"kvm-exit counts\""));
+	snprintf(want, sizeof(want), "{\"exit_reason\":\"%s\",\"calls\":%lu,\"calls_pct\":%.2f,"
+		 "\"gsys_calls_pct\":%.2f}", e[0].name, e[0].calls, 100.0 * e[0].calls / all,
+		 100.0 * e[0].kernel / e[0].calls);
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	free(out);
+
+	/* what needs latencies is refused, and says why; no heatmap file is left */
+	out = run("cd %s && %s kvm-exit --input eo.data --than 1ms 2>&1; echo rc=$?; "
+		  "%s kvm-exit --input eo.data --heatmap hm 2>&1; echo rc=$?; ls hm.lat 2>&1",
+		  dir, PERF_PROF_BIN, PERF_PROF_BIN);
+	ck_assert_msg(strstr(out, "perf-prof: eo.data: --than needs latencies, and the recording "
+			      "has kvm:kvm_exit but no kvm:kvm_entry events; record both (perf "
+			      "record -e kvm:kvm_exit -e kvm:kvm_entry)\nrc=2\n") &&
+		      strstr(out, "perf-prof: eo.data: --heatmap needs latencies") &&
+		      strstr(out, "No such file"), "%s", out);
+	ck_assert_int_eq(count_substr(out, "rc=2\n"), 2);
+	free(out);
+
+	/* a real one from this machine's perf, where kvm_exit never fires */
+	out = run("%s kvm-exit --input %s/perfdata/real-kvm-exit-only.perf.data 2>&1; echo rc=$?",
+		  PERF_PROF_BIN, TEST_DATA_DIR);
+	snprintf(want, sizeof(want), "perf-prof: %s/perfdata/real-kvm-exit-only.perf.data%src=0\n",
+		 TEST_DATA_DIR, note_tail);
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+END_TEST
+
 /* a gap never yields an invented latency, and is reported */
 START_TEST(test_lost_never_paired_across)
 {
@@ -608,6 +733,7 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_other_kernels);
 	tcase_add_test(tc, test_rich_samples);
 	tcase_add_test(tc, test_kvm_stat_layout);
+	tcase_add_test(tc, test_exit_only_counts);
 	tcase_add_test(tc, test_lost_never_paired_across);
 	tcase_add_test(tc, test_intervals_on_recording_clock);
 	tcase_add_test(tc, test_bad_input);
