@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/dump.h>
-#include <perf-prof/elfsym.h>
+#include <perf-prof/guestsym.h>
 #include <perf-prof/engine.h>
 #include <perf-prof/heatmap.h>
 #include <perf-prof/json.h>
@@ -55,7 +55,7 @@ struct lat_ctx {
 	struct lat_stats stats;
 	struct table_style style;
 	struct heatmap *hm;
-	struct elfsym *syms;
+	struct guestsym *syms;	/* --vmlinux, --kallsyms */
 	uint64_t paired, dumped, lost_interval, filtered;
 	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
 	int npid;
@@ -573,12 +573,23 @@ static const struct profiler_ops lat_ops = {
 	.late = lat_late,
 };
 
+/* only guest kernel addresses have a line in the guest's vmlinux */
+static void rip_line(void *arg, uint64_t rip, char *buf, size_t len)
+{
+	struct lat_ctx *c = arg;
+
+	if (rip >> 63)
+		guestsym_line(c->syms, rip, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
 {
 	struct lat_ctx *c = arg;
 
 	if (c->syms)
-		elfsym_name(c->syms, rip, buf, len);
+		guestsym_name(c->syms, rip, buf, len);
 	else
 		snprintf(buf, len, "%#lx", (unsigned long)rip);
 }
@@ -727,12 +738,20 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		fprintf(stderr, "perf-prof: %s: %s\n", env.input, strerror(errno));
 		goto out;
 	}
-	if (env.vmlinux) {
-		c.syms = elfsym_open(env.vmlinux, err, sizeof(err));
+	if (env.vmlinux || env.kallsyms) {
+		struct guestsym_opts go = {
+			.vmlinux = env.vmlinux, .kallsyms = env.kallsyms,
+			.have_offset = env.have_kaslr, .offset = env.kaslr_offset,
+			.verbose = env.verbose,
+		};
+
+		c.syms = guestsym_open(&go, err, sizeof(err));
 		if (!c.syms) {
 			fprintf(stderr, "perf-prof: %s\n", err);
 			goto out;
 		}
+		if (guestsym_has_lines(c.syms))
+			c.style.rip_line = rip_line;
 	}
 	if (env.heatmap) {
 		c.hm = heatmap_open(env.heatmap, err, sizeof(err));
@@ -808,8 +827,11 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 out:
 	if (c.hm)
 		heatmap_discard(c.hm);
-	if (c.syms)
-		elfsym_close(c.syms);
+	if (c.syms) {
+		if (code == 0)
+			guestsym_report(c.syms, stderr);
+		guestsym_close(c.syms);
+	}
 	free(cfg.tids.id);
 	free(cfg.procs.id);
 	free(c.pids);

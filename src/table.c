@@ -122,17 +122,18 @@ static void rule(FILE *f, int w)
 static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, int n, int width)
 {
 	struct rip_ent *top = malloc(sizeof(*top) * st->top_rips);
-	char name[128];
+	char name[128], line[4096];
 	int i, j, k;
 
 	if (!top)
 		return;
 	if (st->counts)
-		fprintf(f, "%-*s %-40s %8s %8s\n", width, st->key_header, "guest_rip", "calls",
+		fprintf(f, "%-*s %-40s %8s %8s", width, st->key_header, "guest_rip", "calls",
 			"%calls");
 	else
-		fprintf(f, "%-*s %-40s %8s %16s %12s %12s\n", width, st->key_header, "guest_rip",
+		fprintf(f, "%-*s %-40s %8s %16s %12s %12s", width, st->key_header, "guest_rip",
 			"calls", "total(us)", "avg(us)", "max(us)");
+	fputs(st->rip_line ? " source\n" : "\n", f);
 	for (i = 0; i < width; i++)
 		fputc('-', f);
 	rule(f, 40);
@@ -144,6 +145,8 @@ static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, 
 		rule(f, 12);
 		rule(f, 12);
 	}
+	if (st->rip_line)
+		rule(f, 6);
 	fputc('\n', f);
 	for (i = 0; i < n; i++) {
 		if (!v[i].row->rips)
@@ -155,14 +158,19 @@ static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, 
 			else
 				snprintf(name, sizeof(name), "%#lx", (unsigned long)top[j].rip);
 			if (st->counts)	/* the share of the reason's exits */
-				fprintf(f, "%-*s %-40s %8lu %8.2f\n", width, j == 0 ? v[i].name : "",
+				fprintf(f, "%-*s %-40s %8lu %8.2f", width, j == 0 ? v[i].name : "",
 					name, (unsigned long)top[j].calls,
 					100.0 * top[j].calls / v[i].row->calls);
 			else
-				fprintf(f, "%-*s %-40s %8lu %16.3f %12.3f %12.3f\n", width,
+				fprintf(f, "%-*s %-40s %8lu %16.3f %12.3f %12.3f", width,
 					j == 0 ? v[i].name : "", name, (unsigned long)top[j].calls,
 					top[j].sum / 1000.0, (double)top[j].sum / top[j].calls / 1000.0,
 					top[j].max / 1000.0);
+			if (st->rip_line) {
+				st->rip_line(st->rip_arg, top[j].rip, line, sizeof(line));
+				fprintf(f, " %s", line);
+			}
+			fputc('\n', f);
 		}
 	}
 	free(top);

@@ -81,6 +81,9 @@ struct lat_env {
 	struct id_list vcpus;		/* --vcpu */
 	int top_rips;			/* --top-rip */
 	const char *vmlinux;
+	const char *kallsyms;		/* --kallsyms */
+	bool have_kaslr;		/* --kaslr-offset given */
+	uint64_t kaslr_offset;
 	bool pct_given;			/* --percentiles was on the command line */
 };
 

@@ -28,6 +28,8 @@ struct table_style {
 	void (*key_name)(uint64_t key, char *buf, size_t len);
 	/* "symbol+0xoff" or "0x..." for a guest address */
 	void (*rip_name)(void *arg, uint64_t rip, char *buf, size_t len);
+	/* "file:line" of a guest address, a last column; NULL: no such column */
+	void (*rip_line)(void *arg, uint64_t rip, char *buf, size_t len);
 	void *rip_arg;
 };
 

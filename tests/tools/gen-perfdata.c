@@ -296,6 +296,7 @@ struct opts {
 	int quantiles;		/* print exact p50/p99/p99.9 per reason */
 	int kvmstat;		/* the layout of `perf kvm stat record` (x86) */
 	int exit_only;		/* `perf record -e kvm:kvm_exit`: no entries written */
+	uint64_t kaslr;		/* added to guest kernel RIPs: a randomized guest */
 	unsigned vms;		/* VMs the vCPU threads belong to */
 };
 
@@ -591,7 +592,7 @@ static uint64_t guest_rip(const struct gen *g)
 
 	if ((r & 0xff) < 180)	/* mostly the guest kernel */
 		return (g->arm ? 0xffff800080000000ULL : 0xffffffff81000000ULL) +
-		       ((r >> 8) & 0xfffff0);
+		       ((r >> 8) & 0xfffff0) + g->o.kaslr;
 	return (g->arm ? 0x0000aaaad0000000ULL : 0x00007f3a40000000ULL) +
 	       ((r >> 8) & 0xfffff0);
 }
@@ -739,7 +740,8 @@ static void simulate(struct gen *g)
 			r = &g->reasons[v->reason];
 			if (g->o.hot) {
 				v->hot = hot_pick(g);
-				v->rip = HOT_BASE + ((uint64_t)v->reason << 12) + (v->hot << 4);
+				v->rip = HOT_BASE + g->o.kaslr + ((uint64_t)v->reason << 12) +
+					 (v->hot << 4);
 			}
 			v->latency = rnd_lognormal(r->median, r->sigma);
 			if (rnd() % 2000 == 0)	/* host preemption outlier */
@@ -1356,7 +1358,7 @@ static void write_expect(struct gen *g, FILE *f)
 			for (k = 0; k < g->o.hot; k++)
 				if (g->reasons[i].hot_calls[k])
 					fprintf(f, "rip %s %#llx %llu %llu\n", g->reasons[i].name,
-						(unsigned long long)(HOT_BASE + ((uint64_t)i << 12) +
+						(unsigned long long)(HOT_BASE + g->o.kaslr + ((uint64_t)i << 12) +
 								     (k << 4)),
 						(unsigned long long)g->reasons[i].hot_calls[k],
 						(unsigned long long)g->reasons[i].hot_total[k]);
@@ -1410,6 +1412,8 @@ static void usage(FILE *f)
 "  -E, --exit-only       only kvm:kvm_exit, as `perf record -e kvm:kvm_exit -a`:\n"
 "                        entries are simulated but not written; the statistics\n"
 "                        add 'exits CODE NAME calls from_guest_kernel' lines\n"
+"  -k, --kaslr HEX       add HEX to every guest kernel RIP (hot ones included), as\n"
+"                        a guest kernel randomized by KASLR runs (default 0)\n"
 "  -V, --vms N           the vCPU threads belong to N VM processes, round robin\n"
 "                        (default 1)\n"
 "Each vCPU thread starts with an entry and ends with one, so every exit\n"
@@ -1427,7 +1431,7 @@ int main(int argc, char **argv)
 		{ "rich", 0, 0, 'x' }, { "expect", 1, 0, 'e' },
 		{ "hot-rips", 1, 0, 'R' }, { "quantiles", 0, 0, 'q' },
 		{ "kvm-stat", 0, 0, 'K' }, { "vms", 1, 0, 'V' },
-		{ "exit-only", 0, 0, 'E' },
+		{ "exit-only", 0, 0, 'E' }, { "kaslr", 1, 0, 'k' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct gen g;
@@ -1447,7 +1451,7 @@ int main(int argc, char **argv)
 	g.o.arch = "x86";
 	g.o.round = 4096;
 	g.o.vms = 1;
-	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qKV:Eh", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qKV:Ek:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': g.o.out = optarg; break;
 		case 'n': g.o.count = strtoull(optarg, NULL, 0); break;
@@ -1465,6 +1469,7 @@ int main(int argc, char **argv)
 		case 'q': g.o.quantiles = 1; break;
 		case 'K': g.o.kvmstat = 1; break;
 		case 'E': g.o.exit_only = 1; break;
+		case 'k': g.o.kaslr = strtoull(optarg, NULL, 16); break;
 		case 'V': g.o.vms = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

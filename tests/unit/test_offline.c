@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "guestelf.h"
 #include "textutil.h"
 #include "unit.h"
 
@@ -721,6 +722,109 @@ START_TEST(test_top_rip_and_vmlinux)
 }
 END_TEST
 
+/*
+ * --top-rip under KASLR: the recording's guest kernel runs 0x1e200000
+ * above its vmlinux.  The vmlinux alone names nothing and says so; with
+ * the offset, a kallsyms copy, or both, every hot RIP gets its name, and
+ * from the vmlinux's DWARF the file:line addr2line gives.
+ */
+START_TEST(test_top_rip_kaslr)
+{
+	char *out, *exp, *p, want[512], err[512];
+	const unsigned long long off = 0x1e200000;
+	int checked;
+
+	ck_assert_msg(guestelf_build(dir, err, sizeof(err)) == 0 &&
+		      guestelf_kallsyms(dir, "kallsyms", off, err, sizeof(err)) == 0, "%s", err);
+	gen("kaslr", "-n 100000 -R 4 -s 3 -k 1e200000");
+	exp = run("grep ^rip %s/kaslr.exp", dir);
+
+	/* the vmlinux alone: hex, and one line saying why */
+	out = run("%s kvm-exit --input %s/kaslr.data --vmlinux %s/vmlinux 2>&1 >/dev/null; echo rc=$?",
+		  PERF_PROF_BIN, dir, dir);
+	snprintf(want, sizeof(want), "perf-prof: none of the 48 guest kernel addresses shown lies "
+		 "inside a symbol of '%s/vmlinux': the guest kernel is probably randomized (KASLR); "
+		 "give --kallsyms (a copy of the guest's /proc/kallsyms) or --kaslr-offset HEX\nrc=0\n",
+		 dir);
+	ck_assert_str_eq(out, want);
+	free(out);
+
+	for (int mode = 0; mode < 3; mode++) {
+		const char *args[] = { "--vmlinux %s/vmlinux --kaslr-offset 0x1e200000",
+				       "--kallsyms %s/kallsyms",
+				       "--vmlinux %s/vmlinux --kallsyms %s/kallsyms -v" };
+		char opt[512], *copy;
+
+		snprintf(opt, sizeof(opt), args[mode], dir, dir);
+		out = run("%s kvm-exit --input %s/kaslr.data --top-rip 4 %s 2>&1", PERF_PROF_BIN,
+			  dir, opt);
+		/* file:line needs the vmlinux's DWARF */
+		snprintf(want, sizeof(want), "\n%-20s %-40s %8s %16s %12s %12s%s\n", "exit_reason",
+			 "guest_rip", "calls", "total(us)", "avg(us)", "max(us)",
+			 mode == 1 ? "" : " source");
+		ck_assert_msg(strstr(out, want) != NULL, "mode %d: no '%s' in:\n%s", mode, want, out);
+		ck_assert_ptr_null(strstr(out, "none of the"));
+		if (mode == 2)
+			ck_assert_ptr_nonnull(strstr(out, "perf-prof: KASLR offset 0x1e200000: '"));
+		checked = 0;
+		copy = strdup(exp);
+		for (p = strtok(copy, "\n"); p; p = strtok(NULL, "\n")) {
+			char name[64], sym[64];
+			unsigned long long addr, calls, total;
+			char *line;
+
+			ck_assert_int_eq(sscanf(p, "rip %63s %llx %llu %llu", name, &addr, &calls,
+						&total), 4);
+			if (((addr - off) & 0xfff) == 0)
+				snprintf(sym, sizeof(sym), "handler_%02llu", ((addr - off) >> 12) & 0xff);
+			else
+				snprintf(sym, sizeof(sym), "handler_%02llu+%#llx",
+					 ((addr - off) >> 12) & 0xff, (addr - off) & 0xfff);
+			snprintf(want, sizeof(want), " %-40s %8llu %16.3f ", sym, calls,
+				 total / 1000.0);
+			line = strstr(out, want);
+			ck_assert_msg(line != NULL, "mode %d: no line '%s' in:\n%s", mode, want, out);
+			if (mode != 1) {
+				char *src = guestelf_addr2line(dir, addr - off);
+				char *eol = strchr(line, '\n');
+
+				ck_assert_ptr_nonnull(src);
+				snprintf(want, sizeof(want), " %s\n", src);
+				ck_assert_msg(eol && (size_t)(eol + 1 - line) > strlen(want) &&
+					      !strncmp(eol + 1 - strlen(want), want, strlen(want)),
+					      "mode %d: %s: line '%.*s' does not end in '%s'", mode, sym,
+					      (int)(eol - line), line, src);
+				free(src);
+			}
+			checked++;
+		}
+		ck_assert_int_eq(checked, 48);
+		free(copy);
+		free(out);
+	}
+
+	/* an exit-only recording of the same guest: counts, named */
+	gen("kaslre", "--exit-only -n 40000 -R 2 -s 5 -k 1e200000");
+	out = run("%s kvm-exit --input %s/kaslre.data --kallsyms %s/kallsyms 2>/dev/null",
+		  PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "kvm-exit counts\n") && strstr(out, " handler_01 ") &&
+		      strstr(out, " handler_01+0x10 "), "%s", out);
+	free(out);
+
+	/* an offset needs the vmlinux it shifts, and must be hex */
+	out = run("%s kvm-exit --input %s/kaslr.data --kaslr-offset 0x1e200000 2>&1; echo rc=$?; "
+		  "%s kvm-exit --input %s/kaslr.data --vmlinux %s/vmlinux --kaslr-offset 1e2g 2>&1; "
+		  "echo rc=$?", PERF_PROF_BIN, dir, PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "perf-prof kvm-exit: --kaslr-offset shifts the addresses of "
+			      "--vmlinux, which is missing\n") &&
+		      strstr(out, "perf-prof kvm-exit: invalid --kaslr-offset '1e2g' (a hex number, "
+			      "e.g. 0x1e200000)\n"), "%s", out);
+	ck_assert_int_eq(count_substr(out, "rc=2\n"), 2);
+	free(out);
+	free(exp);
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
@@ -743,6 +847,7 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_than_matches_heatmap);
 	tcase_add_test(tc, test_p99_against_exact);
 	tcase_add_test(tc, test_top_rip_and_vmlinux);
+	tcase_add_test(tc, test_top_rip_kaslr);
 	suite_add_tcase(s, tc);
 	return s;
 }
