@@ -335,12 +335,12 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		return usage_error(cls, "--input reads a recording: -C, -p and -t do not apply");
 	if (env->input && env->filter)
 		return usage_error(cls, "--filter runs in the kernel: it does not apply to --input");
-	if (!cls->aux_is_rip && (env->vcpus.n || env->top_rips || env->vmlinux || env->kallsyms ||
-				 env->have_kaslr)) {
-		snprintf(err, sizeof(err), "--vcpu, --top-rip, --vmlinux, --kallsyms and "
-			 "--kaslr-offset apply to kvm-exit only");
+	if (!cls->aux_is_rip && (env->vcpus.n || env->top_rips || env->vmlinux)) {
+		snprintf(err, sizeof(err), "--vcpu, --top-rip and --vmlinux apply to kvm-exit only");
 		return usage_error(cls, err);
 	}
+	if (!cls->aux_is_rip && (env->kallsyms || env->have_kaslr))
+		return usage_error(cls, "--kallsyms and --kaslr-offset apply to kvm-exit only");
 	if (env->have_kaslr && !env->vmlinux)
 		return usage_error(cls, "--kaslr-offset shifts the addresses of --vmlinux, "
 				   "which is missing");
