@@ -483,29 +483,38 @@ static void es_put(char *buf, size_t len, size_t *pos, const char *src,
 	*pos += srclen;
 }
 
+/* the entry covering @addr, or NULL */
+static const struct es_ent *es_lookup(const struct elfsym *es, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!es || !es->n)
+		return NULL;
+	/* first entry starting after addr */
+	hi = es->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (es->ent[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr - es->ent[lo - 1].addr < es->ent[lo - 1].len)
+		return &es->ent[lo - 1];
+	return NULL;
+}
+
 const char *elfsym_name(const struct elfsym *es, uint64_t addr, char *buf,
 			size_t len)
 {
 	char hex[20];
-	size_t pos = 0, lo = 0, hi;
-	const struct es_ent *e = NULL;
+	size_t pos = 0;
+	const struct es_ent *e;
 
 	if (!buf || !len)
 		return buf;
-	if (es && es->n) {
-		/* first entry starting after addr */
-		hi = es->n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (es->ent[mid].addr <= addr)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo && addr - es->ent[lo - 1].addr < es->ent[lo - 1].len)
-			e = &es->ent[lo - 1];
-	}
+	e = es_lookup(es, addr);
 	if (e) {
 		const char *name = es->names + e->name;
 		uint64_t off = addr - e->addr;
@@ -525,6 +534,55 @@ const char *elfsym_name(const struct elfsym *es, uint64_t addr, char *buf,
 size_t elfsym_count(const struct elfsym *es)
 {
 	return es ? es->n : 0;
+}
+
+int elfsym_at(const struct elfsym *es, size_t i, uint64_t *addr, const char **name)
+{
+	if (!es || i >= es->n)
+		return 0;
+	*addr = es->ent[i].addr;
+	*name = es->names + es->ent[i].name;
+	return 1;
+}
+
+int elfsym_find(const struct elfsym *es, uint64_t addr, const char **name, uint64_t *off)
+{
+	const struct es_ent *e = es_lookup(es, addr);
+
+	if (!e)
+		return 0;
+	*name = es->names + e->name;
+	*off = addr - e->addr;
+	return 1;
+}
+
+struct elfsym *elfsym_build(struct elfsym_def *defs, size_t n, const char *path,
+			    char *err, size_t errlen)
+{
+	struct es_cand *c = malloc((n ? n : 1) * sizeof(*c));
+	struct elfsym *es;
+	size_t i;
+
+	if (!c) {
+		es_err(err, errlen, "'%s': out of memory for %zu symbols", path, n);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		c[i].addr = defs[i].addr;
+		c[i].size = 0;
+		c[i].sec_end = 0;
+		c[i].name = defs[i].name;
+		c[i].rank = defs[i].rank;
+		c[i].namelen = (uint32_t)strnlen(defs[i].name, UINT32_MAX - 1);
+	}
+	es = es_build(c, n, path, err, errlen);
+	free(c);
+	if (es && !es->n) {
+		elfsym_close(es);
+		es_err(err, errlen, "'%s' has no usable symbol", path);
+		return NULL;
+	}
+	return es;
 }
 
 void elfsym_close(struct elfsym *es)

@@ -767,8 +767,9 @@ static int run_file(struct run *r)
 		goto oom;
 	order_flush_all(&r->order);
 	if (r->st->lost)
-		fprintf(stderr, "perf-prof: the recording lost %lu records; "
-			"pairs across the gaps were dropped\n", (unsigned long)r->st->lost);
+		fprintf(stderr, "perf-prof: the recording lost %lu records; %s\n",
+			(unsigned long)r->st->lost,
+			r->cfg->lost_note ? r->cfg->lost_note : "pairs across the gaps were dropped");
 	r->st->unknown_ids = perfdata_unknown_ids(f.pd);
 	if (r->st->unknown_ids)
 		fprintf(stderr, "perf-prof: %s: %lu samples skipped: their sample id is not "

@@ -37,6 +37,7 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 {
 	struct lat_row **rows;
 	char name[64], key[32];
+	uint64_t all = 0;
 	int n, i, k;
 
 	n = table_sorted_rows(st, in, &rows);
@@ -58,12 +59,21 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 		json_string(f, h->comm);
 	}
 	fprintf(f, "},\"lost\":%lu,\"rows\":[", (unsigned long)h->lost);
+	for (i = 0; i < n; i++)
+		all += rows[i]->calls;
 	for (i = 0; i < n; i++) {
 		struct lat_row *r = rows[i];
 
 		st->key_name(r->key, name, sizeof(name));
 		fprintf(f, "%s{\"%s\":", i ? "," : "", st->key_header);
 		json_string(f, name);
+		if (st->counts) {
+			/* begin events alone: no latency */
+			fprintf(f, ",\"calls\":%lu,\"calls_pct\":%.2f,\"gsys_calls_pct\":%.2f}",
+				(unsigned long)r->calls, 100.0 * r->calls / all,
+				100.0 * r->extra / r->calls);
+			continue;
+		}
 		fprintf(f, ",\"calls\":%lu,\"total_us\":%.3f,\"min_us\":%.3f,\"avg_us\":%.3f",
 			(unsigned long)r->calls, r->sum / 1000.0, r->min / 1000.0,
 			(double)r->sum / r->calls / 1000.0);

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/dump.h>
-#include <perf-prof/elfsym.h>
+#include <perf-prof/guestsym.h>
 #include <perf-prof/engine.h>
 #include <perf-prof/heatmap.h>
 #include <perf-prof/json.h>
@@ -31,9 +31,11 @@ enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
 struct lat_ctx {
 	const struct lat_class *cls;
 	struct lat_env *env;
-	const struct engine_cfg *cfg;
+	struct engine_cfg *cfg;
 	struct tep_handle *tep;
 	int begin_id, end_id, switch_id;
+	int count_id;		/* counts mode: the begin event, else -1 */
+	bool counts;		/* a recording of begin events only: counted */
 	struct pp_field prev_pid, next_pid;	/* sched:sched_switch in a recording */
 	enum inst_kind kind;
 	bool by_time;		/* records arrive merged by time */
@@ -54,16 +56,56 @@ struct lat_ctx {
 	struct lat_stats stats;
 	struct table_style style;
 	struct heatmap *hm;
-	struct elfsym *syms;
 	struct prom *prom;	/* --prometheus, --prometheus-textfile */
 	uint64_t next_textfile;	/* without -i: when the textfile is written next */
 	uint64_t lost_total;	/* of the run, for the exporter */
+	struct guestsym *syms;	/* --vmlinux, --kallsyms */
 	uint64_t paired, dumped, lost_interval, filtered;
 	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
 	int npid;
 	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
 	FILE *out;
 };
+
+/*
+ * A recording of the begin event alone (seed 004 records kvm:kvm_exit
+ * only): there is no latency to measure, but every exit can be counted
+ * per reason and per guest RIP.  Options that need latencies are refused.
+ */
+static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_event *b,
+			char *err, size_t errlen)
+{
+	const struct lat_class *cls = c->cls;
+	const struct lat_env *env = c->env;
+	const char *what = env->than ? "--than" : env->heatmap ? "--heatmap" :
+			   env->sched ? "--offcpu" : env->pct_given ? "--percentiles" : NULL;
+
+	if (what) {
+		snprintf(err, errlen, "%s needs latencies, and the recording has %s but no %s "
+			 "events; record both (perf record -e %s -e %s)", what, cls->begin_event,
+			 cls->end_event, cls->begin_event, cls->end_event);
+		return 2;
+	}
+	if (cls->bind(b, NULL, err, errlen) < 0)
+		return 1;
+	if (env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu())) {
+		snprintf(err, errlen, "--vcpu: these %s events carry no vCPU id; select vCPU "
+			 "threads with --perins instead", cls->begin_event);
+		return 2;
+	}
+	fprintf(stderr, "perf-prof: %s has %s but no %s events: %s are counted, without "
+		"latencies (those need both: perf record -e %s -e %s)\n", env->input,
+		cls->begin_event, cls->end_event, cls->count_noun, cls->begin_event, cls->end_event);
+	c->counts = true;
+	c->cfg->lost_note = "what they held is not counted";
+	c->count_id = b->id;
+	c->begin_id = c->end_id = c->switch_id = -1;
+	c->tep = tep;
+	c->style.counts = true;
+	c->style.title = cls->count_title;
+	c->style.extra_header = cls->count_extra_header;
+	return 0;
+}
 
 static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen)
 {
@@ -78,6 +120,9 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 	b = tep_find_event_by_name(tep, sys, colon + 1);
 	colon = strchr(cls->end_event, ':');
 	e = tep_find_event_by_name(tep, sys, colon + 1);
+	c->count_id = -1;
+	if (b && !e && c->env->input && cls->count_title)
+		return counts_setup(c, tep, b, err, errlen);
 	if (!b || !e) {
 		snprintf(err, errlen, "the event formats have no %s",
 			 !b ? cls->begin_event : cls->end_event);
@@ -304,6 +349,45 @@ static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_
 	count_pair(c, rec, p, row, rec->time - p->time);
 }
 
+/* the instance of a counted begin record */
+static uint64_t count_inst_id(struct lat_ctx *c, const struct pp_record *rec)
+{
+	switch (c->kind) {
+	case INST_THREAD: return rec->tid;
+	case INST_CPU: return rec->cpu;
+	case INST_VM: return rec->pid;
+	default: return 0;
+	}
+}
+
+/* counts mode: a begin record counted per key, and per guest RIP */
+static __attribute__((noinline)) void on_count(struct lat_ctx *c, const struct pp_record *rec)
+{
+	struct lat_inst *in;
+	struct lat_row *row;
+	uint64_t aux = 0, key;
+
+	if (c->vcpu_filter && !vcpu_wanted(c, rec)) {
+		c->filtered++;
+		return;
+	}
+	key = c->key(rec, &aux);
+	in = lat_stats_inst(&c->stats, count_inst_id(c, rec));
+	if (c->label_vcpu && in->vcpu < 0) {
+		in->vcpu = c->cls->vcpu(rec);
+		in->pid = rec->pid;
+	}
+	row = lat_inst_row(&c->stats, in, key);
+	row->calls++;
+	row->extra += c->extra(rec, aux, 1) != 0;	/* from guest kernel mode */
+	if (c->env->top_rips) {
+		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
+			abort();
+		rip_add(row->rips, aux, 0);
+	}
+	c->paired++;
+}
+
 /* the scheduled-out part of a pending latency (--offcpu) */
 static void switched(struct lat_ctx *c, uint32_t tid, uint64_t time, bool out)
 {
@@ -352,6 +436,8 @@ static void lat_sample(void *arg, const struct pp_record *rec)
 		on_end(c, rec);
 	else if (type == c->switch_id)
 		sched_switch(c, rec);
+	else if (type == c->count_id)
+		on_count(c, rec);
 }
 
 static void lat_lost(void *arg, const struct pp_record *rec)
@@ -589,12 +675,23 @@ static int export_open(struct lat_ctx *c)
 	return 0;
 }
 
+/* only guest kernel addresses have a line in the guest's vmlinux */
+static void rip_line(void *arg, uint64_t rip, char *buf, size_t len)
+{
+	struct lat_ctx *c = arg;
+
+	if (rip >> 63)
+		guestsym_line(c->syms, rip, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
 {
 	struct lat_ctx *c = arg;
 
 	if (c->syms)
-		elfsym_name(c->syms, rip, buf, len);
+		guestsym_name(c->syms, rip, buf, len);
 	else
 		snprintf(buf, len, "%#lx", (unsigned long)rip);
 }
@@ -743,12 +840,20 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		fprintf(stderr, "perf-prof: %s: %s\n", env.input, strerror(errno));
 		goto out;
 	}
-	if (env.vmlinux) {
-		c.syms = elfsym_open(env.vmlinux, err, sizeof(err));
+	if (env.vmlinux || env.kallsyms) {
+		struct guestsym_opts go = {
+			.vmlinux = env.vmlinux, .kallsyms = env.kallsyms,
+			.have_offset = env.have_kaslr, .offset = env.kaslr_offset,
+			.verbose = env.verbose,
+		};
+
+		c.syms = guestsym_open(&go, err, sizeof(err));
 		if (!c.syms) {
 			fprintf(stderr, "perf-prof: %s\n", err);
 			goto out;
 		}
+		if (guestsym_has_lines(c.syms))
+			c.style.rip_line = rip_line;
 	}
 	if (env.heatmap) {
 		c.hm = heatmap_open(env.heatmap, err, sizeof(err));
@@ -801,7 +906,15 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 			"could be wrong were dropped; raise --order-mem\n",
 			(unsigned long)env.order_mem, (unsigned long)st.forced,
 			(unsigned long)st.late, (unsigned long)c.order_dropped);
-	if (env.verbose)
+	if (env.verbose && c.counts)
+		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
+			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
+			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
+			c.stats.ninst, (unsigned long)st.samples, (unsigned long)c.paired,
+			cls->begin_event, (unsigned long)st.lost,
+			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.filtered,
+			(unsigned long)st.forced, (unsigned long)st.order_mem_peak);
+	else if (env.verbose)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
 			"%lu ends without a begin, "
 			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
@@ -830,8 +943,11 @@ out:
 		prom_close(c.prom, c.lost_total, dropped_pairs(&c), false);
 	if (c.hm)
 		heatmap_discard(c.hm);
-	if (c.syms)
-		elfsym_close(c.syms);
+	if (c.syms) {
+		if (code == 0)
+			guestsym_report(c.syms, stderr);
+		guestsym_close(c.syms);
+	}
 	free(cfg.tids.id);
 	free(cfg.procs.id);
 	free(c.pids);

@@ -12,6 +12,7 @@ enum {
 	OPT_ORDER = 256, OPT_ORDER_MEM, OPT_PERINS, OPT_THAN, OPT_THAN_HLT, OPT_HEATMAP,
 	OPT_FILTER, OPT_INPUT, OPT_PCT, OPT_JSON, OPT_VCPU, OPT_OFFCPU, OPT_TOP_RIP, OPT_VMLINUX,
 	OPT_PROM, OPT_PROM_TEXTFILE,
+	OPT_KALLSYMS, OPT_KASLR,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +40,8 @@ static const struct option long_opts[] = {
 	{ "vmlinux",     required_argument, NULL, OPT_VMLINUX },
 	{ "prometheus",  required_argument, NULL, OPT_PROM },
 	{ "prometheus-textfile", required_argument, NULL, OPT_PROM_TEXTFILE },
+	{ "kallsyms",    required_argument, NULL, OPT_KALLSYMS },
+	{ "kaslr-offset", required_argument, NULL, OPT_KASLR },
 	{ "realtime",    required_argument, NULL, 'r' },
 	{ "verbose",     no_argument,       NULL, 'v' },
 	{ "help",        no_argument,       NULL, 'h' },
@@ -97,7 +100,12 @@ void lat_usage(const struct lat_class *cls, FILE *f)
 		cls->aux_is_rip ?
 "      --vcpu=N,...           Only these vCPUs (by the events' vcpu_id; x86 only)\n"
 "      --top-rip=N            Per exit reason, the N guest RIPs that exited most\n"
-"      --vmlinux=FILE         Name guest RIPs as symbol+0xoff from a guest kernel ELF\n"
+"      --vmlinux=FILE         Name guest RIPs as symbol+0xoff from a guest kernel ELF,\n"
+"                             and file:line from its DWARF line tables if it has them\n"
+"      --kallsyms=FILE        Name guest RIPs from a copy of the guest's /proc/kallsyms\n"
+"                             (runtime addresses); with --vmlinux, find its KASLR offset\n"
+"      --kaslr-offset=HEX     The guest kernel's KASLR offset, added to --vmlinux's\n"
+"                             addresses (runtime minus link address of _text)\n"
 		: "",
 		cls->key_header, cls->extra_header);
 }
@@ -107,6 +115,30 @@ static int usage_error(const struct lat_class *cls, const char *msg)
 	fprintf(stderr, "perf-prof %s: %s\n", cls->name, msg);
 	fprintf(stderr, "Try 'perf-prof %s --help' for more information.\n", cls->name);
 	return -1;
+}
+
+/* "0x1e200000" or "1e200000": the whole string, at most 64 bits */
+static int parse_hex(const char *s, uint64_t *v)
+{
+	const char *p = s;
+	uint64_t x = 0;
+	int n = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	for (; *p; p++, n++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' :
+			*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 :
+			*p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+
+		if (d < 0 || n == 16)
+			return -1;
+		x = x << 4 | (uint64_t)d;
+	}
+	if (!n)
+		return -1;
+	*v = x;
+	return 0;
 }
 
 static int parse_pct(const char *s, struct lat_env *env, char *err, size_t errlen)
@@ -250,6 +282,7 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 		case OPT_PCT:
 			if (parse_pct(optarg, env, err, sizeof(err)) < 0)
 				return usage_error(cls, err);
+			env->pct_given = true;
 			break;
 		case OPT_JSON:
 			env->json = true;
@@ -288,6 +321,17 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 				return usage_error(cls, "--prometheus-textfile needs a file name");
 			env->prom_textfile = optarg;
 			break;
+		case OPT_KALLSYMS:
+			env->kallsyms = optarg;
+			break;
+		case OPT_KASLR:
+			if (parse_hex(optarg, &env->kaslr_offset) < 0) {
+				snprintf(err, sizeof(err), "invalid --kaslr-offset '%s' (a hex number, "
+					 "e.g. 0x1e200000)", optarg);
+				return usage_error(cls, err);
+			}
+			env->have_kaslr = true;
+			break;
 		case 'v':
 			env->verbose++;
 			break;
@@ -322,7 +366,12 @@ int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, c
 	if (env->input && env->prometheus)
 		return usage_error(cls, "--prometheus serves while tracing live: it does not apply "
 				   "to --input (--prometheus-textfile does)");
-	if (env->vmlinux && !env->top_rips)
+	if (!cls->aux_is_rip && (env->kallsyms || env->have_kaslr))
+		return usage_error(cls, "--kallsyms and --kaslr-offset apply to kvm-exit only");
+	if (env->have_kaslr && !env->vmlinux)
+		return usage_error(cls, "--kaslr-offset shifts the addresses of --vmlinux, "
+				   "which is missing");
+	if ((env->vmlinux || env->kallsyms) && !env->top_rips)
 		env->top_rips = 5;
 	if (env->than_idle && !env->than)
 		return usage_error(cls, "--than-hlt needs --than");

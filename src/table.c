@@ -64,6 +64,16 @@ static int cmp_rows(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* counts: no totals, by calls descending then name */
+static int cmp_counts(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+
+	if (x->row->calls != y->row->calls)
+		return x->row->calls > y->row->calls ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
 /* rows with calls, sorted by total descending then name; *width: 20 or 32 */
 static int sort_rows(const struct table_style *st, struct lat_inst *in, struct sorted **out,
 		     int *width)
@@ -84,7 +94,7 @@ static int sort_rows(const struct table_style *st, struct lat_inst *in, struct s
 			*width = 32;
 		n++;
 	}
-	qsort(v, n, sizeof(*v), cmp_rows);
+	qsort(v, n, sizeof(*v), st->counts ? cmp_counts : cmp_rows);
 	*out = v;
 	return n;
 }
@@ -112,20 +122,31 @@ static void rule(FILE *f, int w)
 static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, int n, int width)
 {
 	struct rip_ent *top = malloc(sizeof(*top) * st->top_rips);
-	char name[128];
+	char name[128], line[4096];
 	int i, j, k;
 
 	if (!top)
 		return;
-	fprintf(f, "%-*s %-40s %8s %16s %12s %12s\n", width, st->key_header, "guest_rip",
-		"calls", "total(us)", "avg(us)", "max(us)");
+	if (st->counts)
+		fprintf(f, "%-*s %-40s %8s %8s", width, st->key_header, "guest_rip", "calls",
+			"%calls");
+	else
+		fprintf(f, "%-*s %-40s %8s %16s %12s %12s", width, st->key_header, "guest_rip",
+			"calls", "total(us)", "avg(us)", "max(us)");
+	fputs(st->rip_line ? " source\n" : "\n", f);
 	for (i = 0; i < width; i++)
 		fputc('-', f);
 	rule(f, 40);
 	rule(f, 8);
-	rule(f, 16);
-	rule(f, 12);
-	rule(f, 12);
+	if (st->counts) {
+		rule(f, 8);
+	} else {
+		rule(f, 16);
+		rule(f, 12);
+		rule(f, 12);
+	}
+	if (st->rip_line)
+		rule(f, 6);
 	fputc('\n', f);
 	for (i = 0; i < n; i++) {
 		if (!v[i].row->rips)
@@ -136,13 +157,51 @@ static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, 
 				st->rip_name(st->rip_arg, top[j].rip, name, sizeof(name));
 			else
 				snprintf(name, sizeof(name), "%#lx", (unsigned long)top[j].rip);
-			fprintf(f, "%-*s %-40s %8lu %16.3f %12.3f %12.3f\n", width,
-				j == 0 ? v[i].name : "", name, (unsigned long)top[j].calls,
-				top[j].sum / 1000.0, (double)top[j].sum / top[j].calls / 1000.0,
-				top[j].max / 1000.0);
+			if (st->counts)	/* the share of the reason's exits */
+				fprintf(f, "%-*s %-40s %8lu %8.2f", width, j == 0 ? v[i].name : "",
+					name, (unsigned long)top[j].calls,
+					100.0 * top[j].calls / v[i].row->calls);
+			else
+				fprintf(f, "%-*s %-40s %8lu %16.3f %12.3f %12.3f", width,
+					j == 0 ? v[i].name : "", name, (unsigned long)top[j].calls,
+					top[j].sum / 1000.0, (double)top[j].sum / top[j].calls / 1000.0,
+					top[j].max / 1000.0);
+			if (st->rip_line) {
+				st->rip_line(st->rip_arg, top[j].rip, line, sizeof(line));
+				fprintf(f, " %s", line);
+			}
+			fputc('\n', f);
 		}
 	}
 	free(top);
+}
+
+/*
+ * Counts of begin events alone: calls, their share of the instance's
+ * calls, and the share of them from guest kernel mode.
+ */
+static void print_counts(FILE *f, const struct table_style *st, struct sorted *v, int n,
+			 int width)
+{
+	uint64_t all = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		all += v[i].row->calls;
+	fprintf(f, "%-*s %8s %8s %12s\n", width, st->key_header, "calls", "%calls",
+		st->extra_header);
+	for (i = 0; i < width; i++)
+		fputc('-', f);
+	rule(f, 8);
+	rule(f, 8);
+	rule(f, 12);
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		const struct lat_row *r = v[i].row;
+
+		fprintf(f, "%-*s %8lu %8.2f %12.2f\n", width, v[i].name, (unsigned long)r->calls,
+			100.0 * r->calls / all, 100.0 * r->extra / r->calls);
+	}
 }
 
 int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label)
@@ -157,6 +216,10 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 		return 0;
 	}
 	fprintf(f, "%s%s%s\n", st->title, label ? " " : "", label ? label : "");
+	if (st->counts) {
+		print_counts(f, st, v, n, width);
+		goto rips;
+	}
 	fprintf(f, "%-*s %8s %16s %12s %12s", width, st->key_header, "calls", "total(us)",
 		"min(us)", "avg(us)");
 	for (k = 0; k < st->npct; k++) {
@@ -199,6 +262,7 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 				r->sched / 1000.0, r->sum ? 100.0 * r->sched / r->sum : 0.0);
 		fputc('\n', f);
 	}
+rips:
 	if (st->top_rips)
 		print_rips(f, st, v, n, width);
 	free(v);

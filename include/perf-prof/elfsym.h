@@ -39,6 +39,26 @@ const char *elfsym_name(const struct elfsym *es, uint64_t addr, char *buf, size_
 /* number of symbols kept (one per address) */
 size_t elfsym_count(const struct elfsym *es);
 
+/* symbol @i, in address order: its address and name; 0 when @i is past the end */
+int elfsym_at(const struct elfsym *es, size_t i, uint64_t *addr, const char **name);
+
+/* the symbol covering @addr: its name and @addr's offset into it; 0 if none does */
+int elfsym_find(const struct elfsym *es, uint64_t addr, const char **name, uint64_t *off);
+
+/*
+ * A table from a list of symbols without sizes (a copy of /proc/kallsyms):
+ * NUL-terminated @name, @rank (higher wins at one address).  Each covers
+ * up to the next symbol's address, 64 KiB at most.  @defs is reordered.
+ * NULL + "'PATH': ..." in err when none is usable or memory runs out.
+ */
+struct elfsym_def {
+	uint64_t addr;
+	const char *name;
+	uint32_t rank;
+};
+struct elfsym *elfsym_build(struct elfsym_def *defs, size_t n, const char *path,
+			    char *err, size_t errlen);
+
 /* NULL is fine */
 void elfsym_close(struct elfsym *es);
 

@@ -58,6 +58,9 @@ struct engine_cfg {
 	 * in a recording (set before setup() runs) */
 	bool switches;
 	int verbose;
+	/* what a recording's lost records cost, for the end-of-file note;
+	 * setup() may set it (NULL: "pairs across the gaps were dropped") */
+	const char *lost_note;
 };
 
 struct engine_stats {

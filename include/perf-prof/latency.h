@@ -47,6 +47,14 @@ struct lat_class {
 	bool (*has_vcpu)(void);
 	/* aux of key() is the guest instruction address (--top-rip) */
 	bool aux_is_rip;
+	/*
+	 * A recording of the begin event alone (perf record -e kvm:kvm_exit)
+	 * is counted per key under this title; NULL: it is refused.
+	 */
+	const char *count_title;
+	/* what the count table's share column counts (aux >> 63) */
+	const char *count_extra_header;
+	const char *count_noun;		/* what is counted: "exits" */
 };
 
 /* options of a latency profiler, with their defaults in latency.c */
@@ -75,6 +83,10 @@ struct lat_env {
 	const char *vmlinux;
 	const char *prometheus;		/* --prometheus HOST:PORT */
 	const char *prom_textfile;	/* --prometheus-textfile FILE */
+	const char *kallsyms;		/* --kallsyms */
+	bool have_kaslr;		/* --kaslr-offset given */
+	uint64_t kaslr_offset;
+	bool pct_given;			/* --percentiles was on the command line */
 };
 
 /* parse argv into @env; returns -1 after printing a usage error */

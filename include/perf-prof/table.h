@@ -20,9 +20,16 @@ struct table_style {
 	double pct[TABLE_MAX_PCT];	/* percentiles, e.g. 99 */
 	bool sched;			/* oncpu(us) and sched(us) columns */
 	int top_rips;			/* guest addresses per reason, 0 = none */
+	/*
+	 * begin events only: rows hold calls, and in extra how many of them
+	 * came from guest kernel mode; no latency columns
+	 */
+	bool counts;
 	void (*key_name)(uint64_t key, char *buf, size_t len);
 	/* "symbol+0xoff" or "0x..." for a guest address */
 	void (*rip_name)(void *arg, uint64_t rip, char *buf, size_t len);
+	/* "file:line" of a guest address, a last column; NULL: no such column */
+	void (*rip_line)(void *arg, uint64_t rip, char *buf, size_t len);
 	void *rip_arg;
 };
 

@@ -30,6 +30,8 @@ static struct {
 	bool arm;
 	struct pp_field reason, isa, rip, vcpu;	/* x86 kvm_exit; arm: ret, ec, pc */
 	struct pp_field entry_vcpu;
+	int exit_id;		/* kvm_exit's event id: vcpu_id from an exit record */
+	bool exit_only;		/* a recording without kvm_entry: exits are counted */
 	struct pp_symtab tab[2];		/* x86: VMX, SVM; arm: ret, ec */
 	int ntab;
 	int64_t arm_trap;
@@ -77,6 +79,8 @@ static int kvm_bind(struct tep_event *exit, struct tep_event *entry, char *err, 
 	for (i = 0; i < kx.ntab; i++)
 		pp_symtab_free(&kx.tab[i]);
 	memset(&kx, 0, sizeof(kx));
+	kx.exit_id = exit->id;
+	kx.exit_only = entry == NULL;
 	kx.arm = tep_find_field(exit, "vcpu_pc") != NULL;
 	if (kx.arm) {
 		const char *ret = tep_find_field(exit, "ret") ? "ret" : "idx";
@@ -203,16 +207,25 @@ static bool kvm_idle_key(uint64_t key)
 	return code == VMX_EXIT_HLT;
 }
 
+/* the vCPU id comes from kvm_entry, or from kvm_exit when there is no entry */
 static bool kvm_has_vcpu(void)
 {
-	return pp_field_present(&kx.entry_vcpu);
+	return pp_field_present(kx.exit_only ? &kx.vcpu : &kx.entry_vcpu);
 }
 
-static int64_t kvm_vcpu(const struct pp_record *entry)
+static int64_t kvm_vcpu(const struct pp_record *rec)
 {
-	if (!pp_field_present(&kx.entry_vcpu))
+	const struct pp_field *f = &kx.entry_vcpu;
+	uint16_t type;
+
+	if (rec->raw_size >= 2) {
+		memcpy(&type, rec->raw, sizeof(type));
+		if (type == kx.exit_id)
+			f = &kx.vcpu;
+	}
+	if (!pp_field_present(f))
 		return -1;
-	return (int64_t)pp_field_u64(&kx.entry_vcpu, entry->raw, entry->raw_size);
+	return (int64_t)pp_field_u64(f, rec->raw, rec->raw_size);
 }
 
 const struct lat_class kvm_exit_class = {
@@ -248,6 +261,9 @@ const struct lat_class kvm_exit_class = {
 	.vcpu = kvm_vcpu,
 	.has_vcpu = kvm_has_vcpu,
 	.aux_is_rip = true,
+	.count_title = "kvm-exit counts",
+	.count_extra_header = "%gsys(calls)",
+	.count_noun = "exits",
 };
 
 int kvm_exit_main(int argc, char **argv);

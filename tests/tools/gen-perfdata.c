@@ -45,14 +45,20 @@
 #define F_ID		(1ULL << 2)	/* read_format */
 #define F_LOST		(1ULL << 4)
 
-#define REC_COMM	3
+#define REC_MMAP	1
 #define REC_LOST	2
+#define REC_COMM	3
+#define REC_EXIT	4
+#define REC_FORK	7
 #define REC_SAMPLE	9
 #define REC_HEADER_ATTR	64
 #define REC_TRACING	66
 #define REC_ROUND	68
 #define REC_ID_INDEX	69
+#define REC_THREAD_MAP	73
+#define REC_CPU_MAP	74
 #define REC_FEATURE	80
+#define REC_FINISHED_INIT 82
 
 enum { FEAT_TRACING = 1, FEAT_HOSTNAME = 3, FEAT_OSRELEASE, FEAT_VERSION,
        FEAT_ARCH, FEAT_NRCPUS, FEAT_CPUDESC, FEAT_CPUID, FEAT_TOTAL_MEM,
@@ -155,6 +161,7 @@ struct reason {
 	uint64_t *lat;			/* every latency, with --quantiles */
 	uint64_t nlat, caplat;
 	uint64_t hot_calls[16], hot_total[16];	/* per hot RIP, with --hot-rips */
+	uint64_t exits, kexits;	/* exits written, those from guest kernel mode */
 };
 
 static struct reason x86_reasons[] = {
@@ -266,7 +273,7 @@ static void set_field(struct tep_event *ev, unsigned char *raw,
 /* ---- simulation -------------------------------------------------------- */
 
 struct vcpu {
-	uint32_t tid, vcpu_id, cpu;
+	uint32_t pid, tid, vcpu_id, cpu;
 	uint64_t next;		/* time of the next event */
 	int in_guest;		/* next event is an exit */
 	int reason;		/* pending exit's reason (index) */
@@ -275,6 +282,8 @@ struct vcpu {
 	uint64_t dropped;	/* samples dropped in the current burst */
 	int drop_this;		/* the pending pair is dropped */
 	unsigned hot;		/* which hot RIP the pending exit uses */
+	int extra;		/* --kvm-stat: an mmio/pio/msr sample is due (its kind) */
+	uint64_t exit_time;	/* of the pending exit, when an extra sample is due */
 };
 
 struct opts {
@@ -285,19 +294,35 @@ struct opts {
 	int pipe, rich;
 	unsigned hot;		/* hot guest RIPs per reason, 0 = random RIPs */
 	int quantiles;		/* print exact p50/p99/p99.9 per reason */
+	int kvmstat;		/* the layout of `perf kvm stat record` (x86) */
+	int exit_only;		/* `perf record -e kvm:kvm_exit`: no entries written */
+	uint64_t kaslr;		/* added to guest kernel RIPs: a randomized guest */
+	unsigned vms;		/* VMs the vCPU threads belong to */
 };
+
+/*
+ * The events of a recording.  The default layout has kvm_exit and
+ * kvm_entry; --kvm-stat has what `perf kvm stat record` opens on x86
+ * (entry, exit, mmio, pio, msr, in that order) and perf's dummy:HG.
+ */
+enum { K_EXIT, K_ENTRY, K_MMIO, K_PIO, K_MSR, K_DUMMY, NKIND };
+
+static const int kvmstat_order[] = { K_ENTRY, K_EXIT, K_MMIO, K_PIO, K_MSR, K_DUMMY };
+#define KVMSTAT_NATTR	6
+#define KVMSTAT_ID0	1511	/* ids as the kernel numbered them in one real run */
 
 struct gen {
 	struct opts o;
 	int arm;
 	struct fmt fexit, fentry;
+	struct fmt fmmio, fpio, fmsr;	/* --kvm-stat */
 	char *header_page;
 	size_t header_page_len;
 	struct reason *reasons;
 	unsigned nreasons;
 	int total_weight;
 	uint64_t sample_type;
-	uint64_t ids[2][1024];	/* [attr][cpu] */
+	uint64_t ids[NKIND][1024];	/* [kind][cpu] */
 	uint32_t pid;
 	struct vcpu *v;
 	struct bb *cpubuf;	/* per-CPU chunk of the current round */
@@ -306,6 +331,9 @@ struct gen {
 	uint64_t written;	/* bytes of data section */
 	/* statistics */
 	uint64_t samples, exits, entries, lost_recs, lost_samples, rounds;
+	uint64_t extra[NKIND];		/* --kvm-stat: mmio, pio, msr samples */
+	uint64_t sideband;		/* --kvm-stat: FORK/COMM/EXIT records in the stream */
+	uint64_t sideband_next;		/* at this many samples, the next ones */
 	uint64_t first_time, last_time;
 };
 
@@ -357,12 +385,53 @@ static uint32_t sample_size(const struct gen *g, const struct fmt *f)
 	return n;
 }
 
-static void put_sample(struct gen *g, int is_exit, struct vcpu *v, uint64_t time)
+static const struct fmt *fmt_of(const struct gen *g, int kind)
 {
-	const struct fmt *f = is_exit ? &g->fexit : &g->fentry;
+	switch (kind) {
+	case K_EXIT: return &g->fexit;
+	case K_ENTRY: return &g->fentry;
+	case K_MMIO: return &g->fmmio;
+	case K_PIO: return &g->fpio;
+	default: return &g->fmsr;
+	}
+}
+
+/* the tracepoint's own fields of an mmio, pio or msr event of exit reason @r */
+static void fill_extra(const struct gen *g, int kind, const struct fmt *f,
+		       unsigned char *raw, const struct reason *r, const struct vcpu *v)
+{
+	switch (kind) {
+	case K_MMIO:	/* a virtio notify write, or a read of a device register */
+		set_field(f->ev, raw, "type", v->rip & 0x10 ? 2 : 1);
+		set_field(f->ev, raw, "len", 4);
+		set_field(f->ev, raw, "gpa", 0xfebf1000ULL + (v->vcpu_id & 7) * 0x1000);
+		set_field(f->ev, raw, "val", v->rip & 0xffff);
+		break;
+	case K_PIO:	/* the serial port and the PCI config window */
+		set_field(f->ev, raw, "rw", v->rip & 0x10 ? 1 : 0);
+		set_field(f->ev, raw, "port", v->rip & 0x20 ? 0xcfc : 0x3f8);
+		set_field(f->ev, raw, "size", v->rip & 0x20 ? 4 : 1);
+		set_field(f->ev, raw, "count", 1);
+		set_field(f->ev, raw, "val", (uint32_t)(v->rip >> 4) & 0xff);
+		break;
+	case K_MSR:	/* TSC deadline writes, APIC base reads */
+		set_field(f->ev, raw, "write", r->code == 32);
+		set_field(f->ev, raw, "ecx", r->code == 32 ? 0x6e0 : 0x1b);
+		set_field(f->ev, raw, "data", r->code == 32 ? g->last_time * 3 : 0xfee00d00ULL);
+		set_field(f->ev, raw, "exception", 0);
+		break;
+	}
+}
+
+/* a sample of @kind (exit, entry, or with --kvm-stat mmio, pio, msr) */
+static void put_sample(struct gen *g, int kind, struct vcpu *v, uint64_t time)
+{
+	const int is_exit = kind == K_EXIT;
+	const struct fmt *f = fmt_of(g, kind);
 	struct bb *b = &g->cpubuf[v->cpu];
-	uint64_t st = g->sample_type, id = g->ids[is_exit ? 0 : 1][v->cpu];
-	uint64_t ip = is_exit ? 0xffffffffc0a41e5bULL : 0xffffffffc0a42c10ULL;
+	uint64_t st = g->sample_type, id = g->ids[kind][v->cpu];
+	uint64_t ip = is_exit ? 0xffffffffc0a41e5bULL :
+		      kind == K_ENTRY ? 0xffffffffc0a42c10ULL : 0xffffffffc0a3d2e7ULL;
 	unsigned char raw[4096];
 	const struct reason *r = &g->reasons[v->reason];
 
@@ -373,7 +442,7 @@ static void put_sample(struct gen *g, int is_exit, struct vcpu *v, uint64_t time
 	if (st & S_IP)
 		bb_u64(b, ip);
 	if (st & S_TID) {
-		bb_u32(b, g->pid);
+		bb_u32(b, v->pid);
 		bb_u32(b, v->tid);
 	}
 	if (st & S_TIME)
@@ -408,7 +477,9 @@ static void put_sample(struct gen *g, int is_exit, struct vcpu *v, uint64_t time
 		set_field(f->ev, raw, "common_flags", 0);
 		set_field(f->ev, raw, "common_preempt_count", 0);
 		set_field(f->ev, raw, "vcpu_id", v->vcpu_id);
-		if (is_exit) {
+		if (kind >= K_MMIO) {
+			fill_extra(g, kind, f, raw, r, v);
+		} else if (is_exit) {
 			if (g->arm) {
 				set_field(f->ev, raw, "ret", r->code ? 2 : 0);
 				set_field(f->ev, raw, "idx", r->code ? 2 : 0);
@@ -521,7 +592,7 @@ static uint64_t guest_rip(const struct gen *g)
 
 	if ((r & 0xff) < 180)	/* mostly the guest kernel */
 		return (g->arm ? 0xffff800080000000ULL : 0xffffffff81000000ULL) +
-		       ((r >> 8) & 0xfffff0);
+		       ((r >> 8) & 0xfffff0) + g->o.kaslr;
 	return (g->arm ? 0x0000aaaad0000000ULL : 0x00007f3a40000000ULL) +
 	       ((r >> 8) & 0xfffff0);
 }
@@ -557,6 +628,71 @@ static int pick_reason(const struct gen *g)
 	return 0;
 }
 
+/* VM @vm's qemu process (one VM: the historic pid) */
+static uint32_t vm_pid(const struct gen *g, unsigned vm)
+{
+	return g->pid + vm * (g->o.threads + 16);
+}
+
+/* the VM process of vCPU thread @i, its pid, and the thread's tid and vcpu id */
+static void vcpu_place(const struct gen *g, unsigned i, struct vcpu *v)
+{
+	unsigned vm = i % g->o.vms;
+
+	v->pid = vm_pid(g, vm);
+	v->vcpu_id = i / g->o.vms;
+	v->tid = v->pid + 2 + v->vcpu_id;
+}
+
+/*
+ * --kvm-stat: what perf's dummy:HG event adds to the stream while it
+ * records, a short-lived host process (fork, comm, exit), each with the
+ * sample_id_all trailer.  Readers skip these; perf tracks threads with them.
+ */
+static void put_sideband(struct gen *g, uint32_t cpu, uint64_t time)
+{
+	struct bb *b = &g->cpubuf[cpu];
+	uint64_t id = g->ids[K_DUMMY][cpu];
+	uint32_t pid = 60000 + (uint32_t)(g->sideband % 5000), ppid = 1;
+	char comm[16] = "sh";
+
+	bb_hdr(b, REC_FORK, 0, 8 + 24 + trailer_size(g));
+	bb_u32(b, pid);
+	bb_u32(b, ppid);
+	bb_u32(b, pid);
+	bb_u32(b, ppid);
+	bb_u64(b, time);
+	put_trailer(g, b, pid, pid, time, cpu, id);
+	bb_hdr(b, REC_COMM, 0x2000 /* PERF_RECORD_MISC_COMM_EXEC */, 8 + 8 + 16 + trailer_size(g));
+	bb_u32(b, pid);
+	bb_u32(b, pid);
+	bb_put(b, comm, 16);
+	put_trailer(g, b, pid, pid, time, cpu, id);
+	bb_hdr(b, REC_EXIT, 0, 8 + 24 + trailer_size(g));
+	bb_u32(b, pid);
+	bb_u32(b, ppid);
+	bb_u32(b, pid);
+	bb_u32(b, ppid);
+	bb_u64(b, time);
+	put_trailer(g, b, pid, pid, time, cpu, id);
+	g->sideband += 3;
+}
+
+/* --kvm-stat: the event an exit of reason @r emits before its entry, or 0 */
+static int extra_kind(const struct gen *g, const struct reason *r)
+{
+	if (!g->o.kvmstat)
+		return 0;
+	switch (r->code) {
+	case 30: return K_PIO;		/* IO_INSTRUCTION */
+	case 49: return K_MMIO;		/* EPT_MISCONFIG: emulated MMIO */
+	case 31: case 32: return K_MSR;	/* MSR_READ, MSR_WRITE */
+	default: return 0;
+	}
+}
+
+#define SIDEBAND_EVERY	40000	/* samples between two sideband bursts */
+
 static void simulate(struct gen *g)
 {
 	unsigned n = g->o.threads, i, hn = n;
@@ -573,8 +709,7 @@ static void simulate(struct gen *g)
 	for (i = 0; i < n; i++) {
 		struct vcpu *v = &g->v[i];
 
-		v->tid = g->pid + 2 + i;
-		v->vcpu_id = i;
+		vcpu_place(g, i, v);
 		v->cpu = i % g->o.cpus;
 		v->next = T0 + i * 1000 + rnd() % 10000;
 		v->in_guest = 0;	/* start with an entry */
@@ -591,7 +726,13 @@ static void simulate(struct gen *g)
 		struct vcpu *v = h[0];
 		uint64_t t = v->next;
 
-		if (v->in_guest) {
+		if (v->extra) {
+			/* between an exit and its entry: the exit's own event */
+			put_sample(g, v->extra, v, t);
+			g->extra[v->extra]++;
+			v->extra = 0;
+			v->next = v->exit_time + v->latency;
+		} else if (v->in_guest) {
 			/* a VM exit */
 			struct reason *r;
 
@@ -599,7 +740,8 @@ static void simulate(struct gen *g)
 			r = &g->reasons[v->reason];
 			if (g->o.hot) {
 				v->hot = hot_pick(g);
-				v->rip = HOT_BASE + ((uint64_t)v->reason << 12) + (v->hot << 4);
+				v->rip = HOT_BASE + g->o.kaslr + ((uint64_t)v->reason << 12) +
+					 (v->hot << 4);
 			}
 			v->latency = rnd_lognormal(r->median, r->sigma);
 			if (rnd() % 2000 == 0)	/* host preemption outlier */
@@ -608,12 +750,14 @@ static void simulate(struct gen *g)
 			if (v->dropping) {
 				v->drop_this = 1;
 				v->dropping--;
-				v->dropped += 2;
+				v->dropped += g->o.exit_only ? 1 : 2;
 			}
 			if (!v->drop_this) {
-				put_sample(g, 1, v, t);
+				put_sample(g, K_EXIT, v, t);
 				g->exits++;
 				events++;
+				r->exits++;
+				r->kexits += v->rip >> 63;
 			}
 			v->in_guest = 0;
 			v->next = t + v->latency;
@@ -621,6 +765,13 @@ static void simulate(struct gen *g)
 			if (g->o.cpus > 1 && (v->latency > 200000 ?
 					      rnd() % 4 == 0 : rnd() % 500 == 0))
 				v->cpu = (v->cpu + 1 + rnd() % (g->o.cpus - 1)) % g->o.cpus;
+			/* --kvm-stat: kvm_pio, kvm_mmio or kvm_msr a third of the way in */
+			if (!v->drop_this && extra_kind(g, r) && budget >= 1) {
+				budget--;
+				v->extra = extra_kind(g, r);
+				v->exit_time = t;
+				v->next = t + v->latency / 3;
+			}
 		} else {
 			/* a VM entry */
 			struct reason *r = &g->reasons[v->reason];
@@ -630,8 +781,10 @@ static void simulate(struct gen *g)
 				if (!v->dropping)
 					put_lost(g, v, t);
 			} else {
-				put_sample(g, 0, v, t);
-				g->entries++;
+				if (!g->o.exit_only) {
+					put_sample(g, K_ENTRY, v, t);
+					g->entries++;
+				}
 				events++;
 				if (v->latency) {
 					if (g->o.hot) {
@@ -680,6 +833,10 @@ static void simulate(struct gen *g)
 		}
 		heap_down(h, hn, 0);
 round:
+		if (g->o.kvmstat && g->samples >= g->sideband_next) {
+			put_sideband(g, v->cpu, t);
+			g->sideband_next += SIDEBAND_EVERY;
+		}
 		if (++g->in_round >= g->o.round)
 			flush_round(g);
 	}
@@ -721,15 +878,31 @@ static void tracing_data(struct gen *g, struct bb *b)
 	bb_u32(b, 0);			/* ftrace formats */
 	bb_u32(b, 1);			/* systems */
 	bb_put(b, "kvm", 4);
-	bb_u32(b, 2);
-	bb_u64(b, g->fexit.len);
-	bb_put(b, g->fexit.text, g->fexit.len);
-	bb_u64(b, g->fentry.len);
-	bb_put(b, g->fentry.text, g->fentry.len);
+	if (g->o.kvmstat) {
+		/* in the order of the attrs, as perf writes them */
+		bb_u32(b, KVMSTAT_NATTR - 1);
+		for (i = 0; i < KVMSTAT_NATTR - 1; i++) {
+			const struct fmt *f = fmt_of(g, kvmstat_order[i]);
+
+			bb_u64(b, f->len);
+			bb_put(b, f->text, f->len);
+		}
+	} else {
+		bb_u32(b, g->o.exit_only ? 1 : 2);
+		bb_u64(b, g->fexit.len);
+		bb_put(b, g->fexit.text, g->fexit.len);
+		if (!g->o.exit_only) {
+			bb_u64(b, g->fentry.len);
+			bb_put(b, g->fentry.text, g->fentry.len);
+		}
+	}
 	bb_u32(b, 0);			/* kallsyms */
 	bb_u32(b, 0);			/* printk formats */
 	for (i = 0; i < g->o.threads; i++) {
-		snprintf(line, sizeof(line), "%u CPU %u/KVM\n", g->pid + 2 + i, i);
+		struct vcpu v;
+
+		vcpu_place(g, i, &v);
+		snprintf(line, sizeof(line), "%u CPU %u/KVM\n", v.tid, v.vcpu_id);
 		bb_put(&cl, line, strlen(line));
 	}
 	bb_u64(b, cl.len);
@@ -737,39 +910,67 @@ static void tracing_data(struct gen *g, struct bb *b)
 	free(cl.p);
 }
 
-static void put_attr(const struct gen *g, struct bb *b, int is_exit)
+/* the attr of the event of @kind, as `perf evlist -v` shows perf kvm stat's */
+static void put_attr(const struct gen *g, struct bb *b, int kind)
 {
 	unsigned char a[ATTR_SIZE];
 	uint64_t v;
 	uint32_t u;
 
 	memset(a, 0, sizeof(a));
-	u = 2;				/* PERF_TYPE_TRACEPOINT */
+	u = kind == K_DUMMY ? 1 : 2;	/* PERF_TYPE_SOFTWARE, PERF_TYPE_TRACEPOINT */
 	memcpy(a, &u, 4);
 	u = ATTR_SIZE;
 	memcpy(a + 4, &u, 4);
-	v = (uint64_t)(is_exit ? g->fexit.ev->id : g->fentry.ev->id);
+	v = kind == K_DUMMY ? 9 /* PERF_COUNT_SW_DUMMY */ : (uint64_t)fmt_of(g, kind)->ev->id;
 	memcpy(a + 8, &v, 8);
 	v = 1;				/* sample_period */
 	memcpy(a + 16, &v, 8);
-	memcpy(a + 24, &g->sample_type, 8);
+	v = kind == K_DUMMY ? g->sample_type & ~S_PERIOD : g->sample_type;
+	memcpy(a + 24, &v, 8);
 	v = F_ID | F_LOST;
 	memcpy(a + 32, &v, 8);
 	/* disabled, inherit, sample_id_all, exclude_host: as perf kvm stat record */
 	v = 1 | 2 | (1ULL << 18) | (1ULL << 19);
+	/* dummy:HG: inherit, mmap, comm, task, sample_id_all, mmap2, comm_exec,
+	 * ksymbol, bpf_event */
+	if (kind == K_DUMMY)
+		v = 2 | (1ULL << 8) | (1ULL << 9) | (1ULL << 13) | (1ULL << 18) |
+		    (1ULL << 23) | (1ULL << 24) | (1ULL << 29) | (1ULL << 30);
 	memcpy(a + 40, &v, 8);
 	bb_put(b, a, ATTR_SIZE);
 }
 
-static const char *ev_name(int is_exit)
+static const char *ev_name(int kind)
 {
-	return is_exit ? "kvm:kvm_exit" : "kvm:kvm_entry";
+	static const char *const names[NKIND] = {
+		"kvm:kvm_exit", "kvm:kvm_entry", "kvm:kvm_mmio", "kvm:kvm_pio",
+		"kvm:kvm_msr", "dummy:HG",
+	};
+
+	return names[kind];
+}
+
+/* the attrs in file order, and how many */
+static unsigned attr_order(const struct gen *g, const int **order)
+{
+	static const int plain[] = { K_EXIT, K_ENTRY };
+
+	if (g->o.exit_only) {
+		*order = plain;
+		return 1;
+	}
+	if (g->o.kvmstat) {
+		*order = kvmstat_order;
+		return KVMSTAT_NATTR;
+	}
+	*order = plain;
+	return 2;
 }
 
 /* one feature's payload */
 static void feature(struct gen *g, int feat, struct bb *b, const char *cmdline)
 {
-	int i;
 	unsigned c;
 
 	switch (feat) {
@@ -806,17 +1007,21 @@ static void feature(struct gen *g, int feat, struct bb *b, const char *cmdline)
 		bb_u32(b, 1);
 		bb_pstr(b, cmdline);
 		break;
-	case FEAT_EVENT_DESC:
-		bb_u32(b, 2);
+	case FEAT_EVENT_DESC: {
+		const int *order;
+		unsigned na = attr_order(g, &order), k;
+
+		bb_u32(b, na);
 		bb_u32(b, ATTR_SIZE);
-		for (i = 1; i >= 0; i--) {
-			put_attr(g, b, i);
+		for (k = 0; k < na; k++) {
+			put_attr(g, b, order[k]);
 			bb_u32(b, g->o.cpus);
-			bb_pstr(b, ev_name(i));
+			bb_pstr(b, ev_name(order[k]));
 			for (c = 0; c < g->o.cpus; c++)
-				bb_u64(b, g->ids[i ? 0 : 1][c]);
+				bb_u64(b, g->ids[order[k]][c]);
 		}
 		break;
+	}
 	case FEAT_SAMPLE_TIME:
 		bb_u64(b, g->first_time);
 		bb_u64(b, g->last_time);
@@ -830,6 +1035,98 @@ static const int feats_file[] = {
 	FEAT_EVENT_DESC, FEAT_SAMPLE_TIME,
 };
 
+/* what perf kvm stat record writes before the first sample (perf 6.1) */
+static void data_prologue_kvmstat(struct gen *g)
+{
+	static const char ktext[] = "[kernel.kallsyms]_text";
+	struct bb b = { 0 };
+	uint32_t ts = trailer_size(g), nl;
+	unsigned c, k, vm, i;
+	char comm[32], name[64];
+
+	/* ID_INDEX: every attr's id on every CPU */
+	bb_hdr(&b, REC_ID_INDEX, 0, 16 + 32 * KVMSTAT_NATTR * g->o.cpus);
+	bb_u64(&b, KVMSTAT_NATTR * g->o.cpus);
+	for (k = 0; k < KVMSTAT_NATTR; k++)
+		for (c = 0; c < g->o.cpus; c++) {
+			bb_u64(&b, g->ids[kvmstat_order[k]][c]);
+			bb_u64(&b, c);
+			bb_u64(&b, c);
+			bb_u64(&b, UINT64_MAX);
+		}
+	/* the kernel's map, then the thread and CPU maps of -a */
+	nl = (sizeof(ktext) + 7) & ~7u;
+	bb_hdr(&b, REC_MMAP, 1 /* PERF_RECORD_MISC_KERNEL */, 8 + 32 + nl + ts);
+	bb_u32(&b, UINT32_MAX);
+	bb_u32(&b, 0);
+	bb_u64(&b, 0xffffffff81000000ULL);
+	bb_u64(&b, 0x1276f48);
+	bb_u64(&b, 0xffffffff81000000ULL);
+	bb_put(&b, ktext, sizeof(ktext));
+	bb_put(&b, NULL, nl - sizeof(ktext) + ts);
+	bb_hdr(&b, REC_THREAD_MAP, 0, 8 + 8 + 24);
+	bb_u64(&b, 1);
+	bb_u64(&b, UINT64_MAX);
+	bb_put(&b, NULL, 16);
+	bb_hdr(&b, REC_CPU_MAP, 0, 16);
+	bb_put(&b, "\x02\x00\x00\x00\x00\x00", 6);	/* RANGE_CPUS, from CPU 0 */
+	bb_put(&b, (uint16_t[]){ (uint16_t)(g->o.cpus - 1) }, 2);
+	/* each VM process, its vCPU threads and two of its maps, synthesized:
+	 * zero trailers, as perf writes them */
+	for (vm = 0; vm < g->o.vms; vm++) {
+		uint32_t pid = vm_pid(g, vm);
+
+		for (i = 0; i <= g->o.threads; i++) {
+			struct vcpu v = { .pid = pid, .tid = pid };
+
+			if (i && (vcpu_place(g, i - 1, &v), v.pid != pid))
+				continue;
+			memset(comm, 0, sizeof(comm));	/* perf keeps 16 bytes of it */
+			if (i)
+				snprintf(comm, sizeof(comm), "CPU %u/KVM", v.vcpu_id);
+			else
+				snprintf(comm, sizeof(comm), "qemu-system-x86");
+			bb_hdr(&b, REC_FORK, 0x2000, 8 + 24 + ts);
+			bb_u32(&b, pid);
+			bb_u32(&b, i ? pid : 1);
+			bb_u32(&b, v.tid);
+			bb_u32(&b, i ? pid : 1);
+			bb_u64(&b, 0);
+			bb_put(&b, NULL, ts);
+			bb_hdr(&b, REC_COMM, 0, 8 + 8 + 16 + ts);
+			bb_u32(&b, pid);
+			bb_u32(&b, v.tid);
+			bb_put(&b, comm, 16);
+			bb_put(&b, NULL, ts);
+			if (i)
+				continue;
+			for (k = 0; k < 2; k++) {
+				memset(name, 0, sizeof(name));
+				snprintf(name, sizeof(name), "%s", k ? "/usr/lib/x86_64-linux-gnu/libc.so.6" :
+					 "/usr/bin/qemu-system-x86_64");
+				nl = (strlen(name) + 1 + 7) & ~7u;
+				bb_hdr(&b, 10 /* MMAP2 */, 2 /* USER */, 8 + 64 + nl + ts);
+				bb_u32(&b, pid);
+				bb_u32(&b, pid);
+				bb_u64(&b, k ? 0x7f6b890ec000ULL : 0x55d0c8a00000ULL);
+				bb_u64(&b, k ? 0x156000 : 0x6a0000);
+				bb_u64(&b, k ? 0x26000 : 0x1b4000);
+				bb_u32(&b, 0xfe);	/* maj, min, ino, ino_generation */
+				bb_u32(&b, 0);
+				bb_u64(&b, k ? 332835 : 401122);
+				bb_u64(&b, 0);
+				bb_u32(&b, 5);		/* PROT_READ | PROT_EXEC */
+				bb_u32(&b, 2);		/* MAP_PRIVATE */
+				bb_put(&b, name, nl);
+				bb_put(&b, NULL, ts);
+			}
+		}
+	}
+	bb_hdr(&b, REC_FINISHED_INIT, 0, 8);
+	out(g, b.p, b.len);
+	free(b.p);
+}
+
 static void data_prologue(struct gen *g)
 {
 	struct bb b = { 0 };
@@ -837,10 +1134,16 @@ static void data_prologue(struct gen *g)
 	int a;
 	char comm[32];
 
+	if (g->o.kvmstat) {
+		data_prologue_kvmstat(g);
+		return;
+	}
+
 	/* ID_INDEX: which CPU each id reads */
-	bb_hdr(&b, REC_ID_INDEX, 0, 16 + 32 * 2 * g->o.cpus);
-	bb_u64(&b, 2 * g->o.cpus);
-	for (a = 1; a >= 0; a--)
+	a = g->o.exit_only ? 1 : 2;
+	bb_hdr(&b, REC_ID_INDEX, 0, 16 + 32 * a * g->o.cpus);
+	bb_u64(&b, a * g->o.cpus);
+	for (a = g->o.exit_only ? 0 : 1; a >= 0; a--)
 		for (c = 0; c < g->o.cpus; c++) {
 			bb_u64(&b, g->ids[a][c]);
 			bb_u64(&b, c);
@@ -871,18 +1174,19 @@ static void write_file(struct gen *g, const char *cmdline)
 	struct bb h = { 0 }, ft = { 0 }, fp = { 0 };
 	uint64_t ids_off = 104, attrs_off, data_off, feat_off, bits[4] = { 0 };
 	unsigned c, i, nf = sizeof(feats_file) / sizeof(feats_file[0]);
-	int a;
+	const int *order;
+	unsigned na = attr_order(g, &order), a;
 
-	attrs_off = ids_off + 2 * 8 * g->o.cpus;
-	data_off = attrs_off + 2 * (ATTR_SIZE + 16);
+	attrs_off = ids_off + na * 8 * g->o.cpus;
+	data_off = attrs_off + na * (ATTR_SIZE + 16);
 	bb_put(&h, NULL, 104);
-	/* ids, exit attr first like perf kvm stat (entry, exit order in
-	 * the evlist is irrelevant to perf) */
-	for (a = 0; a < 2; a++)
+	/* ids, then attrs; the default layout has the exit attr first (the
+	 * order of the evlist is irrelevant to perf), --kvm-stat perf's */
+	for (a = 0; a < na; a++)
 		for (c = 0; c < g->o.cpus; c++)
-			bb_u64(&h, g->ids[a][c]);
-	for (a = 0; a < 2; a++) {
-		put_attr(g, &h, a == 0);
+			bb_u64(&h, g->ids[order[a]][c]);
+	for (a = 0; a < na; a++) {
+		put_attr(g, &h, order[a]);
 		bb_u64(&h, ids_off + 8 * g->o.cpus * a);
 		bb_u64(&h, 8 * g->o.cpus);
 	}
@@ -910,7 +1214,7 @@ static void write_file(struct gen *g, const char *cmdline)
 	bb_u64(&h, 104);
 	bb_u64(&h, ATTR_SIZE + 16);
 	bb_u64(&h, attrs_off);
-	bb_u64(&h, 2 * (ATTR_SIZE + 16));
+	bb_u64(&h, na * (ATTR_SIZE + 16));
 	bb_u64(&h, data_off);
 	bb_u64(&h, feat_off - data_off);
 	bb_u64(&h, 0);			/* event_types */
@@ -931,15 +1235,16 @@ static void write_pipe(struct gen *g, const char *cmdline)
 	struct bb b = { 0 }, p = { 0 };
 	unsigned c, i, nf = sizeof(feats_file) / sizeof(feats_file[0]);
 	uint64_t aligned;
-	int a;
+	const int *order;
+	unsigned na = attr_order(g, &order), a;
 
 	bb_put(&b, "PERFILE2", 8);
 	bb_u64(&b, 16);
-	for (a = 0; a < 2; a++) {
+	for (a = 0; a < na; a++) {
 		bb_hdr(&b, REC_HEADER_ATTR, 0, 8 + ATTR_SIZE + 8 * g->o.cpus);
-		put_attr(g, &b, a == 0);
+		put_attr(g, &b, order[a]);
 		for (c = 0; c < g->o.cpus; c++)
-			bb_u64(&b, g->ids[a][c]);
+			bb_u64(&b, g->ids[order[a]][c]);
 	}
 	/* features (not tracing data, event desc, sample time: as perf) */
 	for (i = 0; i < nf; i++) {
@@ -1006,6 +1311,14 @@ static void write_expect(struct gen *g, FILE *f)
 	fprintf(f, "first_time %llu\n", (unsigned long long)g->first_time);
 	fprintf(f, "last_time %llu\n", (unsigned long long)g->last_time);
 	fprintf(f, "exit_id %d\nentry_id %d\n", g->fexit.ev->id, g->fentry.ev->id);
+	if (g->o.kvmstat) {
+		fprintf(f, "layout kvm-stat\nvms %u\n", g->o.vms);
+		fprintf(f, "mmio_samples %llu\npio_samples %llu\nmsr_samples %llu\n",
+			(unsigned long long)g->extra[K_MMIO],
+			(unsigned long long)g->extra[K_PIO],
+			(unsigned long long)g->extra[K_MSR]);
+		fprintf(f, "sideband_records %llu\n", (unsigned long long)g->sideband);
+	}
 	fprintf(f, "# reason CODE NAME calls total_ns min_ns max_ns avg_ns\n");
 	for (i = 0; i < g->nreasons; i++) {
 		const struct reason *r = &g->reasons[i];
@@ -1025,6 +1338,15 @@ static void write_expect(struct gen *g, FILE *f)
 		if (r->max > max)
 			max = r->max;
 	}
+	if (g->o.exit_only) {
+		fprintf(f, "exit_only 1\n# exits CODE NAME calls from_guest_kernel\n");
+		for (i = 0; i < g->nreasons; i++)
+			if (g->reasons[i].exits)
+				fprintf(f, "exits %u %s %llu %llu\n", g->reasons[i].code,
+					g->reasons[i].name,
+					(unsigned long long)g->reasons[i].exits,
+					(unsigned long long)g->reasons[i].kexits);
+	}
 	fprintf(f, "total %llu %llu %llu %llu %.3f\n", (unsigned long long)calls,
 		(unsigned long long)total, (unsigned long long)min,
 		(unsigned long long)max, calls ? (double)total / calls : 0.0);
@@ -1036,7 +1358,7 @@ static void write_expect(struct gen *g, FILE *f)
 			for (k = 0; k < g->o.hot; k++)
 				if (g->reasons[i].hot_calls[k])
 					fprintf(f, "rip %s %#llx %llu %llu\n", g->reasons[i].name,
-						(unsigned long long)(HOT_BASE + ((uint64_t)i << 12) +
+						(unsigned long long)(HOT_BASE + g->o.kaslr + ((uint64_t)i << 12) +
 								     (k << 4)),
 						(unsigned long long)g->reasons[i].hot_calls[k],
 						(unsigned long long)g->reasons[i].hot_total[k]);
@@ -1081,6 +1403,19 @@ static void usage(FILE *f)
 "  -R, --hot-rips N      each exit reason exits at N fixed guest RIPs (weights N..1);\n"
 "                        the statistics list calls and total per RIP\n"
 "  -q, --quantiles       also print each reason's exact p50, p99 and p99.9\n"
+"  -K, --kvm-stat        the layout of `perf kvm stat record` (perf 6.1, x86):\n"
+"                        attrs kvm_entry, kvm_exit, kvm_mmio, kvm_pio, kvm_msr and\n"
+"                        dummy:HG; IO_INSTRUCTION, EPT_MISCONFIG and MSR exits\n"
+"                        emit kvm_pio, kvm_mmio and kvm_msr before their entry;\n"
+"                        perf's side-band records; FINISHED_ROUND every 65536\n"
+"                        samples unless -r says otherwise.  -n counts all samples\n"
+"  -E, --exit-only       only kvm:kvm_exit, as `perf record -e kvm:kvm_exit -a`:\n"
+"                        entries are simulated but not written; the statistics\n"
+"                        add 'exits CODE NAME calls from_guest_kernel' lines\n"
+"  -k, --kaslr HEX       add HEX to every guest kernel RIP (hot ones included), as\n"
+"                        a guest kernel randomized by KASLR runs (default 0)\n"
+"  -V, --vms N           the vCPU threads belong to N VM processes, round robin\n"
+"                        (default 1)\n"
 "Each vCPU thread starts with an entry and ends with one, so every exit\n"
 "written has its entry; 'samples' in the statistics is exact.\n");
 }
@@ -1095,6 +1430,8 @@ int main(int argc, char **argv)
 		{ "lost", 1, 0, 'l' }, { "round", 1, 0, 'r' },
 		{ "rich", 0, 0, 'x' }, { "expect", 1, 0, 'e' },
 		{ "hot-rips", 1, 0, 'R' }, { "quantiles", 0, 0, 'q' },
+		{ "kvm-stat", 0, 0, 'K' }, { "vms", 1, 0, 'V' },
+		{ "exit-only", 0, 0, 'E' }, { "kaslr", 1, 0, 'k' },
 		{ "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	struct gen g;
@@ -1102,7 +1439,7 @@ int main(int argc, char **argv)
 	char path[4096], cmdline[4096];
 	unsigned c, i;
 	size_t cl = 0;
-	int opt;
+	int opt, round_set = 0;
 	FILE *ef;
 	static char obuf[1 << 20];
 
@@ -1113,7 +1450,8 @@ int main(int argc, char **argv)
 	g.o.seed = 1;
 	g.o.arch = "x86";
 	g.o.round = 4096;
-	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qh", lo, NULL)) != -1) {
+	g.o.vms = 1;
+	while ((opt = getopt_long(argc, argv, "o:n:t:c:s:a:f:pl:r:xe:R:qKV:Ek:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': g.o.out = optarg; break;
 		case 'n': g.o.count = strtoull(optarg, NULL, 0); break;
@@ -1124,11 +1462,15 @@ int main(int argc, char **argv)
 		case 'f': g.o.formats = optarg; break;
 		case 'p': g.o.pipe = 1; break;
 		case 'l': g.o.lost = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'r': g.o.round = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'r': g.o.round = (unsigned)strtoul(optarg, NULL, 0); round_set = 1; break;
 		case 'x': g.o.rich = 1; break;
 		case 'e': g.o.expect = optarg; break;
 		case 'R': g.o.hot = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'q': g.o.quantiles = 1; break;
+		case 'K': g.o.kvmstat = 1; break;
+		case 'E': g.o.exit_only = 1; break;
+		case 'k': g.o.kaslr = strtoull(optarg, NULL, 16); break;
+		case 'V': g.o.vms = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1150,6 +1492,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen-perfdata: need 1..4096 threads, 1..1024 cpus, count >= threads, round >= 1\n");
 		return 2;
 	}
+	if (!g.o.vms || g.o.vms > g.o.threads) {
+		fprintf(stderr, "gen-perfdata: --vms takes 1..threads\n");
+		return 2;
+	}
+	if (g.o.kvmstat && (strcmp(g.o.arch, "x86") || g.o.rich)) {
+		fprintf(stderr, "gen-perfdata: --kvm-stat is the x86 layout, without --rich\n");
+		return 2;
+	}
+	if (g.o.kvmstat && g.o.exit_only) {
+		fprintf(stderr, "gen-perfdata: --kvm-stat and --exit-only are two layouts\n");
+		return 2;
+	}
+	if (g.o.kvmstat && !round_set)
+		g.o.round = 65536;
 	if (!strcmp(g.o.out, "-") && !g.o.pipe) {
 		fprintf(stderr, "gen-perfdata: stdout output needs --pipe\n");
 		return 2;
@@ -1177,6 +1533,14 @@ int main(int argc, char **argv)
 	load_fmt(tep, path, "kvm_exit", &g.fexit);
 	snprintf(path, sizeof(path), "%s-kvm_entry.format", g.o.formats);
 	load_fmt(tep, path, "kvm_entry", &g.fentry);
+	if (g.o.kvmstat) {
+		snprintf(path, sizeof(path), "%s-kvm_mmio.format", g.o.formats);
+		load_fmt(tep, path, "kvm_mmio", &g.fmmio);
+		snprintf(path, sizeof(path), "%s-kvm_pio.format", g.o.formats);
+		load_fmt(tep, path, "kvm_pio", &g.fpio);
+		snprintf(path, sizeof(path), "%s-kvm_msr.format", g.o.formats);
+		load_fmt(tep, path, "kvm_msr", &g.fmsr);
+	}
 	snprintf(path, sizeof(path), "%s-header_page.format", g.o.formats);
 	g.header_page = slurp(path, &g.header_page_len);
 	if (!g.header_page) {
@@ -1194,6 +1558,10 @@ int main(int argc, char **argv)
 		g.ids[0][c] = 17 + c;
 		g.ids[1][c] = 17 + g.o.cpus + c;
 	}
+	if (g.o.kvmstat)	/* per attr, in perf's order, per CPU */
+		for (i = 0; i < KVMSTAT_NATTR; i++)
+			for (c = 0; c < g.o.cpus; c++)
+				g.ids[kvmstat_order[i]][c] = KVMSTAT_ID0 + i * g.o.cpus + c;
 	g.cpubuf = calloc(g.o.cpus, sizeof(*g.cpubuf));
 
 	cl = (size_t)snprintf(cmdline, sizeof(cmdline), "/usr/bin/perf kvm stat record");

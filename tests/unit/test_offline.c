@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "guestelf.h"
 #include "textutil.h"
 #include "unit.h"
 
@@ -242,6 +243,186 @@ START_TEST(test_rich_samples)
 	n = read_expect("rich", e, 64);
 	out = run("%s kvm-exit --input %s/rich.data 2>&1", PERF_PROF_BIN, dir);
 	assert_exact(out, e, n);
+	free(out);
+}
+END_TEST
+
+/*
+ * The layout `perf kvm stat record` writes: five kvm attrs and perf's
+ * dummy:HG, kvm_pio/mmio/msr between exits and entries, side-band records,
+ * 16 vCPUs of 2 VMs on 4 CPUs: the same exact numbers, in file and pipe mode.
+ */
+START_TEST(test_kvm_stat_layout)
+{
+	struct expect e[64];
+	char *out, *pipe, *p, want[64];
+	long samples = 0, extra = 0;
+	int n, tables = 0;
+
+	gen("ks", "--kvm-stat -V 2 -t 16 -c 4 -n 300000 -r 8192 -s 13");
+	n = read_expect("ks", e, 64);
+	ck_assert_int_ge(n, 10);
+	out = run("grep -E '^(samples|(mmio|pio|msr)_samples) ' %s/ks.exp", dir);
+	for (p = strtok(out, "\n"); p; p = strtok(NULL, "\n")) {
+		char k[32];
+		long v;
+
+		ck_assert_int_eq(sscanf(p, "%31s %ld", k, &v), 2);
+		if (!strcmp(k, "samples"))
+			samples = v;
+		else
+			extra += v;
+	}
+	free(out);
+	ck_assert_int_ge(samples, 299999);
+	ck_assert_int_gt(extra, 10000);	/* mmio, pio and msr samples are there */
+	out = run("%s kvm-exit --input %s/ks.data -v 2>&1", PERF_PROF_BIN, dir);
+	assert_exact(out, e, n);
+	/* every sample read, the extra events among them, none unknown */
+	snprintf(want, sizeof(want), " %ld samples, ", samples);
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	ck_assert_ptr_null(strstr(out, "skipped"));
+	perf_agrees(dir, "ks", e, n);
+	free(out);
+
+	/* one table per vCPU thread: 8 vCPUs in each of the two VMs */
+	out = run("%s kvm-exit --input %s/ks.data --perins 2>&1", PERF_PROF_BIN, dir);
+	for (p = out; (p = strstr(p, "kvm-exit latency THREAD ")); p++)
+		tables++;
+	ck_assert_int_eq(tables, 16);
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 7\n"));
+	ck_assert_ptr_null(strstr(out, " VCPU 8\n"));
+	free(out);
+
+	gen("ksp", "--kvm-stat -V 2 -t 16 -c 4 -n 60000 -r 4096 -s 14 -p");
+	n = read_expect("ksp", e, 64);
+	pipe = run("cat %s/ksp.data | %s kvm-exit --input - 2>&1", dir, PERF_PROF_BIN);
+	assert_exact(pipe, e, n);
+	free(pipe);
+}
+END_TEST
+
+/* exit-only recordings (perf record -e kvm:kvm_exit): counts, no latencies */
+struct exits {
+	char name[64];
+	unsigned long calls, kernel;
+};
+
+static int read_exits(const char *name, struct exits *e, int max, unsigned long *all)
+{
+	char path[128], line[256];
+	unsigned long code;
+	FILE *f;
+	int n = 0;
+
+	*all = 0;
+	snprintf(path, sizeof(path), "%s/%s.exp", dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) && n < max)
+		if (sscanf(line, "exits %lu %63s %lu %lu", &code, e[n].name, &e[n].calls,
+			   &e[n].kernel) == 4)
+			*all += e[n++].calls;
+	fclose(f);
+	return n;
+}
+
+START_TEST(test_exit_only_counts)
+{
+	static const char note_tail[] = " has kvm:kvm_exit but no kvm:kvm_entry events: exits are "
+		"counted, without latencies (those need both: perf record -e kvm:kvm_exit -e "
+		"kvm:kvm_entry)\n";
+	struct exits e[64];
+	unsigned long all, sum = 0;
+	char *out, *p, want[512];
+	int n, i, tables = 0, checked = 0;
+
+	/* with lost bursts: what the gaps held is neither counted nor invented */
+	gen("eo", "--exit-only -n 80000 -t 4 -c 4 -s 21 -l 3");
+	n = read_exits("eo", e, 64, &all);
+	ck_assert_int_ge(n, 10);
+	out = run("%s kvm-exit --input %s/eo.data 2>%s/eo.err; echo rc=$?", PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "rc=0\n") != NULL, "%s", out);
+	snprintf(want, sizeof(want), "kvm-exit counts\n%-20s %8s %8s %12s\n", "exit_reason", "calls",
+		 "%calls", "%gsys(calls)");
+	ck_assert_msg(strstr(out, want) != NULL, "no header '%s' in:\n%s", want, out);
+	ck_assert_ptr_null(strstr(out, "total(us)"));
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "\n%-20.63s %8lu %8.2f %12.2f\n", e[i].name, e[i].calls,
+			 100.0 * e[i].calls / all, 100.0 * e[i].kernel / e[i].calls);
+		ck_assert_msg(strstr(out, want) != NULL, "no row '%s' in:\n%s", want + 1, out);
+		sum += e[i].calls;
+	}
+	ck_assert_uint_eq(sum, all);
+	free(out);
+	/* the one line that says why, and the loss */
+	out = run("cat %s/eo.err", dir);
+	snprintf(want, sizeof(want), "perf-prof: %s/eo.data%s", dir, note_tail);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "stderr:\n%s\nwant:\n%s", out, want);
+	ck_assert_msg(strstr(out, "perf-prof: the recording lost ") &&
+		      strstr(out, " records; what they held is not counted\n"), "%s", out);
+	free(out);
+
+	/* per guest RIP: the generator's hot RIPs, counted exactly */
+	gen("eoh", "--exit-only -n 60000 -t 4 -c 2 -s 22 -R 3");
+	out = run("%s kvm-exit --input %s/eoh.data --top-rip 3 2>/dev/null", PERF_PROF_BIN, dir);
+	snprintf(want, sizeof(want), "\n%-20s %-40s %8s %8s\n", "exit_reason", "guest_rip", "calls",
+		 "%calls");
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	p = run("grep ^rip %s/eoh.exp", dir);
+	for (char *l = strtok(p, "\n"); l; l = strtok(NULL, "\n")) {
+		char name[64];
+		unsigned long long addr, calls, total;
+		long rcalls;
+
+		ck_assert_int_eq(sscanf(l, "rip %63s %llx %llu %llu", name, &addr, &calls, &total), 4);
+		rcalls = table_calls(out, name);
+		ck_assert_int_gt(rcalls, 0);
+		snprintf(want, sizeof(want), "%#-40llx %8llu %8.2f\n", addr, calls,
+			 100.0 * calls / rcalls);
+		ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+		checked++;
+	}
+	ck_assert_int_eq(checked, 36);	/* 12 reasons x 3 RIPs */
+	free(p);
+	free(out);
+
+	/* per vCPU thread, the vCPU named by kvm_exit's own vcpu_id */
+	out = run("%s kvm-exit --input %s/eoh.data --perins --vcpu 1,3 2>/dev/null", PERF_PROF_BIN, dir);
+	for (p = out; (p = strstr(p, "kvm-exit counts THREAD ")); p++)
+		tables++;
+	ck_assert_int_eq(tables, 2);
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 1\n"));
+	ck_assert_ptr_nonnull(strstr(out, " VCPU 3\n"));
+	free(out);
+
+	/* JSON: the same counts */
+	out = run("%s kvm-exit --input %s/eo.data --json 2>/dev/null", PERF_PROF_BIN, dir);
+	ck_assert_ptr_nonnull(strstr(out, "\"title\":\"kvm-exit counts\""));
+	snprintf(want, sizeof(want), "{\"exit_reason\":\"%s\",\"calls\":%lu,\"calls_pct\":%.2f,"
+		 "\"gsys_calls_pct\":%.2f}", e[0].name, e[0].calls, 100.0 * e[0].calls / all,
+		 100.0 * e[0].kernel / e[0].calls);
+	ck_assert_msg(strstr(out, want) != NULL, "no '%s' in:\n%s", want, out);
+	free(out);
+
+	/* what needs latencies is refused, and says why; no heatmap file is left */
+	out = run("cd %s && %s kvm-exit --input eo.data --than 1ms 2>&1; echo rc=$?; "
+		  "%s kvm-exit --input eo.data --heatmap hm 2>&1; echo rc=$?; ls hm.lat 2>&1",
+		  dir, PERF_PROF_BIN, PERF_PROF_BIN);
+	ck_assert_msg(strstr(out, "perf-prof: eo.data: --than needs latencies, and the recording "
+			      "has kvm:kvm_exit but no kvm:kvm_entry events; record both (perf "
+			      "record -e kvm:kvm_exit -e kvm:kvm_entry)\nrc=2\n") &&
+		      strstr(out, "perf-prof: eo.data: --heatmap needs latencies") &&
+		      strstr(out, "No such file"), "%s", out);
+	ck_assert_int_eq(count_substr(out, "rc=2\n"), 2);
+	free(out);
+
+	/* a real one from this machine's perf, where kvm_exit never fires */
+	out = run("%s kvm-exit --input %s/perfdata/real-kvm-exit-only.perf.data 2>&1; echo rc=$?",
+		  PERF_PROF_BIN, TEST_DATA_DIR);
+	snprintf(want, sizeof(want), "perf-prof: %s/perfdata/real-kvm-exit-only.perf.data%src=0\n",
+		 TEST_DATA_DIR, note_tail);
+	ck_assert_str_eq(out, want);
 	free(out);
 }
 END_TEST
@@ -541,6 +722,109 @@ START_TEST(test_top_rip_and_vmlinux)
 }
 END_TEST
 
+/*
+ * --top-rip under KASLR: the recording's guest kernel runs 0x1e200000
+ * above its vmlinux.  The vmlinux alone names nothing and says so; with
+ * the offset, a kallsyms copy, or both, every hot RIP gets its name, and
+ * from the vmlinux's DWARF the file:line addr2line gives.
+ */
+START_TEST(test_top_rip_kaslr)
+{
+	char *out, *exp, *p, want[512], err[512];
+	const unsigned long long off = 0x1e200000;
+	int checked;
+
+	ck_assert_msg(guestelf_build(dir, err, sizeof(err)) == 0 &&
+		      guestelf_kallsyms(dir, "kallsyms", off, err, sizeof(err)) == 0, "%s", err);
+	gen("kaslr", "-n 100000 -R 4 -s 3 -k 1e200000");
+	exp = run("grep ^rip %s/kaslr.exp", dir);
+
+	/* the vmlinux alone: hex, and one line saying why */
+	out = run("%s kvm-exit --input %s/kaslr.data --vmlinux %s/vmlinux 2>&1 >/dev/null; echo rc=$?",
+		  PERF_PROF_BIN, dir, dir);
+	snprintf(want, sizeof(want), "perf-prof: none of the 48 guest kernel addresses shown lies "
+		 "inside a symbol of '%s/vmlinux': the guest kernel is probably randomized (KASLR); "
+		 "give --kallsyms (a copy of the guest's /proc/kallsyms) or --kaslr-offset HEX\nrc=0\n",
+		 dir);
+	ck_assert_str_eq(out, want);
+	free(out);
+
+	for (int mode = 0; mode < 3; mode++) {
+		const char *args[] = { "--vmlinux %s/vmlinux --kaslr-offset 0x1e200000",
+				       "--kallsyms %s/kallsyms",
+				       "--vmlinux %s/vmlinux --kallsyms %s/kallsyms -v" };
+		char opt[512], *copy;
+
+		snprintf(opt, sizeof(opt), args[mode], dir, dir);
+		out = run("%s kvm-exit --input %s/kaslr.data --top-rip 4 %s 2>&1", PERF_PROF_BIN,
+			  dir, opt);
+		/* file:line needs the vmlinux's DWARF */
+		snprintf(want, sizeof(want), "\n%-20s %-40s %8s %16s %12s %12s%s\n", "exit_reason",
+			 "guest_rip", "calls", "total(us)", "avg(us)", "max(us)",
+			 mode == 1 ? "" : " source");
+		ck_assert_msg(strstr(out, want) != NULL, "mode %d: no '%s' in:\n%s", mode, want, out);
+		ck_assert_ptr_null(strstr(out, "none of the"));
+		if (mode == 2)
+			ck_assert_ptr_nonnull(strstr(out, "perf-prof: KASLR offset 0x1e200000: '"));
+		checked = 0;
+		copy = strdup(exp);
+		for (p = strtok(copy, "\n"); p; p = strtok(NULL, "\n")) {
+			char name[64], sym[64];
+			unsigned long long addr, calls, total;
+			char *line;
+
+			ck_assert_int_eq(sscanf(p, "rip %63s %llx %llu %llu", name, &addr, &calls,
+						&total), 4);
+			if (((addr - off) & 0xfff) == 0)
+				snprintf(sym, sizeof(sym), "handler_%02llu", ((addr - off) >> 12) & 0xff);
+			else
+				snprintf(sym, sizeof(sym), "handler_%02llu+%#llx",
+					 ((addr - off) >> 12) & 0xff, (addr - off) & 0xfff);
+			snprintf(want, sizeof(want), " %-40s %8llu %16.3f ", sym, calls,
+				 total / 1000.0);
+			line = strstr(out, want);
+			ck_assert_msg(line != NULL, "mode %d: no line '%s' in:\n%s", mode, want, out);
+			if (mode != 1) {
+				char *src = guestelf_addr2line(dir, addr - off);
+				char *eol = strchr(line, '\n');
+
+				ck_assert_ptr_nonnull(src);
+				snprintf(want, sizeof(want), " %s\n", src);
+				ck_assert_msg(eol && (size_t)(eol + 1 - line) > strlen(want) &&
+					      !strncmp(eol + 1 - strlen(want), want, strlen(want)),
+					      "mode %d: %s: line '%.*s' does not end in '%s'", mode, sym,
+					      (int)(eol - line), line, src);
+				free(src);
+			}
+			checked++;
+		}
+		ck_assert_int_eq(checked, 48);
+		free(copy);
+		free(out);
+	}
+
+	/* an exit-only recording of the same guest: counts, named */
+	gen("kaslre", "--exit-only -n 40000 -R 2 -s 5 -k 1e200000");
+	out = run("%s kvm-exit --input %s/kaslre.data --kallsyms %s/kallsyms 2>/dev/null",
+		  PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "kvm-exit counts\n") && strstr(out, " handler_01 ") &&
+		      strstr(out, " handler_01+0x10 "), "%s", out);
+	free(out);
+
+	/* an offset needs the vmlinux it shifts, and must be hex */
+	out = run("%s kvm-exit --input %s/kaslr.data --kaslr-offset 0x1e200000 2>&1; echo rc=$?; "
+		  "%s kvm-exit --input %s/kaslr.data --vmlinux %s/vmlinux --kaslr-offset 1e2g 2>&1; "
+		  "echo rc=$?", PERF_PROF_BIN, dir, PERF_PROF_BIN, dir, dir);
+	ck_assert_msg(strstr(out, "perf-prof kvm-exit: --kaslr-offset shifts the addresses of "
+			      "--vmlinux, which is missing\n") &&
+		      strstr(out, "perf-prof kvm-exit: invalid --kaslr-offset '1e2g' (a hex number, "
+			      "e.g. 0x1e200000)\n"), "%s", out);
+	ck_assert_int_eq(count_substr(out, "rc=2\n"), 2);
+	free(out);
+	free(exp);
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
@@ -552,6 +836,8 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_pipe_mode_same_numbers);
 	tcase_add_test(tc, test_other_kernels);
 	tcase_add_test(tc, test_rich_samples);
+	tcase_add_test(tc, test_kvm_stat_layout);
+	tcase_add_test(tc, test_exit_only_counts);
 	tcase_add_test(tc, test_lost_never_paired_across);
 	tcase_add_test(tc, test_intervals_on_recording_clock);
 	tcase_add_test(tc, test_bad_input);
@@ -561,6 +847,7 @@ static Suite *offline_suite(void)
 	tcase_add_test(tc, test_than_matches_heatmap);
 	tcase_add_test(tc, test_p99_against_exact);
 	tcase_add_test(tc, test_top_rip_and_vmlinux);
+	tcase_add_test(tc, test_top_rip_kaslr);
 	suite_add_tcase(s, tc);
 	return s;
 }
