@@ -49,6 +49,10 @@ int main(int argc, char **argv)
 
 	/* past a file size limit, a write fails with EFBIG and is reported */
 	signal(SIGXFSZ, SIG_IGN);
+	/* a reader that leaves (| head) ends the output, not the process: a
+	 * help text longer than stdio's buffer is two writes, and the second
+	 * one meets EPIPE, which finish() takes as the end */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
