@@ -5,7 +5,7 @@
 # guest, now and then wedges the whole VM: both vCPUs spin in QEMU and the
 # guest kernel prints nothing (seen on x86 about once in 30 cases, in CI
 # and here).  The guest side writes OUT/heartbeat every two seconds; when it
-# stops for VM_STALL seconds, qemu is killed and the cases left run in a
+# stops for VM_STALL seconds (45; a boot takes 5-20), qemu is killed and the cases left run in a
 # fresh VM.  The case that was running gets that one more try; a case in
 # which the VM stops twice fails, and so does every case when the whole
 # run passes VM_TIMEOUT.
@@ -14,7 +14,7 @@
 # defines vm_qemu CASES...: start qemu in the background for these cases
 # (its pid in $!) after writing OUT/config.sh.
 
-VM_STALL=${VM_STALL:-90}
+VM_STALL=${VM_STALL:-45}
 VM_BOOTS=0
 declare -A VM_WEDGED=()
 
