@@ -137,6 +137,35 @@ static void substitute(const char *arg, char *buf, size_t len, pid_t pid, int ti
 	buf[n < len ? n : len - 1] = 0;
 }
 
+/*
+ * until @pid sleeps in read() on its standard input (the go pipe), up to
+ * 5 s: a tracer started earlier would count the workload's own start-up
+ * (the loader's mmap and read calls) on top of what it was asked to do
+ */
+#ifdef __aarch64__
+#define READ_FD0 "63 0x0 "
+#else
+#define READ_FD0 "0 0x0 "	/* x86_64 */
+#endif
+
+static void wait_blocked_on_go(pid_t pid)
+{
+	char path[64];
+	int waited;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (waited = 0; waited < 5000; waited += 5) {
+		char *s = slurp(path);
+		/* "NR 0x0 ...": read of fd 0, asleep */
+		int ready = !strncmp(s, READ_FD0, strlen(READ_FD0)) || !*s;
+
+		free(s);
+		if (ready)
+			return;
+		msleep(5);
+	}
+}
+
 int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 	     struct run_result *res)
 {
@@ -159,6 +188,7 @@ int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 		args[i] = subst[i];
 	}
 	args[i] = NULL;
+	wait_blocked_on_go(wl);
 	pp = spawn(pp_bin(), args, -1, out, err);
 	for (waited = 0; waited < 20000; waited += 20) {
 		text = slurp(err);
