@@ -3,7 +3,7 @@
  * t-digest micro-benchmark, not wired into the Makefile:
  *
  *   cc -O2 -Iinclude -D_GNU_SOURCE -o /tmp/tdigest-bench \
- *      bench/tdigest-bench.c src/tdigest.c -lm && /tmp/tdigest-bench
+ *      bench/tdigest-bench.c src/core/tdigest.c -lm && /tmp/tdigest-bench
  *
  * Prints ns and user-space instructions per td_add() (values
  * pre-generated, so only the digest is measured; instructions do not

@@ -6,7 +6,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
  *     $(pkg-config --cflags libtraceevent) tests/fuzz/fuzz_perfdata.c \
- *     src/perfdata.c src/fmtcheck.c $(pkg-config --libs libtraceevent) -o fuzz_perfdata
+ *     src/source/perfdata.c src/format/fmtcheck.c $(pkg-config --libs libtraceevent) -o fuzz_perfdata
  *   ./fuzz_perfdata -max_len=200000 tests/fuzz/corpus
  */
 #include <stdint.h>

@@ -14,7 +14,7 @@
 #define NBIG	1000000
 
 /*
- * Documented in src/tdigest.c: sizeof(struct tdigest) + 4 * buf_max +
+ * Documented in src/core/tdigest.c: sizeof(struct tdigest) + 4 * buf_max +
  * 8 * 2 * cent_max with cent_max = 163 at delta = 100, and buf_max
  * 2 * delta = 200, doubling up to 2048 once a digest saw 8 values for
  * every slot: 400 at 3200 values, ..., 2048 at 16384.

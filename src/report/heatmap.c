@@ -25,7 +25,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "perf-prof/heatmap.h"
+#include <perf-prof/heatmap.h>
 
 #define HM_BUFSZ	(256 * 1024)
 /* longest line: two 20-digit numbers, a space and a newline */

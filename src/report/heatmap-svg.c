@@ -30,7 +30,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "perf-prof/heatmap.h"
+#include <perf-prof/heatmap.h>
 
 #define PROG		"perf-prof heatmap"
 #define EXIT_USAGE	2
