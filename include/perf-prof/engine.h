@@ -85,7 +85,4 @@ uint64_t engine_now(void);
 /* set by SIGINT/SIGTERM */
 extern volatile int engine_stop;
 
-/* every thread of process @pid appended to @tids; -1 + message if no such pid */
-int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen);
-
 #endif

@@ -9,10 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct id_list {
-	int n;
-	int *id;
-};
+#include <perf-prof/idlist.h>
 
 /* "0-3,8,10-11": sorted, duplicates removed; every id <= @max */
 int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_t errlen);
@@ -25,11 +22,5 @@ int parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 /* decimal in [min, max] */
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
 		unsigned long *v, char *err, size_t errlen);
-/* online CPUs from /sys/devices/system/cpu/online */
-int online_cpus(struct id_list *out, char *err, size_t errlen);
-void id_list_free(struct id_list *l);
-/* sort ascending and drop repeats */
-void id_list_sort_uniq(struct id_list *l);
-int id_list_has(const struct id_list *l, int id);
 
 #endif

@@ -17,7 +17,4 @@ const char *tracefs_dir(char *err, size_t errlen);
  */
 char *tracefs_read(const char *tracefs, const char *rel, size_t *len);
 
-/* read a whole file at an absolute path, same contract */
-char *read_file(const char *path, size_t *len);
-
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/latency.h>
+#include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
 #include <perf-prof/table.h>
 

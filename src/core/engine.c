@@ -7,7 +7,6 @@
  * buffer has certainly been written up to: the time the pass started,
  * less a small slack for records stamped but not yet committed.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +21,7 @@
 #include <perf-prof/evlist.h>
 #include <perf-prof/order.h>
 #include <perf-prof/perfdata.h>
+#include <perf-prof/proc.h>
 #include <perf-prof/tep.h>
 #include <perf-prof/tracefs.h>
 
@@ -180,40 +180,6 @@ static void order_start(struct run *r)
 	order_init(&r->order, r->cfg->order_mem, deliver, r);
 	if (r->ops->early && r->ops->late)
 		order_set_early(&r->order, deliver_early, deliver_late);
-}
-
-int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen)
-{
-	char path[64];
-	struct dirent *de;
-	DIR *d;
-	int cap = tids->n, *nid;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d) {
-		snprintf(err, errlen, "process %d does not exist", pid);
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		int tid = atoi(de->d_name);
-
-		if (tid <= 0)
-			continue;
-		if (tids->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			nid = realloc(tids->id, cap * sizeof(int));
-			if (!nid) {
-				closedir(d);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			tids->id = nid;
-		}
-		tids->id[tids->n++] = tid;
-	}
-	closedir(d);
-	return 0;
 }
 
 /* ---------------------------------------------------------------- live */
@@ -464,12 +430,8 @@ static int run_live(struct run *r)
 	}
 	code = 1;
 	for (i = 0; i < cfg->nev; i++) {
-		const char *colon = strchr(cfg->events[i], ':');
-		char sys[64];
-		struct tep_event *e;
+		struct tep_event *e = pp_tep_find(tep, cfg->events[i]);
 
-		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - cfg->events[i]), cfg->events[i]);
-		e = tep_find_event_by_name(tep, sys, colon + 1);
 		ev[i].id = e ? e->id : -1;
 		ev[i].name = cfg->events[i];
 		ev[i].filter = cfg->filters[i];

@@ -38,12 +38,30 @@ int pp_tep_parse_format(struct tep_handle *tep, const char *buf, size_t len,
 	return 0;
 }
 
+const char *pp_event_split(const char *event, char *sys, size_t len)
+{
+	const char *colon = strchr(event, ':');
+
+	if (!colon || (size_t)(colon - event) >= len)
+		return NULL;
+	snprintf(sys, len, "%.*s", (int)(colon - event), event);
+	return colon + 1;
+}
+
+struct tep_event *pp_tep_find(struct tep_handle *tep, const char *event)
+{
+	char sys[64];
+	const char *name = pp_event_split(event, sys, sizeof(sys));
+
+	return name ? tep_find_event_by_name(tep, sys, name) : NULL;
+}
+
 struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *events,
 				       int n, char *err, size_t errlen)
 {
 	struct tep_handle *tep = pp_tep_new();
 	char rel[256], sys[64];
-	const char *colon;
+	const char *name;
 	size_t len;
 	char *buf;
 	int i;
@@ -58,11 +76,10 @@ struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *e
 		free(buf);
 	}
 	for (i = 0; i < n; i++) {
-		colon = strchr(events[i], ':');
-		if (!colon || colon - events[i] >= (long)sizeof(sys))
+		name = pp_event_split(events[i], sys, sizeof(sys));
+		if (!name)
 			goto bad_name;
-		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - events[i]), events[i]);
-		snprintf(rel, sizeof(rel), "events/%s/%s/format", sys, colon + 1);
+		snprintf(rel, sizeof(rel), "events/%s/%s/format", sys, name);
 		buf = tracefs_read(tracefs, rel, &len);
 		if (!buf) {
 			if (errno == ENOENT)

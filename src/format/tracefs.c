@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <perf-prof/proc.h>
 #include <perf-prof/tracefs.h>
 
 #ifndef TRACEFS_MAGIC
@@ -63,61 +64,6 @@ const char *tracefs_dir(char *err, size_t errlen)
 		 "tracefs is not mounted and mounting it at %s failed (%s); "
 		 "run as root or: mount -t tracefs nodev %s",
 		 cand[0], strerror(errno), cand[0]);
-	return NULL;
-}
-
-/*
- * Whole small files: formats, /proc and /sys entries.  Bounded, so that
- * a path that is no such file (/dev/zero behind PERF_PROF_TRACEFS) ends
- * in an error, not in all of memory.
- */
-#define READ_FILE_MAX	((size_t)16 << 20)
-
-char *read_file(const char *path, size_t *len)
-{
-	size_t cap = 8192, n = 0;
-	char *buf, *nb;
-	ssize_t r;
-	int fd, saved;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not hang */
-	if (fd < 0)
-		return NULL;
-	buf = malloc(cap);
-	if (!buf)
-		goto fail;
-	for (;;) {
-		if (n + 1 >= cap) {
-			if (cap >= READ_FILE_MAX) {
-				errno = EFBIG;
-				goto fail;
-			}
-			nb = realloc(buf, cap * 2);
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	close(fd);
-	errno = saved;
 	return NULL;
 }
 

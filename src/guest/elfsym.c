@@ -38,13 +38,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <perf-prof/elfsym.h>
+#include <perf-prof/errmsg.h>
 
 /* farthest an unsized symbol reaches towards the next one */
 #define ES_NOSIZE_CAP	(64 * 1024)
@@ -84,18 +84,6 @@ struct es_sec {
 	uint64_t size;
 	int alloc;
 };
-
-static void __attribute__((format(printf, 3, 4)))
-es_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const char *es_elferr(void)
 {
@@ -193,7 +181,7 @@ static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
 	*out = NULL;
 	if (!gelf_getshdr(scn, &shdr) || !shdr.sh_entsize ||
 	    !(data = elf_getdata(scn, NULL))) {
-		es_err(err, errlen, "'%s': cannot read the symbol table: %s",
+		errmsg(err, errlen, "'%s': cannot read the symbol table: %s",
 		       path, es_elferr());
 		return -1;
 	}
@@ -202,7 +190,7 @@ static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
 		return 0;
 	c = malloc(nsyms * sizeof(*c));
 	if (!c) {
-		es_err(err, errlen, "'%s': out of memory for %zu symbols",
+		errmsg(err, errlen, "'%s': out of memory for %zu symbols",
 		       path, nsyms);
 		return -1;
 	}
@@ -291,7 +279,7 @@ static struct elfsym *es_build(struct es_cand *c, size_t n, const char *path,
 	m = k;
 
 	if (arena > UINT32_MAX) {
-		es_err(err, errlen, "'%s': symbol names too large (%zu bytes)",
+		errmsg(err, errlen, "'%s': symbol names too large (%zu bytes)",
 		       path, arena);
 		return NULL;
 	}
@@ -315,7 +303,7 @@ static struct elfsym *es_build(struct es_cand *c, size_t n, const char *path,
 	es->n = m;
 	return es;
 oom:
-	es_err(err, errlen, "'%s': out of memory for %zu symbols", path, m);
+	errmsg(err, errlen, "'%s': out of memory for %zu symbols", path, m);
 	return NULL;
 }
 
@@ -333,13 +321,13 @@ static struct elfsym *es_load(Elf *elf, const char *path, char *err,
 	long n;
 
 	if (!gelf_getehdr(elf, &ehdr) || elf_getshdrnum(elf, &nsecs) < 0) {
-		es_err(err, errlen, "'%s' is not a valid ELF file: %s",
+		errmsg(err, errlen, "'%s' is not a valid ELF file: %s",
 		       path, es_elferr());
 		return NULL;
 	}
 	secs = calloc(nsecs ? nsecs : 1, sizeof(*secs));
 	if (!secs) {
-		es_err(err, errlen, "'%s': out of memory for %zu sections",
+		errmsg(err, errlen, "'%s': out of memory for %zu sections",
 		       path, nsecs);
 		return NULL;
 	}
@@ -392,7 +380,7 @@ static struct elfsym *es_load(Elf *elf, const char *path, char *err,
 	}
 	goto out;
 stripped:
-	es_err(err, errlen, "'%s' has no symbol table (stripped?): "
+	errmsg(err, errlen, "'%s' has no symbol table (stripped?): "
 	       ES_STRIPPED_HINT, path);
 out:
 	free(c);
@@ -410,42 +398,42 @@ struct elfsym *elfsym_open(const char *path, char *err, size_t errlen)
 	if (err && errlen)
 		err[0] = '\0';
 	if (!path) {
-		es_err(err, errlen, "cannot open vmlinux '(null)': %s",
+		errmsg(err, errlen, "cannot open vmlinux '(null)': %s",
 		       strerror(EINVAL));
 		return NULL;
 	}
 	/* O_NONBLOCK: a FIFO must not hang the open; only a regular file will do */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		es_err(err, errlen, "cannot open vmlinux '%s': %s",
+		errmsg(err, errlen, "cannot open vmlinux '%s': %s",
 		       path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		es_err(err, errlen, "cannot open vmlinux '%s': %s",
+		errmsg(err, errlen, "cannot open vmlinux '%s': %s",
 		       path, strerror(EISDIR));
 		close(fd);
 		return NULL;
 	}
 	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		es_err(err, errlen, "cannot open vmlinux '%s': not a regular file", path);
+		errmsg(err, errlen, "cannot open vmlinux '%s': not a regular file", path);
 		close(fd);
 		return NULL;
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
-		es_err(err, errlen, "'%s': libelf is too old: %s",
+		errmsg(err, errlen, "'%s': libelf is too old: %s",
 		       path, es_elferr());
 		close(fd);
 		return NULL;
 	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf) {
-		es_err(err, errlen, "cannot read '%s': %s", path, es_elferr());
+		errmsg(err, errlen, "cannot read '%s': %s", path, es_elferr());
 		close(fd);
 		return NULL;
 	}
 	if (elf_kind(elf) != ELF_K_ELF)
-		es_err(err, errlen, "'%s' is not an ELF file", path);
+		errmsg(err, errlen, "'%s' is not an ELF file", path);
 	else
 		es = es_load(elf, path, err, errlen);
 	elf_end(elf);
@@ -564,7 +552,7 @@ struct elfsym *elfsym_build(struct elfsym_def *defs, size_t n, const char *path,
 	size_t i;
 
 	if (!c) {
-		es_err(err, errlen, "'%s': out of memory for %zu symbols", path, n);
+		errmsg(err, errlen, "'%s': out of memory for %zu symbols", path, n);
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
@@ -579,7 +567,7 @@ struct elfsym *elfsym_build(struct elfsym_def *defs, size_t n, const char *path,
 	free(c);
 	if (es && !es->n) {
 		elfsym_close(es);
-		es_err(err, errlen, "'%s' has no usable symbol", path);
+		errmsg(err, errlen, "'%s' has no usable symbol", path);
 		return NULL;
 	}
 	return es;

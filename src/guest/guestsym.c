@@ -12,14 +12,14 @@
  * canonical half) is remembered as found or not, so that a run where none
  * was found can say why (guestsym_report()).
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/elfsym.h>
+#include <perf-prof/errmsg.h>
 #include <perf-prof/guestsym.h>
 #include <perf-prof/kallsyms.h>
 #include <perf-prof/srcline.h>
-#include <perf-prof/stats.h>
+#include <perf-prof/u64map.h>
 
 struct guestsym {
 	struct elfsym *vm, *ks;
@@ -30,18 +30,6 @@ struct guestsym {
 	struct u64map seen;	/* guest kernel addresses named → found (1) or not (0) */
 	uint64_t found, missed;	/* distinct ones */
 };
-
-static void __attribute__((format(printf, 3, 4)))
-gs_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 struct named {
 	const char *name;
@@ -103,7 +91,7 @@ static int detect_offset(struct guestsym *g, int verbose, char *err, size_t errl
 	nb = unique_names(g->ks, &b);
 	d = malloc((na < nb ? na : nb) * sizeof(*d) + 1);
 	if (!a || !b || !d) {
-		gs_err(err, errlen, "out of memory comparing '%s' with '%s'", g->vmlinux,
+		errmsg(err, errlen, "out of memory comparing '%s' with '%s'", g->vmlinux,
 		       g->kallsyms);
 		goto out;
 	}
@@ -116,7 +104,7 @@ static int detect_offset(struct guestsym *g, int verbose, char *err, size_t errl
 		j += c >= 0;
 	}
 	if (!n) {
-		gs_err(err, errlen, "'%s' and '%s' have no symbol in common: not the same "
+		errmsg(err, errlen, "'%s' and '%s' have no symbol in common: not the same "
 		       "kernel build", g->vmlinux, g->kallsyms);
 		goto out;
 	}
@@ -130,13 +118,13 @@ static int detect_offset(struct guestsym *g, int verbose, char *err, size_t errl
 		}
 	}
 	if (agree < 2 || 2 * agree <= n) {
-		gs_err(err, errlen, "cannot find the KASLR offset: of the %zu symbols '%s' and "
+		errmsg(err, errlen, "cannot find the KASLR offset: of the %zu symbols '%s' and "
 		       "'%s' both hold, at most %zu agree on one offset: not the same kernel "
 		       "build", n, g->vmlinux, g->kallsyms, agree);
 		goto out;
 	}
 	if (g->have_offset && best != g->offset) {
-		gs_err(err, errlen, "--kaslr-offset %#llx disagrees with '%s', which puts '%s' "
+		errmsg(err, errlen, "--kaslr-offset %#llx disagrees with '%s', which puts '%s' "
 		       "at offset %#llx (%zu of %zu symbols agree)", (unsigned long long)g->offset,
 		       g->kallsyms, g->vmlinux, (unsigned long long)best, agree, n);
 		goto out;
@@ -162,7 +150,7 @@ struct guestsym *guestsym_open(const struct guestsym_opts *o, char *err, size_t 
 	if (err && errlen)
 		err[0] = '\0';
 	if (!g) {
-		gs_err(err, errlen, "out of memory");
+		errmsg(err, errlen, "out of memory");
 		return NULL;
 	}
 	g->offset = o->have_offset ? o->offset : 0;
@@ -185,7 +173,7 @@ struct guestsym *guestsym_open(const struct guestsym_opts *o, char *err, size_t 
 	return g;
 fail:
 	if (err && errlen && !err[0])
-		gs_err(err, errlen, "out of memory");
+		errmsg(err, errlen, "out of memory");
 	guestsym_close(g);
 	return NULL;
 }

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,21 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <perf-prof/elfsym.h>
+#include <perf-prof/errmsg.h>
 #include <perf-prof/kallsyms.h>
 
 #define KS_MAX_BYTES	((size_t)256 << 20)	/* a distro kernel's is ~15 MB */
-
-static void __attribute__((format(printf, 3, 4)))
-ks_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* the whole file, NUL-terminated; a FIFO or a device is refused, never waited on */
 static char *ks_read(const char *path, size_t *len, char *err, size_t errlen)
@@ -46,24 +34,24 @@ static char *ks_read(const char *path, size_t *len, char *err, size_t errlen)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		ks_err(err, errlen, "cannot open kallsyms '%s': %s", path, strerror(errno));
+		errmsg(err, errlen, "cannot open kallsyms '%s': %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ks_err(err, errlen, "cannot open kallsyms '%s': %s", path,
+		errmsg(err, errlen, "cannot open kallsyms '%s': %s", path,
 		       S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
 		goto fail;
 	}
 	for (;;) {
 		if (n + 1 >= cap || !buf) {
 			if (buf && cap >= KS_MAX_BYTES) {
-				ks_err(err, errlen, "'%s' is larger than %zu MB: not a kallsyms copy",
+				errmsg(err, errlen, "'%s' is larger than %zu MB: not a kallsyms copy",
 				       path, KS_MAX_BYTES >> 20);
 				goto fail;
 			}
 			nb = realloc(buf, buf ? cap * 2 : cap);
 			if (!nb) {
-				ks_err(err, errlen, "'%s': out of memory", path);
+				errmsg(err, errlen, "'%s': out of memory", path);
 				goto fail;
 			}
 			if (buf)
@@ -74,7 +62,7 @@ static char *ks_read(const char *path, size_t *len, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			ks_err(err, errlen, "cannot read kallsyms '%s': %s", path, strerror(errno));
+			errmsg(err, errlen, "cannot read kallsyms '%s': %s", path, strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
@@ -141,7 +129,7 @@ struct elfsym *kallsyms_open(const char *path, char *err, size_t errlen)
 	if (!buf)
 		return NULL;
 	if (memchr(buf, '\0', len)) {
-		ks_err(err, errlen, "'%s' is not a kallsyms copy: it holds binary data", path);
+		errmsg(err, errlen, "'%s' is not a kallsyms copy: it holds binary data", path);
 		goto out;
 	}
 	for (line = buf; line < buf + len; line = next) {
@@ -158,7 +146,7 @@ struct elfsym *kallsyms_open(const char *path, char *err, size_t errlen)
 			continue;
 		/* ADDRESS ' ' TYPE ' ' NAME [ '\t' '[' MODULE ']' ] */
 		if (ks_hex(line, &p, &addr) < 0 || p[0] != ' ' || !p[1] || p[2] != ' ' || !p[3]) {
-			ks_err(err, errlen, "'%s' is not a kallsyms copy: line %zu is not "
+			errmsg(err, errlen, "'%s' is not a kallsyms copy: line %zu is not "
 			       "'ADDRESS TYPE NAME'", path, lineno);
 			goto out;
 		}
@@ -174,7 +162,7 @@ struct elfsym *kallsyms_open(const char *path, char *err, size_t errlen)
 			struct elfsym_def *nd = realloc(defs, ncap * sizeof(*nd));
 
 			if (!nd) {
-				ks_err(err, errlen, "'%s': out of memory", path);
+				errmsg(err, errlen, "'%s': out of memory", path);
 				goto out;
 			}
 			defs = nd;
@@ -186,12 +174,12 @@ struct elfsym *kallsyms_open(const char *path, char *err, size_t errlen)
 		n++;
 	}
 	if (lineno && !nonzero) {
-		ks_err(err, errlen, "'%s': every address is 0: it was read without the right to "
+		errmsg(err, errlen, "'%s': every address is 0: it was read without the right to "
 		       "see them (kptr_restrict); copy the guest's /proc/kallsyms as root", path);
 		goto out;
 	}
 	if (!n) {
-		ks_err(err, errlen, "'%s' has no text symbol (types t, T, w, W)", path);
+		errmsg(err, errlen, "'%s' has no text symbol (types t, T, w, W)", path);
 		goto out;
 	}
 	es = elfsym_build(defs, n, path, err, errlen);

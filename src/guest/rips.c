@@ -5,24 +5,15 @@
 
 void rip_add(struct rip_table *t, uint64_t rip, uint64_t lat)
 {
-	uint32_t *slot = u64map_slot(&t->map, rip);
-	struct rip_ent *e;
+	bool added, moved;
+	uint32_t i = u64map_index(&t->map, rip, &t->ent, &t->n, &t->cap, 8, sizeof(*t->ent),
+				  &added, &moved);
+	struct rip_ent *e = &t->ent[i];
 
-	if (*slot == UINT32_MAX) {
-		if (t->n == t->cap) {
-			uint32_t ncap = t->cap ? t->cap * 2 : 8;
-			struct rip_ent *ne = realloc(t->ent, ncap * sizeof(*ne));
-
-			if (!ne)
-				abort();
-			t->ent = ne;
-			t->cap = ncap;
-		}
-		memset(&t->ent[t->n], 0, sizeof(t->ent[0]));
-		t->ent[t->n].rip = rip;
-		*slot = t->n++;
+	if (added) {
+		memset(e, 0, sizeof(*e));
+		e->rip = rip;
 	}
-	e = &t->ent[*slot];
 	e->calls++;
 	e->sum += lat;
 	if (lat > e->max)

@@ -18,12 +18,12 @@
 #include <perf-prof/latency.h>
 #include <perf-prof/output.h>
 #include <perf-prof/pair.h>
+#include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
 #include <perf-prof/rips.h>
 #include <perf-prof/stats.h>
 #include <perf-prof/table.h>
 #include <perf-prof/tep.h>
-#include <perf-prof/tracefs.h>
 
 /* what one table covers */
 enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
@@ -112,14 +112,9 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 	struct lat_ctx *c = arg;
 	const struct lat_class *cls = c->cls;
 	struct tep_event *b, *e, *sw;
-	char sys[64];
-	const char *colon;
 
-	colon = strchr(cls->begin_event, ':');
-	snprintf(sys, sizeof(sys), "%.*s", (int)(colon - cls->begin_event), cls->begin_event);
-	b = tep_find_event_by_name(tep, sys, colon + 1);
-	colon = strchr(cls->end_event, ':');
-	e = tep_find_event_by_name(tep, sys, colon + 1);
+	b = pp_tep_find(tep, cls->begin_event);
+	e = pp_tep_find(tep, cls->end_event);
 	c->count_id = -1;
 	if (b && !e && c->env->input && cls->count_title)
 		return counts_setup(c, tep, b, err, errlen);
@@ -696,21 +691,6 @@ static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
 		snprintf(buf, len, "%#lx", (unsigned long)rip);
 }
 
-/* the process (thread group) thread @tid belongs to; @tid itself if unknown */
-static int tgid_of(int tid)
-{
-	char path[64], *st, *p;
-	int tgid = tid;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	st = read_file(path, NULL);
-	p = st ? strstr(st, "\nTgid:") : NULL;
-	if (p)
-		tgid = atoi(p + 6);
-	free(st);
-	return tgid > 0 ? tgid : tid;
-}
-
 /*
  * -p and -t as the threads to open, each once: a thread id given with -p
  * stands for its process (as /proc/TID/task does), and a thread named
@@ -719,7 +699,7 @@ static int tgid_of(int tid)
 static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_cfg *cfg)
 {
 	char err[256], path[64];
-	int i;
+	int i, cap;
 
 	if (env->have_cpus || (!env->pids.n && !env->tids.n)) {
 		cfg->cpus = env->cpus;
@@ -736,38 +716,29 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_c
 			fprintf(stderr, "perf-prof: process %d does not exist\n", env->pids.id[i]);
 			return -1;
 		}
-		cfg->procs.id[cfg->procs.n++] = tgid_of(env->pids.id[i]);
+		cfg->procs.id[cfg->procs.n++] = proc_tgid(env->pids.id[i]);
 	}
 	id_list_sort_uniq(&cfg->procs);
 	for (i = 0; i < cfg->procs.n; i++) {
 		int pid = cfg->procs.id[i];
-		char *comm;
 
 		if (proc_threads(pid, &cfg->tids, err, sizeof(err)) < 0) {
 			fprintf(stderr, "perf-prof: %s\n", err);
 			return -1;
 		}
 		c->pids[i].pid = pid;
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		comm = read_file(path, NULL);
-		snprintf(c->pids[i].comm, sizeof(c->pids[i].comm), "%s", comm ? comm : "<...>");
-		c->pids[i].comm[strcspn(c->pids[i].comm, "\n")] = 0;
-		free(comm);
+		proc_comm(pid, c->pids[i].comm, sizeof(c->pids[i].comm));
 		c->npid++;
 	}
+	cap = cfg->tids.n;
 	for (i = 0; i < env->tids.n; i++) {
-		int *nid;
-
 		snprintf(path, sizeof(path), "/proc/%d", env->tids.id[i]);
 		if (access(path, F_OK) < 0) {
 			fprintf(stderr, "perf-prof: thread %d does not exist\n", env->tids.id[i]);
 			return -1;
 		}
-		nid = realloc(cfg->tids.id, (cfg->tids.n + 1) * sizeof(int));
-		if (!nid)
+		if (id_list_push(&cfg->tids, &cap, env->tids.id[i]) < 0)
 			return -1;
-		cfg->tids.id = nid;
-		cfg->tids.id[cfg->tids.n++] = env->tids.id[i];
 	}
 	id_list_sort_uniq(&cfg->tids);
 	return 0;

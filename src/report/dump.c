@@ -5,6 +5,7 @@
 #include <traceevent/trace-seq.h>
 #include <perf-prof/dump.h>
 #include <perf-prof/engine.h>
+#include <perf-prof/proc.h>
 #include <perf-prof/table.h>
 
 void dump_when(FILE *f, uint64_t time, bool wall, bool header)
@@ -31,25 +32,6 @@ static void lat_flags(const unsigned char *raw, uint32_t size, char out[5])
 	out[4] = 0;
 }
 
-static void comm_of(uint32_t tid, bool live, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(buf, len, "<...>");
-	if (!live)
-		return;	/* a recording's threads are not ours to look up */
-	snprintf(path, sizeof(path), "/proc/%u/comm", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, len, f))
-		buf[strcspn(buf, "\n")] = 0;
-	else
-		snprintf(buf, len, "<...>");
-	fclose(f);
-}
-
 void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
 		uint32_t tid, uint32_t cpu, uint64_t time, bool wall)
 {
@@ -72,7 +54,11 @@ void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
 	if (ev)
 		tep_print_event(tep, &s, &rec, "%s", TEP_PRINT_INFO);
 	trace_seq_terminate(&s);
-	comm_of(tid, wall, comm, sizeof(comm));
+	/* a recording's threads are not ours to look up */
+	if (wall)
+		proc_comm((int)tid, comm, sizeof(comm));
+	else
+		snprintf(comm, sizeof(comm), "<...>");
 	lat_flags(raw, size, flags);
 	dump_when(f, time, wall, false);
 	fprintf(f, " %16s %6u %s [%03u] %6lu.%06lu: %s:%s: %s\n", comm, tid, flags, cpu,

@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <perf-prof/errmsg.h>
 #include <perf-prof/heatmap.h>
 
 #define HM_BUFSZ	(256 * 1024)
@@ -41,20 +41,6 @@ struct heatmap {
 	char *tmp;		/* FILE.lat.XXXXXX until heatmap_close() */
 	char buf[HM_BUFSZ];
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Where the data goes until the run succeeded.  A regular file (or
@@ -73,7 +59,7 @@ static int open_target(struct heatmap *hm, char *err, size_t errlen)
 	hm->in_place = 0;
 	if (stat(hm->path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			set_err(err, errlen, "cannot write heatmap file '%s': %s",
+			errmsg(err, errlen, "cannot write heatmap file '%s': %s",
 				hm->path, strerror(EISDIR));
 			return -1;
 		}
@@ -81,7 +67,7 @@ static int open_target(struct heatmap *hm, char *err, size_t errlen)
 			/* O_NONBLOCK: a FIFO without a reader fails now, never hangs */
 			fd = open(hm->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 			if (fd < 0) {
-				set_err(err, errlen, "cannot write heatmap file '%s': %s%s",
+				errmsg(err, errlen, "cannot write heatmap file '%s': %s%s",
 					hm->path, strerror(errno),
 					errno == ENXIO ? " (a FIFO with no reader)" : "");
 				return -1;
@@ -91,14 +77,14 @@ static int open_target(struct heatmap *hm, char *err, size_t errlen)
 			return fd;
 		}
 	} else if (errno != ENOENT) {
-		set_err(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
+		errmsg(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
 			strerror(errno));
 		return -1;
 	}
 	fd = mkostemp(hm->tmp, O_CLOEXEC);
 	if (fd < 0) {
 		/* name the file the user asked for, not the temporary one */
-		set_err(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
+		errmsg(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
 			strerror(errno));
 		return -1;
 	}
@@ -132,7 +118,7 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 	if (err && errlen)
 		err[0] = '\0';
 	if (!base || !*base) {
-		set_err(err, errlen, "cannot write heatmap file: empty file name");
+		errmsg(err, errlen, "cannot write heatmap file: empty file name");
 		return NULL;
 	}
 	hm = calloc(1, sizeof(*hm));
@@ -142,7 +128,7 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 		hm->tmp = lat_path(base, ".XXXXXX");
 	}
 	if (!hm || !hm->path || !hm->old || !hm->tmp) {
-		set_err(err, errlen, "cannot write heatmap file '%s.lat': %s",
+		errmsg(err, errlen, "cannot write heatmap file '%s.lat': %s",
 			base, strerror(ENOMEM));
 		goto fail;
 	}
@@ -278,7 +264,7 @@ int heatmap_close(struct heatmap *hm, char *err, size_t errlen)
 	if (close(hm->fd) < 0 && !hm->err && errno != EINTR)
 		hm->err = errno;
 	if (hm->err) {
-		set_err(err, errlen, hm->in_place ?
+		errmsg(err, errlen, hm->in_place ?
 			"error writing heatmap file '%s': %s (%llu lines recorded, file is "
 			"incomplete)" :
 			"error writing heatmap file '%s': %s (%llu lines recorded, not written; "
@@ -286,7 +272,7 @@ int heatmap_close(struct heatmap *hm, char *err, size_t errlen)
 			hm->path, strerror(hm->err), hm->lines);
 		ret = -1;
 	} else if (!hm->in_place && commit(hm) < 0) {
-		set_err(err, errlen, "cannot rename heatmap file '%s' to '%s': %s",
+		errmsg(err, errlen, "cannot rename heatmap file '%s' to '%s': %s",
 			hm->tmp, hm->path, strerror(errno));
 		ret = -1;
 	}

@@ -22,8 +22,9 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <microhttpd.h>
+#include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
-#include <perf-prof/stats.h>
+#include <perf-prof/u64map.h>
 #include <perf-prof/tracefs.h>
 #include <perf-prof/version.h>
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <perf-prof/evlist.h>
-#include <perf-prof/tracefs.h>
+#include <perf-prof/proc.h>
 
 static int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 			       int group_fd, unsigned long flags)
@@ -62,16 +62,6 @@ static int fds_needed(int nev, int ntarget)
 	return nev * ntarget + 16;
 }
 
-/* an integer from a /proc/sys file, @def if it cannot be read */
-static long sysctl_long(const char *path, long def)
-{
-	char *p = read_file(path, NULL);
-	long v = p ? strtol(p, NULL, 10) : def;
-
-	free(p);
-	return v;
-}
-
 /*
  * What the kernel's refusal of perf_event_open means, and which setting
  * would change its answer.  The kernel decides (root, CAP_PERFMON,
@@ -86,7 +76,7 @@ static void open_hint(int e, const struct evlist *el, char *buf, size_t len)
 	case EPERM:
 		snprintf(buf, len, " (needs root or CAP_PERFMON, or kernel.perf_event_paranoid "
 			 "at -1: it is %ld)",
-			 sysctl_long("/proc/sys/kernel/perf_event_paranoid", 2));
+			 read_file_long("/proc/sys/kernel/perf_event_paranoid", 2));
 		break;
 	case ENOENT:
 	case ENODEV:
@@ -108,7 +98,7 @@ static void open_hint(int e, const struct evlist *el, char *buf, size_t len)
 /* a refused ring buffer: the locked-memory settings that decide it */
 static void mmap_hint(int e, int pages, char *buf, size_t len)
 {
-	long kb = sysctl_long("/proc/sys/kernel/perf_event_mlock_kb", 516);
+	long kb = read_file_long("/proc/sys/kernel/perf_event_mlock_kb", 516);
 	struct rlimit rl;
 
 	buf[0] = 0;

@@ -33,6 +33,7 @@
 #include <linux/perf_event.h>
 #include <traceevent/event-parse.h>
 
+#include <perf-prof/errmsg.h>
 #include <perf-prof/fmtcheck.h>
 #include <perf-prof/perfdata.h>
 
@@ -191,17 +192,12 @@ static void __attribute__((format(printf, 5, 6)))
 pd_err(const struct perfdata *pd, char *err, size_t errlen, uint64_t off,
        const char *fmt, ...)
 {
+	char where[PATH_MAX + 64];
 	va_list ap;
-	int n;
 
-	if (!err || !errlen)
-		return;
-	n = snprintf(err, errlen, "%s: offset %llu: ", pd->path,
-		     (unsigned long long)off);
-	if (n < 0 || (size_t)n >= errlen)
-		return;
+	snprintf(where, sizeof(where), "%s: offset %llu: ", pd->path, (unsigned long long)off);
 	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - n, fmt, ap);
+	errmsg_v(err, errlen, where, fmt, ap);
 	va_end(ap);
 }
 
