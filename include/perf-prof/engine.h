@@ -10,17 +10,25 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <perf-prof/parse.h>
+#include <perf-prof/clock.h>
+#include <perf-prof/idlist.h>
 #include <perf-prof/record.h>
 
 struct tep_handle;
+
+/* what the profiler learns before the first record */
+struct engine_info {
+	struct tep_handle *tep;		/* the event formats */
+	bool switches;			/* context-switch records come (asked live, or recorded) */
+	struct pp_clock clock;		/* event time to wall clock, for printers */
+};
 
 struct profiler_ops {
 	/*
 	 * The event formats are known: bind fields.  0, or the exit code
 	 * (1 environment, 2 usage) with a message.
 	 */
-	int (*setup)(void *ctx, struct tep_handle *tep, char *err, size_t errlen);
+	int (*setup)(void *ctx, const struct engine_info *info, char *err, size_t errlen);
 	/* a tracepoint sample, or a PP_REC_SWITCH_* record */
 	void (*sample)(void *ctx, const struct pp_record *rec);
 	/* records were lost (or throttled) on rec->buf before rec->time */
@@ -54,9 +62,7 @@ struct engine_cfg {
 	uint64_t tick_ns;		/* ops->tick period, 0 = none */
 	bool order;			/* merge buffers by time */
 	uint64_t order_mem;
-	/* context-switch records of the traced tasks: asked for live, found
-	 * in a recording (set before setup() runs) */
-	bool switches;
+	bool switches;			/* live: ask for context-switch records */
 	int verbose;
 	/* what a recording's lost records cost, for the end-of-file note;
 	 * setup() may set it (NULL: "pairs across the gaps were dropped") */
@@ -78,11 +84,9 @@ struct engine_stats {
 int engine_run(struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
 	       struct engine_stats *st);
 
-/* wall-clock ns of an event time (for headers and --than lines) */
-uint64_t engine_realtime(uint64_t event_time);
-/* the event clock, now */
-uint64_t engine_now(void);
-/* set by SIGINT/SIGTERM */
-extern volatile int engine_stop;
+/* has a stop been asked for (SIGINT, SIGTERM, SIGHUP, engine_request_stop())? */
+bool engine_stopping(void);
+/* end the run as a stop signal does (the output failed) */
+void engine_request_stop(void);
 
 #endif

@@ -32,19 +32,28 @@ struct lat_class {
 	const char *examples;		/* EXAMPLES block for --help */
 	const char *quiet_hint;		/* why a live run may see no event */
 
+	/*
+	 * Every callback below gets the class's state for the run (@st: the
+	 * bound fields, caches), made by state_new() and freed by
+	 * state_free(); NULL from state_new() is out of memory.
+	 */
+	void *(*state_new)(void);
+	void (*state_free)(void *st);
 	/* resolve fields of the two events; 0, or -1 + message */
-	int (*bind)(struct tep_event *begin, struct tep_event *end, char *err, size_t errlen);
+	int (*bind)(void *st, struct tep_event *begin, struct tep_event *end, char *err,
+		    size_t errlen);
 	/* the key of a begin record; *aux keeps begin-side data for extra() */
-	uint64_t (*key)(const struct pp_record *begin, uint64_t *aux);
+	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
 	/* what a pair adds to the extra column */
-	uint64_t (*extra)(const struct pp_record *end, uint64_t aux, uint64_t lat);
-	void (*key_name)(uint64_t key, char *buf, size_t len);
+	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
+	/* the name of a key, for the printers (may cache it in @st) */
+	void (*key_name)(void *st, uint64_t key, char *buf, size_t len);
 	/* keys whose latency is idle time (HLT): left out of --than */
-	bool (*idle_key)(uint64_t key);
+	bool (*idle_key)(const void *st, uint64_t key);
 	/* vCPU id of an end record, -1 when the event has none */
-	int64_t (*vcpu)(const struct pp_record *rec);
+	int64_t (*vcpu)(const void *st, const struct pp_record *rec);
 	/* do the bound events carry a vCPU id at all? */
-	bool (*has_vcpu)(void);
+	bool (*has_vcpu)(const void *st);
 	/* aux of key() is the guest instruction address (--top-rip) */
 	bool aux_is_rip;
 	/*

@@ -49,6 +49,7 @@ struct lat_stats {
 	 */
 	struct lat_inst *cache[64];
 	double compression;
+	struct td_budget budget;	/* shared by every row's digest */
 };
 
 void lat_stats_init(struct lat_stats *s);

@@ -6,10 +6,11 @@
 #include <stddef.h>
 
 /*
- * Path of the tracefs mount: /sys/kernel/tracing, /sys/kernel/debug/tracing,
- * or a fresh mount at /sys/kernel/tracing.  NULL + @err on failure.
+ * Path of the tracefs mount into @buf: $PERF_PROF_TRACEFS,
+ * /sys/kernel/tracing, /sys/kernel/debug/tracing, or a fresh mount at
+ * /sys/kernel/tracing.  Returns @buf, or NULL + @err on failure.
  */
-const char *tracefs_dir(char *err, size_t errlen);
+const char *tracefs_dir(char *buf, size_t len, char *err, size_t errlen);
 
 /*
  * Read a whole file below tracefs (e.g. "events/kvm/kvm_exit/format") into

@@ -27,8 +27,8 @@
 
 #define ORDER_SLACK_NS	2000000ull	/* stamped-but-uncommitted window */
 
-volatile int engine_stop;
-static int64_t realtime_offset;
+/* the one flag a signal handler sets: every reader polls it */
+static volatile sig_atomic_t stop_flag;
 
 /* a -p process whose new threads are followed (see follow_check()) */
 struct follow {
@@ -56,7 +56,17 @@ struct run {
 
 static void on_signal(int sig)
 {
-	engine_stop = 1;
+	stop_flag = 1;
+}
+
+bool engine_stopping(void)
+{
+	return stop_flag != 0;
+}
+
+void engine_request_stop(void)
+{
+	stop_flag = 1;
 }
 
 static void install_signals(void)
@@ -73,28 +83,6 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-uint64_t engine_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-uint64_t engine_realtime(uint64_t event_time)
-{
-	return event_time + realtime_offset;
-}
-
-static void calibrate_clock(void)
-{
-	struct timespec rt, mono;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	realtime_offset = (int64_t)(rt.tv_sec - mono.tv_sec) * 1000000000ll +
-			  (rt.tv_nsec - mono.tv_nsec);
-}
 
 /* anything but a sample */
 static __attribute__((noinline)) void deliver_other(const struct pp_record *rec, struct run *r)
@@ -289,7 +277,7 @@ static void unreported_lost(struct run *r, struct evlist *el)
 		l.buf = ring->idx;
 		l.cpu = (uint32_t)ring->cpu;
 		l.pid = l.tid = (uint32_t)ring->tid;
-		l.time = engine_now();
+		l.time = pp_clock_now();
 		ring->lost += l.lost;
 		ring->lost_interval += l.lost;
 		r->st->lost += l.lost;
@@ -361,7 +349,7 @@ static int follow_check(struct run *r, struct evlist *el, bool now)
 	char path[64], err[512];
 	struct id_list tids = { 0, NULL };
 	int i, j, added = 0;
-	uint64_t t = engine_now();
+	uint64_t t = pp_clock_now();
 	struct stat st;
 
 	if (!r->nfol || (!now && t < r->next_follow))
@@ -405,16 +393,15 @@ static int run_live(struct run *r)
 {
 	struct engine_cfg *cfg = r->cfg;
 	struct evlist_event ev[4];
+	struct engine_info info = { .switches = cfg->switches };
 	struct tep_handle *tep;
 	struct evlist el;
-	char err[512];
-	const char *tfs;
+	char err[512], tfs[256];
 	int i, code = 1;
 	uint64_t next_tick = 0, next_ptick = 0, now;
 
 	/* no uid check: the kernel answers (root, CAP_PERFMON, paranoid), evlist.c says why */
-	tfs = tracefs_dir(err, sizeof(err));
-	if (!tfs) {
+	if (!tracefs_dir(tfs, sizeof(tfs), err, sizeof(err))) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
 	}
@@ -423,7 +410,9 @@ static int run_live(struct run *r)
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
 	}
-	code = r->ops->setup(r->ctx, tep, err, sizeof(err));
+	info.tep = tep;
+	pp_clock_calibrate(&info.clock);
+	code = r->ops->setup(r->ctx, &info, err, sizeof(err));
 	if (code) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		goto out_tep;
@@ -453,7 +442,6 @@ static int run_live(struct run *r)
 	if (cfg->per_thread && cfg->procs.n)
 		follow_init(r);
 	order_start(r);
-	calibrate_clock();
 	if (evlist_enable(&el) < 0) {
 		fprintf(stderr, "perf-prof: cannot enable events: %s\n", strerror(errno));
 		code = 1;
@@ -475,18 +463,18 @@ static int run_live(struct run *r)
 		cfg->events[0], el.nrings, cfg->per_thread ? "thread" : "CPU",
 		el.nrings == 1 ? "" : "s");
 	if (cfg->interval_ns)
-		next_tick = engine_now() + cfg->interval_ns;
+		next_tick = pp_clock_now() + cfg->interval_ns;
 	if (cfg->tick_ns)
-		next_ptick = engine_now() + cfg->tick_ns;
+		next_ptick = pp_clock_now() + cfg->tick_ns;
 
-	while (!engine_stop) {
+	while (!stop_flag) {
 		int timeout = -1;
 		uint64_t start;
 
 		if (cfg->interval_ns) {
 			uint64_t due = next_tick + (r->ordered ? ORDER_SLACK_NS : 0);
 
-			now = engine_now();
+			now = pp_clock_now();
 			timeout = due > now ? (int)((due - now + 999999) / 1000000) : 0;
 		} else {
 			/* wakeups come per watermark, not per event */
@@ -497,14 +485,14 @@ static int run_live(struct run *r)
 		if (cfg->tick_ns) {
 			int t;
 
-			now = engine_now();
+			now = pp_clock_now();
 			t = next_ptick > now ? (int)((next_ptick - now + 999999) / 1000000) : 0;
 			if (timeout < 0 || t < timeout)
 				timeout = t;
 		}
 		if (evlist_poll(&el, timeout) < 0 && errno != EINTR)
 			break;
-		start = engine_now();
+		start = pp_clock_now();
 		pass(r, &el);
 		if (r->ordered) {
 			uint64_t wm = start - ORDER_SLACK_NS;
@@ -537,7 +525,7 @@ static int run_live(struct run *r)
 	unreported_lost(r, &el);
 	order_flush_all(&r->order);
 	report_lost(r, &el, true);
-	r->ops->interval(r->ctx, engine_now(), true);
+	r->ops->interval(r->ctx, pp_clock_now(), true);
 	r->st->forced = r->order.forced;
 	r->st->late = r->order.late;
 	r->st->order_mem_peak = r->order.mem_peak;
@@ -639,16 +627,16 @@ struct file_run {
 static int file_setup(struct file_run *f, char *err, size_t errlen)
 {
 	struct run *r = f->r;
-	struct tep_handle *tep = perfdata_tep(f->pd);
+	struct engine_info info = { .tep = perfdata_tep(f->pd) };
 	int code;
 
-	if (!tep) {
+	if (!info.tep) {
 		fprintf(stderr, "perf-prof: %s: no tracing data (event formats) "
 			"in the recording\n", r->cfg->input);
 		return 1;
 	}
-	r->cfg->switches = perfdata_has_switches(f->pd);
-	code = r->ops->setup(r->ctx, tep, err, errlen);
+	info.switches = perfdata_has_switches(f->pd);
+	code = r->ops->setup(r->ctx, &info, err, errlen);
 	if (code) {
 		fprintf(stderr, "perf-prof: %s: %s\n", r->cfg->input, err);
 		return code;
@@ -699,10 +687,9 @@ static int run_file(struct run *r)
 	char err[512];
 	int n = 0, code = 1, i;
 
-	perfdata_stop_flag(&engine_stop);
-	f.pd = perfdata_open(r->cfg->input, err, sizeof(err));
+	f.pd = perfdata_open(r->cfg->input, engine_stopping, err, sizeof(err));
 	if (!f.pd) {
-		if (engine_stop)
+		if (stop_flag)
 			return 0;	/* stopped before the recording began: nothing to show */
 		fprintf(stderr, "perf-prof: %s\n", err);
 		return 1;
@@ -712,7 +699,7 @@ static int run_file(struct run *r)
 	order_start(r);
 	/* samples are queued by reference: the reader keeps their bytes */
 	perfdata_hold(f.pd);
-	while (!engine_stop &&
+	while (!stop_flag &&
 	       (n = perfdata_next_batch(f.pd, batch, offs, 64, err, sizeof(err))) > 0) {
 		if (!f.ready && (code = file_setup(&f, err, sizeof(err))))
 			goto out;
@@ -721,7 +708,7 @@ static int run_file(struct run *r)
 				goto oom;
 	}
 	code = 1;
-	if (n < 0 && !engine_stop) {
+	if (n < 0 && !stop_flag) {
 		fprintf(stderr, "perf-prof: %s\n", err);
 		goto out;
 	}

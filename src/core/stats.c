@@ -43,7 +43,7 @@ struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint
 
 		memset(r, 0, sizeof(*r));
 		r->key = key;
-		r->td = td_new(s->compression);
+		r->td = td_new(s->compression, &s->budget);
 		if (!r->td)
 			abort();
 	}

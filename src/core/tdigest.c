@@ -49,8 +49,9 @@
  *    3,200 values, ..., 2048 at 16,384.  So the extra bytes are at most
  *    half a byte per value seen, and a lightly used row never grows:
  *    1,000 threads x 60 reasons x ~270 values is the same 96 MB;
- *  - over all digests: the extra bytes are counted in big_bytes and stop
- *    at TD_BIG_BUDGET = 16 MB (~2,270 full-grown digests); past that a
+ *  - over all digests of one budget (struct td_budget, the statistics of
+ *    a run share one): the extra bytes are counted in it and stop at
+ *    TD_BUDGET_BYTES = 16 MB (~2,270 full-grown digests); past that a
  *    busy digest keeps its buffer as it is, slower, not bigger.  60,000
  *    busy rows thus take at most 60,000 x 3488 bytes + 16 MB.
  * The buffer size only decides when merges happen, not how: a digest that
@@ -63,7 +64,6 @@
  * Sums and the interpolation stay in double.
  */
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/tdigest.h>
@@ -74,7 +74,6 @@
 #define TD_CENT_MIN		8
 #define TD_BUF_BIG		2048	/* buffer of a busy digest: 8 KB */
 #define TD_BIG_AFTER		8	/* values seen per slot before growing */
-#define TD_BIG_BUDGET		((size_t)16 << 20)	/* all digests' extra buffer bytes */
 #define TD_SORT_MAX		TD_BUF_BIG	/* values one sort_values() takes */
 #define TD_DIGIT		11	/* bits a radix pass when three passes */
 #define TD_DIGIT2		10	/* most bits a radix pass when two */
@@ -96,6 +95,7 @@ struct tdigest {
 	struct centroid *c;	/* c[0..nc), sorted by mean */
 	uint32_t nbuf, buf_cap, buf_max;
 	uint32_t nc, c_cap, cent_max;
+	struct td_budget *budget;	/* what the extra buffer bytes are counted in */
 };
 
 /*
@@ -114,16 +114,13 @@ static uint32_t max_centroids(double delta)
 	return 2 * (uint32_t)ceil(r) + 3;
 }
 
-/* buffer bytes beyond 2 * delta, over all digests: at most TD_BIG_BUDGET */
-static _Atomic size_t big_bytes;
-
 static size_t extra_bytes(const struct tdigest *td)
 {
 	return (size_t)(td->buf_max - 2 * (uint32_t)ceil(td->compression)) *
 	       sizeof(*td->buf);
 }
 
-struct tdigest *td_new(double compression)
+struct tdigest *td_new(double compression, struct td_budget *budget)
 {
 	struct tdigest *td = calloc(1, sizeof(*td));
 
@@ -139,6 +136,7 @@ struct tdigest *td_new(double compression)
 	td->cent_max = max_centroids(compression);
 	td->min = INFINITY;
 	td->max = -INFINITY;
+	td->budget = budget;
 	return td;
 }
 
@@ -146,7 +144,8 @@ void td_free(struct tdigest *td)
 {
 	if (!td)
 		return;
-	atomic_fetch_sub(&big_bytes, extra_bytes(td));
+	if (td->budget)
+		td->budget->used -= extra_bytes(td);
 	free(td->buf);
 	free(td->c);
 	free(td);
@@ -601,14 +600,14 @@ static int make_room(struct tdigest *td)
 {
 	uint32_t next = td->buf_max < TD_BUF_BIG / 2 ? 2 * td->buf_max : TD_BUF_BIG;
 
-	if (td->buf_cap == td->buf_max && td->buf_max < TD_BUF_BIG &&
+	if (td->budget && td->buf_cap == td->buf_max && td->buf_max < TD_BUF_BIG &&
 	    td->count >= (uint64_t)TD_BIG_AFTER * next) {
 		size_t more = (size_t)(next - td->buf_max) * sizeof(*td->buf);
 
-		if (atomic_fetch_add(&big_bytes, more) + more <= TD_BIG_BUDGET)
+		if (td->budget->used + more <= TD_BUDGET_BYTES) {
+			td->budget->used += more;
 			td->buf_max = next;
-		else
-			atomic_fetch_sub(&big_bytes, more);
+		}
 	}
 	if (td->buf_cap < td->buf_max) {
 		uint32_t cap = td->buf_cap ? 2 * td->buf_cap : TD_BUF_MIN;

@@ -34,31 +34,28 @@ static int is_tracefs(const char *dir)
 	return 1;
 }
 
-const char *tracefs_dir(char *err, size_t errlen)
+const char *tracefs_dir(char *buf, size_t len, char *err, size_t errlen)
 {
 	static const char *const cand[] = {
 		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
 	};
-	static char found[256];
 	const char *env = getenv("PERF_PROF_TRACEFS");
 	size_t i;
 
-	if (found[0])
-		return found;
 	if (env && *env) {
 		/* an explicit tree: unusual mounts, and tests of missing events */
-		snprintf(found, sizeof(found), "%s", env);
-		return found;
+		snprintf(buf, len, "%s", env);
+		return buf;
 	}
 	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
 		if (is_tracefs(cand[i])) {
-			snprintf(found, sizeof(found), "%s", cand[i]);
-			return found;
+			snprintf(buf, len, "%s", cand[i]);
+			return buf;
 		}
 	}
 	if (mount("nodev", cand[0], "tracefs", 0, NULL) == 0 && is_tracefs(cand[0])) {
-		snprintf(found, sizeof(found), "%s", cand[0]);
-		return found;
+		snprintf(buf, len, "%s", cand[0]);
+		return buf;
 	}
 	snprintf(err, errlen,
 		 "tracefs is not mounted and mounting it at %s failed (%s); "

@@ -30,6 +30,7 @@ enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
 
 struct lat_ctx {
 	const struct lat_class *cls;
+	void *cls_state;	/* the class's bound fields and caches */
 	struct lat_env *env;
 	struct engine_cfg *cfg;
 	struct tep_handle *tep;
@@ -40,13 +41,13 @@ struct lat_ctx {
 	enum inst_kind kind;
 	bool by_time;		/* records arrive merged by time */
 	bool keep_raw;		/* --than needs the begin record */
-	bool wall;		/* live: wall-clock times */
+	struct pp_clock clock;	/* event times to wall-clock times */
 	/*
 	 * Fixed for the run, copied here so the per-record path reads one
 	 * flag instead of following c->env and c->cls.
 	 */
-	uint64_t (*key)(const struct pp_record *begin, uint64_t *aux);
-	uint64_t (*extra)(const struct pp_record *end, uint64_t aux, uint64_t lat);
+	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
+	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
 	bool sched;		/* --offcpu */
 	bool vcpu_filter;	/* --vcpu */
 	bool label_vcpu;	/* per-thread tables show the vCPU id */
@@ -86,9 +87,9 @@ static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_ev
 			 cls->end_event, cls->begin_event, cls->end_event);
 		return 2;
 	}
-	if (cls->bind(b, NULL, err, errlen) < 0)
+	if (cls->bind(c->cls_state, b, NULL, err, errlen) < 0)
 		return 1;
-	if (env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu())) {
+	if (env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu(c->cls_state))) {
 		snprintf(err, errlen, "--vcpu: these %s events carry no vCPU id; select vCPU "
 			 "threads with --perins instead", cls->begin_event);
 		return 2;
@@ -107,9 +108,10 @@ static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_ev
 	return 0;
 }
 
-static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen)
+static int lat_setup(void *arg, const struct engine_info *info, char *err, size_t errlen)
 {
 	struct lat_ctx *c = arg;
+	struct tep_handle *tep = info->tep;
 	const struct lat_class *cls = c->cls;
 	struct tep_event *b, *e, *sw;
 
@@ -123,9 +125,9 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 			 !b ? cls->begin_event : cls->end_event);
 		return 1;
 	}
-	if (cls->bind(b, e, err, errlen) < 0)
+	if (cls->bind(c->cls_state, b, e, err, errlen) < 0)
 		return 1;
-	if (c->env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu())) {
+	if (c->env->vcpus.n && (!cls->has_vcpu || !cls->has_vcpu(c->cls_state))) {
 		snprintf(err, errlen, "--vcpu: these %s events carry no vCPU id (ARM64 kvm "
 			 "events have none); select vCPU threads with -t TID instead",
 			 cls->begin_event);
@@ -141,13 +143,14 @@ static int lat_setup(void *arg, struct tep_handle *tep, char *err, size_t errlen
 		if (sw && pp_field_bind(sw, "prev_pid", &c->prev_pid) &&
 		    pp_field_bind(sw, "next_pid", &c->next_pid))
 			c->switch_id = sw->id;
-		else if (!c->cfg->switches) {
+		else if (!info->switches) {
 			snprintf(err, errlen, "--offcpu needs context switches in the recording "
 				 "(perf record --switch-events, or -e sched:sched_switch)");
 			return 1;
 		}
 	}
 	c->tep = tep;
+	c->clock = info->clock;
 	c->begin_id = b->id;
 	c->end_id = e->id;
 	return 0;
@@ -172,7 +175,7 @@ static inline void fill_begin(struct lat_ctx *c, const struct pp_record *rec,
 	p->sched = 0;
 	if (keep_raw)
 		pair_keep_raw(p, rec->raw, rec->raw_size);
-	p->key = c->key(rec, &p->aux);
+	p->key = c->key(c->cls_state, rec, &p->aux);
 }
 
 /* any begin: its tid's slot found or made, the begin kept */
@@ -213,7 +216,7 @@ static uint64_t inst_id(struct lat_ctx *c, const struct pair_pending *p,
 
 static bool vcpu_wanted(struct lat_ctx *c, const struct pp_record *end)
 {
-	int64_t v = c->cls->vcpu(end);
+	int64_t v = c->cls->vcpu(c->cls_state, end);
 
 	return v >= 0 && v <= 0x7fffffff && id_list_has(&c->env->vcpus, (int)v);
 }
@@ -240,10 +243,10 @@ static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
 	if (c->hm)
 		heatmap_write(c->hm, p->time, lat);
 	if (c->keep_raw && lat >= c->env->than_ns &&
-	    (c->env->than_idle || !c->cls->idle_key || !c->cls->idle_key(p->key))) {
-		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, c->wall);
+	    (c->env->than_idle || !c->cls->idle_key || !c->cls->idle_key(c->cls_state, p->key))) {
+		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, &c->clock);
 		dump_event(c->out, c->tep, rec->raw, rec->raw_size, rec->tid, rec->cpu, rec->time,
-			   c->wall);
+			   &c->clock);
 		c->dumped++;
 	}
 }
@@ -260,7 +263,7 @@ static struct prom_hist *export_hist(struct lat_ctx *c, const struct lat_inst *i
 	struct prom_inst pi = { -1, -1, -1, -1 };
 	char reason[64];
 
-	c->cls->key_name(key, reason, sizeof(reason));
+	c->cls->key_name(c->cls_state, key, reason, sizeof(reason));
 	switch (c->kind) {
 	case INST_ALL:
 		if (c->npid == 1)
@@ -291,7 +294,7 @@ static inline void count_pair(struct lat_ctx *c, const struct pp_record *rec,
 	c->paired++;	/* first: td_add() can end on_end() as a tail call */
 	if (row->hist)
 		prom_hist_add(row->hist, lat);
-	lat_row_add(row, lat, c->extra(rec, p->aux, lat));
+	lat_row_add(row, lat, c->extra(c->cls_state, rec, p->aux, lat));
 }
 
 /* any end: pairing, filtering, statistics and options */
@@ -311,7 +314,7 @@ static __attribute__((noinline)) void on_end_any(struct lat_ctx *c, const struct
 	lat = rec->time - p->time;
 	in = lat_stats_inst(&c->stats, inst_id(c, p, rec));
 	if (c->label_vcpu && in->vcpu < 0) {
-		in->vcpu = c->cls->vcpu(rec);
+		in->vcpu = c->cls->vcpu(c->cls_state, rec);
 		in->pid = rec->pid;
 	}
 	row = lat_inst_row(&c->stats, in, p->key);
@@ -366,15 +369,15 @@ static __attribute__((noinline)) void on_count(struct lat_ctx *c, const struct p
 		c->filtered++;
 		return;
 	}
-	key = c->key(rec, &aux);
+	key = c->key(c->cls_state, rec, &aux);
 	in = lat_stats_inst(&c->stats, count_inst_id(c, rec));
 	if (c->label_vcpu && in->vcpu < 0) {
-		in->vcpu = c->cls->vcpu(rec);
+		in->vcpu = c->cls->vcpu(c->cls_state, rec);
 		in->pid = rec->pid;
 	}
 	row = lat_inst_row(&c->stats, in, key);
 	row->calls++;
-	row->extra += c->extra(rec, aux, 1) != 0;	/* from guest kernel mode */
+	row->extra += c->extra(c->cls_state, rec, aux, 1) != 0;	/* from guest kernel mode */
 	if (c->env->top_rips) {
 		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
 			abort();
@@ -555,7 +558,7 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 
 	if (!m)
 		return;
-	dump_when(m, time, c->wall, false);
+	dump_when(m, time, &c->clock, false);
 	fclose(m);
 	snprintf(when, sizeof(when), "%s", buf);
 	free(buf);
@@ -584,7 +587,7 @@ static void lat_tick(void *arg)
 	prom_publish(c->prom, c->lost_total, dropped_pairs(c));
 	if (c->env->interval_ns || !prom_has_textfile(c->prom))
 		return;
-	now = engine_now();
+	now = pp_clock_now();
 	if (now >= c->next_textfile) {
 		prom_textfile_kick(c->prom);
 		c->next_textfile = now + PROM_TEXTFILE_EVERY_NS;
@@ -607,7 +610,7 @@ static void lat_interval(void *arg, uint64_t time, bool final)
 	if (n) {
 		qsort(v, n, sizeof(*v), cmp_inst);
 		if (!c->env->json)
-			dump_when(c->out, time, c->wall, true);
+			dump_when(c->out, time, &c->clock, true);
 		for (i = 0; i < n; i++) {
 			if (c->env->json) {
 				print_json(c, v[i], time);
@@ -753,6 +756,7 @@ static void setup_style(struct lat_ctx *c)
 	c->style.extra_header = cls->extra_header;
 	c->style.extra_percent = cls->extra_percent;
 	c->style.key_name = cls->key_name;
+	c->style.key_arg = c->cls_state;
 	c->style.npct = c->env->npct;
 	memcpy(c->style.pct, c->env->pct, sizeof(c->env->pct));
 	c->style.sched = c->env->sched;
@@ -779,6 +783,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 {
 	struct engine_stats st;
 	struct engine_cfg cfg;
+	struct output *out;
 	struct lat_env env;
 	struct lat_ctx c;
 	char err[512];
@@ -797,12 +802,16 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	}
 	c.cls = cls;
 	c.env = &env;
-	c.out = output_open();
-	if (!c.out)
-		c.out = stdout;
+	out = output_open(engine_stopping, engine_request_stop);
+	c.out = output_stream(out);
 	c.keep_raw = env.than;
-	c.wall = !env.input;
 	pair_init(&c.pairs);
+	c.cls_state = cls->state_new();
+	if (!c.cls_state) {
+		fprintf(stderr, "perf-prof: out of memory\n");
+		code = 1;
+		goto out;
+	}
 	lat_stats_init(&c.stats);
 	setup_style(&c);
 
@@ -860,16 +869,16 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	}
 	if (c.prom && !env.input)
 		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
-	c.next_textfile = engine_now() + PROM_TEXTFILE_EVERY_NS;
+	c.next_textfile = pp_clock_now() + PROM_TEXTFILE_EVERY_NS;
 
 	c.cfg = &cfg;
 	bind_fast_path(&c);
-	t0 = engine_now();
+	t0 = pp_clock_now();
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	/* an empty run prints no table: say why instead of nothing */
 	if (!env.input && code == 0 && !st.samples)
 		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
-			c.cls->begin_event, (engine_now() - t0) / 1e9,
+			c.cls->begin_event, (pp_clock_now() - t0) / 1e9,
 			c.cls->quiet_hint ? c.cls->quiet_hint : "");
 	if (st.forced)
 		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
@@ -924,6 +933,7 @@ out:
 	free(c.pids);
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);
+	cls->state_free(c.cls_state);
 	lat_env_free(&env);
-	return output_close(c.out, code);
+	return output_close(out, code);
 }

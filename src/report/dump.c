@@ -4,14 +4,13 @@
 #include <traceevent/event-parse.h>
 #include <traceevent/trace-seq.h>
 #include <perf-prof/dump.h>
-#include <perf-prof/engine.h>
 #include <perf-prof/proc.h>
 #include <perf-prof/table.h>
 
-void dump_when(FILE *f, uint64_t time, bool wall, bool header)
+void dump_when(FILE *f, uint64_t time, const struct pp_clock *clock, bool header)
 {
-	if (wall)
-		table_print_time_inline(f, engine_realtime(time));
+	if (clock->wall)
+		table_print_time_inline(f, pp_clock_realtime(clock, time));
 	else
 		fprintf(f, "%lu.%06lu", (unsigned long)(time / 1000000000ull),
 			(unsigned long)(time % 1000000000ull / 1000));
@@ -33,7 +32,7 @@ static void lat_flags(const unsigned char *raw, uint32_t size, char out[5])
 }
 
 void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
-		uint32_t tid, uint32_t cpu, uint64_t time, bool wall)
+		uint32_t tid, uint32_t cpu, uint64_t time, const struct pp_clock *clock)
 {
 	struct tep_record rec;
 	struct tep_event *ev;
@@ -55,12 +54,12 @@ void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
 		tep_print_event(tep, &s, &rec, "%s", TEP_PRINT_INFO);
 	trace_seq_terminate(&s);
 	/* a recording's threads are not ours to look up */
-	if (wall)
+	if (clock->wall)
 		proc_comm((int)tid, comm, sizeof(comm));
 	else
 		snprintf(comm, sizeof(comm), "<...>");
 	lat_flags(raw, size, flags);
-	dump_when(f, time, wall, false);
+	dump_when(f, time, clock, false);
 	fprintf(f, " %16s %6u %s [%03u] %6lu.%06lu: %s:%s: %s\n", comm, tid, flags, cpu,
 		(unsigned long)(time / 1000000000ull),
 		(unsigned long)(time % 1000000000ull / 1000),

@@ -64,7 +64,7 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 	for (i = 0; i < n; i++) {
 		struct lat_row *r = rows[i];
 
-		st->key_name(r->key, name, sizeof(name));
+		st->key_name(st->key_arg, r->key, name, sizeof(name));
 		fprintf(f, "%s{\"%s\":", i ? "," : "", st->key_header);
 		json_string(f, name);
 		if (st->counts) {

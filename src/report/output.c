@@ -3,26 +3,30 @@
  * stdio retries nothing and remembers little: after a failed write(2) it
  * sets the error flag and the next fwrite() tries, and blocks, again.
  * A cookie stream decides instead: the first error is kept, stops the
- * engine, and every later write is dropped at once.  EINTR is retried
- * unless a stop signal came, which is how a stop ends a write that a
+ * run, and every later write is dropped at once.  EINTR is retried
+ * unless a stop was asked for, which is how a stop ends a write that a
  * stalled reader keeps blocked.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <perf-prof/engine.h>
 #include <perf-prof/output.h>
 
-static struct {
+struct output {
+	FILE *f;
 	int err;	/* errno of the first failed write; EINTR: blocked at a stop */
-} out;
+	bool (*stopping)(void);
+	void (*stop)(void);
+};
 
 static ssize_t out_write(void *cookie, const char *buf, size_t n)
 {
+	struct output *o = cookie;
 	size_t done = 0;
 
-	if (out.err)
+	if (o->err)
 		return -1;	/* already failed: the rest is lost, said at the end */
 	while (done < n) {
 		ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
@@ -31,44 +35,54 @@ static ssize_t out_write(void *cookie, const char *buf, size_t n)
 			done += (size_t)w;
 			continue;
 		}
-		if (w < 0 && errno == EINTR && !engine_stop)
+		if (w < 0 && errno == EINTR && !o->stopping())
 			continue;
-		out.err = w < 0 ? errno : EIO;
-		engine_stop = 1;
-		errno = out.err;
+		o->err = w < 0 ? errno : EIO;
+		o->stop();
+		errno = o->err;
 		return -1;
 	}
 	return (ssize_t)n;
 }
 
-FILE *output_open(void)
+struct output *output_open(bool (*stopping)(void), void (*stop)(void))
 {
 	cookie_io_functions_t io = { .write = out_write };
-	FILE *f;
+	struct output *o = calloc(1, sizeof(*o));
 
 	fflush(stdout);
-	out.err = 0;
-	f = fopencookie(NULL, "w", io);
+	if (!o)
+		return NULL;
+	o->stopping = stopping;
+	o->stop = stop;
+	o->f = fopencookie(o, "w", io);
+	if (!o->f) {
+		free(o);
+		return NULL;
+	}
 	/* as stdio buffers stdout: by line on a terminal (--than lines as they come) */
-	if (f)
-		setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
-	return f;
+	setvbuf(o->f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	return o;
 }
 
-int output_close(FILE *f, int code)
+FILE *output_stream(struct output *o)
+{
+	return o ? o->f : stdout;
+}
+
+int output_close(struct output *o, int code)
 {
 	int err;
 
-	if (!f)
-		return code;
-	if (f == stdout) {
-		if (fflush(f) == 0 && !ferror(f))
+	if (!o) {
+		if (fflush(stdout) == 0 && !ferror(stdout))
 			return code;
 		err = errno;
 	} else {
-		fflush(f);
-		fclose(f);
-		err = out.err;
+		fflush(o->f);
+		fclose(o->f);
+		err = o->err;
+		free(o);
 	}
 	if (!err || err == EPIPE)
 		return code;	/* | head: the reader has what it wanted */

@@ -89,7 +89,7 @@ static int sort_rows(const struct table_style *st, struct lat_inst *in, struct s
 		if (!in->rows[i].calls)
 			continue;
 		v[n].row = &in->rows[i];
-		st->key_name(in->rows[i].key, v[n].name, NAME_LEN);
+		st->key_name(st->key_arg, in->rows[i].key, v[n].name, NAME_LEN);
 		if (strlen(v[n].name) > 20)
 			*width = 32;
 		n++;

@@ -151,6 +151,7 @@ struct perfdata {
 	struct pp_record pend;
 	char pend_err[256];
 
+	bool (*stopping)(void);	/* set: a read interrupted by a signal gives up */
 	uint64_t nunknown;	/* samples whose id matched no attr */
 	unsigned nformats;	/* formats parsed so far, and their bytes */
 	uint64_t fmt_bytes;
@@ -160,9 +161,6 @@ static uint64_t pd_lost_total(const struct perfdata *pd)
 {
 	return pd->lost_sum > pd->lost_samples_sum ? pd->lost_sum : pd->lost_samples_sum;
 }
-
-/* set: a read interrupted by a signal gives up (perfdata_stop_flag) */
-static const volatile int *pd_stop;
 
 static inline uint64_t ld64(const unsigned char *p)
 {
@@ -300,7 +298,7 @@ static int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 			want = (size_t)(pd->end - at);
 		n = read(pd->fd, pd->buf + pd->len, want);
 		if (n < 0) {
-			if (errno == EINTR && !(pd_stop && *pd_stop))
+			if (errno == EINTR && !(pd->stopping && pd->stopping()))
 				continue;
 			pd_err(pd, err, errlen, at, "read error: %s",
 			       strerror(errno));
@@ -1440,7 +1438,8 @@ fail:
 	return -1;
 }
 
-struct perfdata *perfdata_open(const char *path, char *err, size_t errlen)
+struct perfdata *perfdata_open(const char *path, bool (*stopping)(void), char *err,
+			       size_t errlen)
 {
 	struct perfdata *pd;
 	unsigned char h[PD_FILE_HDR_SIZE];
@@ -1456,6 +1455,7 @@ struct perfdata *perfdata_open(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	pd->stopping = stopping;
 	pd->path = strdup(path);
 	pd->buf = malloc(PD_BUFSZ);
 	pd->fd = -1;
@@ -1591,11 +1591,6 @@ void perfdata_release(struct perfdata *pd, uint64_t off)
 uint64_t perfdata_unknown_ids(const struct perfdata *pd)
 {
 	return pd->nunknown;
-}
-
-void perfdata_stop_flag(const volatile int *stop)
-{
-	pd_stop = stop;
 }
 
 bool perfdata_has_switches(const struct perfdata *pd)

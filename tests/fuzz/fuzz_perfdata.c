@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		done += (size_t)n;
 	}
-	pd = perfdata_open(path, err, sizeof(err));
+	pd = perfdata_open(path, NULL, err, sizeof(err));
 	if (!pd) {
 		if (!err[0] || strlen(err) >= sizeof(err))
 			abort();	/* a failure always says why */
