@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
+#include <perf-prof/bytes.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/tep.h>
 #include "kvm-exit-names.h"
@@ -56,22 +57,6 @@ static void bind_key_plan(struct kvm_state *kx)
 	kx->isa_absent = pp_field_present(&kx->isa) ? 0 : ISA_VMX;
 	kx->x86_u32 = kx->reason.size == 4 && !kx->reason.is_signed &&
 		     kx->isa.size == 4 && !kx->isa.is_signed && kx->rip.size == 8;
-}
-
-static uint32_t load_u32(const void *raw, uint16_t offset)
-{
-	uint32_t v;
-
-	memcpy(&v, (const unsigned char *)raw + offset, sizeof(v));
-	return v;
-}
-
-static uint64_t load_u64(const void *raw, uint16_t offset)
-{
-	uint64_t v;
-
-	memcpy(&v, (const unsigned char *)raw + offset, sizeof(v));
-	return v;
 }
 
 static void *kvm_state_new(void)
@@ -147,9 +132,9 @@ static uint64_t kvm_key(const void *st, const struct pp_record *r, uint64_t *aux
 	 * loads for any other.
 	 */
 	if (kx->x86_u32 && r->raw_size >= kx->key_need) {
-		code = load_u32(r->raw, kx->reason.offset);
-		isa = load_u32(r->raw, kx->isa.offset);
-		*aux = load_u64(r->raw, kx->rip.offset);
+		code = load32((const unsigned char *)r->raw + kx->reason.offset);
+		isa = load32((const unsigned char *)r->raw + kx->isa.offset);
+		*aux = load64((const unsigned char *)r->raw + kx->rip.offset);
 	} else if (r->raw_size >= kx->key_need) {
 		code = pp_field_load(&kx->reason, r->raw);
 		isa = pp_field_load(&kx->isa, r->raw) | kx->isa_absent;	/* absent loads 0 */

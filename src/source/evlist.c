@@ -19,6 +19,9 @@ static int sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 	return syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
 }
 
+/* what a sample carries: perf record's layout, which sample_decode() reads fastest */
+#define SAMPLE_TYPE	(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_RAW)
+
 static void fill_attr(struct perf_event_attr *attr, int id, bool clock, int pages)
 {
 	memset(attr, 0, sizeof(*attr));
@@ -26,8 +29,7 @@ static void fill_attr(struct perf_event_attr *attr, int id, bool clock, int page
 	attr->type = PERF_TYPE_TRACEPOINT;
 	attr->config = id;
 	attr->sample_period = 1;
-	attr->sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
-			    PERF_SAMPLE_RAW;
+	attr->sample_type = SAMPLE_TYPE;
 	attr->sample_id_all = 1;
 	attr->disabled = 1;
 	/*
@@ -226,6 +228,7 @@ static int open_target(struct evlist *el, int t, int cpu, int tid, char *err, si
 				goto fail;
 			}
 			r->idx = el->nrings;
+			r->layout = &el->layout;
 			r->cpu = cpu;
 			r->tid = tid;
 			eev.events = EPOLLIN;
@@ -267,6 +270,7 @@ int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 	el->pages = pages;
 	el->clock = true;
 	el->lost_fmt = true;
+	sample_layout_init(&el->layout, SAMPLE_TYPE, PERF_FORMAT_LOST, true);
 	memcpy(el->ev, ev, sizeof(*ev) * nev);
 	el->ntarget = cpus ? cpus->n : tids->n;
 	el->cap = el->ntarget ? el->ntarget : 1;

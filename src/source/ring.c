@@ -53,79 +53,49 @@ struct perf_event_header *ring_unwrap(struct ring *r, uint64_t off, uint64_t siz
 	return (struct perf_event_header *)r->wrap;
 }
 
-/* sample_id_all trailer for TID|TIME|CPU: pid,tid; time; cpu,res */
-struct id_trailer {
-	uint32_t pid, tid;
-	uint64_t time;
-	uint32_t cpu, res;
-};
-
-static void trailer(const struct perf_event_header *h, struct pp_record *rec)
+/* a record other than a sample: its identity is in its sample_id_all trailer */
+static void other(const struct ring *r, const struct perf_event_header *h, uint32_t type,
+		  uint32_t body, struct pp_record *rec)
 {
-	struct id_trailer t;
-
-	if (h->size < sizeof(*h) + sizeof(t))
-		return;
-	memcpy(&t, (const char *)h + h->size - sizeof(t), sizeof(t));
-	rec->pid = t.pid;
-	rec->tid = t.tid;
-	rec->time = t.time;
-	rec->cpu = t.cpu;
+	memset(rec, 0, sizeof(*rec));
+	rec->type = type;
+	rec->pid = rec->tid = rec->cpu = UINT32_MAX;
+	sample_trailer(r->layout, (const unsigned char *)h, h->size, body, rec);
+	rec->buf = r->idx;
 }
 
 bool ring_decode(const struct ring *r, const struct perf_event_header *h, struct pp_record *rec)
 {
-	const unsigned char *p = (const unsigned char *)(h + 1);
-	uint32_t body = h->size - sizeof(*h);
+	const unsigned char *p = (const unsigned char *)h;
+	uint32_t bad_raw;
 
-	rec->buf = r->idx;
-	rec->lost = 0;
-	rec->raw = NULL;
-	rec->raw_size = 0;
 	switch (h->type) {
-	case PERF_RECORD_SAMPLE: {
-		struct { uint32_t pid, tid; uint64_t time; uint32_t cpu, res; uint32_t size; } s;
-
-		if (body < 28)
+	case PERF_RECORD_SAMPLE:
+		if (sample_decode(r->layout, p, h->size, -1, rec, &bad_raw) < 0)
 			return false;
-		memcpy(&s.pid, p, 4);
-		memcpy(&s.tid, p + 4, 4);
-		memcpy(&s.time, p + 8, 8);
-		memcpy(&s.cpu, p + 16, 4);
-		memcpy(&s.size, p + 24, 4);
-		if (s.size > body - 28)
-			return false;
-		rec->type = PP_REC_SAMPLE;
-		rec->pid = s.pid;
-		rec->tid = s.tid;
-		rec->time = s.time;
-		rec->cpu = s.cpu;
-		rec->raw = p + 28;
-		rec->raw_size = s.size;
+		rec->buf = r->idx;
 		return true;
-	}
-	case PERF_RECORD_LOST: {
-		uint64_t n;
-
-		if (body < 16)
+	case PERF_RECORD_LOST:
+		/* id, lost */
+		if (h->size < sizeof(*h) + 16)
 			return false;
-		memcpy(&n, p + 8, 8);
-		rec->type = PP_REC_LOST;
-		rec->lost = n;
-		trailer(h, rec);
+		other(r, h, PP_REC_LOST, sizeof(*h) + 16, rec);
+		rec->lost = load64(p + sizeof(*h) + 8);
 		return true;
-	}
 	case PERF_RECORD_SWITCH:
-	case PERF_RECORD_SWITCH_CPU_WIDE:
 		/* the trailer's tid is the task switching, in or out */
-		rec->type = (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ? PP_REC_SWITCH_OUT
-								    : PP_REC_SWITCH_IN;
-		trailer(h, rec);
+		other(r, h, (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ? PP_REC_SWITCH_OUT
+								    : PP_REC_SWITCH_IN, sizeof(*h), rec);
+		return true;
+	case PERF_RECORD_SWITCH_CPU_WIDE:
+		/* next_prev_pid, next_prev_tid */
+		other(r, h, (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ? PP_REC_SWITCH_OUT
+								    : PP_REC_SWITCH_IN, sizeof(*h) + 8, rec);
 		return true;
 	case PERF_RECORD_THROTTLE:
 	case PERF_RECORD_UNTHROTTLE:
-		rec->type = PP_REC_THROTTLE;
-		trailer(h, rec);
+		/* time, id, stream_id */
+		other(r, h, PP_REC_THROTTLE, sizeof(*h) + 24, rec);
 		return true;
 	default:
 		return false;
