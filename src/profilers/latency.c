@@ -151,6 +151,7 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	}
 	c->tep = tep;
 	c->clock = info->clock;
+	c->by_time = info->merged;
 	c->begin_id = b->id;
 	c->end_id = e->id;
 	return 0;
@@ -699,7 +700,7 @@ static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
  * stands for its process (as /proc/TID/task does), and a thread named
  * twice, or with its own process, must not be traced, and counted, twice.
  */
-static int build_targets(struct lat_ctx *c, struct lat_env *env, struct engine_cfg *cfg)
+static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_cfg *cfg)
 {
 	char err[256], path[64];
 	int i, cap;
@@ -842,24 +843,22 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 			goto out;
 		}
 	}
-	cfg.events[0] = cls->begin_event;
-	cfg.events[1] = cls->end_event;
-	cfg.filters[0] = env.filter;
-	cfg.nev = 2;
-	cfg.input = env.input;
-	cfg.pages = env.pages;
-	cfg.rt_prio = env.rt_prio;
+	cfg.src.events[0] = cls->begin_event;
+	cfg.src.events[1] = cls->end_event;
+	cfg.src.filters[0] = env.filter;
+	cfg.src.nev = 2;
+	cfg.src.input = env.input;
+	cfg.src.pages = env.pages;
+	cfg.src.rt_prio = env.rt_prio;
+	cfg.src.verbose = env.verbose;
+	cfg.src.switches = env.sched && !env.input;
 	cfg.interval_ns = env.interval_ns;
+	cfg.order = env.order;
 	cfg.order_mem = env.order_mem;
-	cfg.verbose = env.verbose;
-	cfg.switches = env.sched && !env.input;
-	if (!env.input && build_targets(&c, &env, &cfg) < 0)
+	if (!env.input && build_targets(&c, &env, &cfg.src) < 0)
 		goto out;
-	/* per-thread buffers keep each thread's records in order already */
-	cfg.order = env.order || env.input || !cfg.per_thread;
-	c.by_time = cfg.order;
 	if (env.perins)
-		c.kind = !env.input && !cfg.per_thread ? INST_CPU : INST_THREAD;
+		c.kind = !env.input && !cfg.src.per_thread ? INST_CPU : INST_THREAD;
 	else if (c.npid > 1)
 		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
@@ -928,8 +927,8 @@ out:
 			guestsym_report(c.syms, stderr);
 		guestsym_close(c.syms);
 	}
-	free(cfg.tids.id);
-	free(cfg.procs.id);
+	free(cfg.src.tids.id);
+	free(cfg.src.procs.id);
 	free(c.pids);
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);
