@@ -13,14 +13,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <perf-prof/parse.h>
+#include <perf-prof/idlist.h>
 #include <perf-prof/record.h>
 
 struct tep_handle;
 struct tep_event;
 
+/* the latency profilers, as masks (an option table's "applies to") */
+enum lat_profiler {
+	LAT_KVM_EXIT	= 1 << 0,
+	LAT_SYSCALLS	= 1 << 1,
+};
+
 struct lat_class {
 	const char *name;		/* subcommand: "kvm-exit" */
+	unsigned bit;			/* enum lat_profiler */
+	const char *brief;		/* one line for perf-prof --help */
 	const char *title;		/* "kvm-exit latency" */
 	const char *key_header;		/* "exit_reason" */
 	const char *extra_header;	/* "%gsys" */
@@ -31,6 +39,7 @@ struct lat_class {
 	const char *summary;		/* one line for --help */
 	const char *examples;		/* EXAMPLES block for --help */
 	const char *quiet_hint;		/* why a live run may see no event */
+	const char *filter_example;	/* a --filter expression on begin_event */
 
 	/*
 	 * Every callback below gets the class's state for the run (@st: the
@@ -66,7 +75,7 @@ struct lat_class {
 	const char *count_noun;		/* what is counted: "exits" */
 };
 
-/* options of a latency profiler, with their defaults in latency.c */
+/* options of a latency profiler, with their defaults in cli/latency-cmd.c */
 struct lat_env {
 	struct id_list cpus, pids, tids;
 	bool have_cpus;
@@ -98,16 +107,12 @@ struct lat_env {
 	bool pct_given;			/* --percentiles was on the command line */
 };
 
-/* parse argv into @env; returns -1 after printing a usage error */
-int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, char **argv,
-		   bool *help);
-void lat_usage(const struct lat_class *cls, FILE *f);
-void lat_env_free(struct lat_env *env);
-
-/* `perf-prof <cls->name> ...`: returns the exit code */
-int latency_main(const struct lat_class *cls, int argc, char **argv);
+/* run profiler @cls as @env says (parsed by cli/latency-cmd.c); returns the exit code */
+int latency_run(const struct lat_class *cls, struct lat_env *env);
 
 extern const struct lat_class kvm_exit_class;
 extern const struct lat_class syscalls_class;
+/* the profiler table: every latency profiler, NULL-terminated */
+extern const struct lat_class *const lat_profilers[];
 
 #endif

@@ -27,6 +27,7 @@ struct sample_layout {
 	uint32_t off_time;
 	uint32_t off_cpu;
 	uint32_t off_raw;	/* the u32 raw size */
+	uint32_t off_read;	/* where the variable part starts (READ, CALLCHAIN, RAW) */
 	uint32_t need;		/* fast layout: bytes up to the raw data */
 	uint32_t id_off;	/* where the sample id is, 0 = none */
 	uint32_t trailer;	/* size of the sample_id_all trailer */

@@ -1,32 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* perf-prof: subcommand dispatch. */
+/* perf-prof: a command per profiler of the profiler table, and the heatmap renderer. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <perf-prof/heatmap.h>
+#include <perf-prof/commands.h>
+#include <perf-prof/latency.h>
 #include <perf-prof/version.h>
-
-int kvm_exit_main(int argc, char **argv);
-int syscalls_main(int argc, char **argv);
-
-static const struct {
-	const char *name;
-	int (*main)(int argc, char **argv);
-	const char *help;
-} cmds[] = {
-	{ "kvm-exit", kvm_exit_main, "KVM VM-exit latency per exit reason" },
-	{ "syscalls", syscalls_main, "system call latency per syscall" },
-	{ "heatmap",  heatmap_svg_main, "render a --heatmap .lat file as SVG" },
-};
 
 static void usage(FILE *f)
 {
-	size_t i;
+	int i;
 
 	fprintf(f, "USAGE: perf-prof COMMAND [OPTIONS]\n\nCOMMANDS:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "    %-10s %s\n", cmds[i].name, cmds[i].help);
+	for (i = 0; lat_profilers[i]; i++)
+		fprintf(f, "    %-10s %s\n", lat_profilers[i]->name, lat_profilers[i]->brief);
+	fprintf(f, "    %-10s %s\n", "heatmap", "render a --heatmap .lat file as SVG");
 	fprintf(f, "\nEXAMPLES:\n"
 		"    perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000\n"
 		"    perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000\n"
@@ -45,10 +34,14 @@ static int finish(int code)
 
 int main(int argc, char **argv)
 {
-	size_t i;
+	int i;
 
 	/* past a file size limit, a write fails with EFBIG and is reported */
 	signal(SIGXFSZ, SIG_IGN);
+	/* a reader that leaves (| head) ends the output, not the process: a
+	 * help text longer than stdio's buffer is two writes, and the second
+	 * one meets EPIPE, which finish() takes as the end */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -61,9 +54,11 @@ int main(int argc, char **argv)
 		printf("perf-prof %s\n", PERF_PROF_VERSION);
 		return finish(0);
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return finish(cmds[i].main(argc - 1, argv + 1));
+	for (i = 0; lat_profilers[i]; i++)
+		if (!strcmp(argv[1], lat_profilers[i]->name))
+			return finish(latency_command(lat_profilers[i], argc - 1, argv + 1));
+	if (!strcmp(argv[1], "heatmap"))
+		return finish(heatmap_svg_main(argc - 1, argv + 1));
 	fprintf(stderr, "perf-prof: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -67,10 +67,11 @@ bad:
 
 int parse_time_ns(const char *s, uint64_t *ns, char *err, size_t errlen)
 {
-	static const char *const names[] = { "s", "ms", "us", "ns" };
-	static const uint64_t mult[] = { 1000000000ull, 1000000ull, 1000ull, 1ull };
+	static const char *const names[] = { "s", "ms", "us", "ns", "sec", "msec", "usec", "nsec" };
+	static const uint64_t mult[] = { 1000000000ull, 1000000ull, 1000ull, 1ull,
+					 1000000000ull, 1000000ull, 1000ull, 1ull };
 
-	if (parse_scaled(s, "time", names, mult, 4, 1, ns, err, errlen) == 0)
+	if (parse_scaled(s, "time", names, mult, 8, 1, ns, err, errlen) == 0)
 		return 0;
 	snprintf(err, errlen, "invalid time '%s' (expected a number with unit s, ms, us or ns)",
 		 s ? s : "");

@@ -244,6 +244,8 @@ static int64_t kvm_vcpu(const void *st, const struct pp_record *rec)
 
 const struct lat_class kvm_exit_class = {
 	.name = "kvm-exit",
+	.bit = LAT_KVM_EXIT,
+	.brief = "KVM VM-exit latency per exit reason",
 	.title = "kvm-exit latency",
 	.key_header = "exit_reason",
 	.extra_header = "%gsys",
@@ -267,6 +269,7 @@ const struct lat_class kvm_exit_class = {
 "    perf-prof kvm-exit -p 126934 --offcpu -i 1000   # how much of each exit was scheduled out\n"
 "    perf-prof kvm-exit -p 126934 --top-rip 5 --vmlinux vmlinux   # which guest code exits\n"
 "    perf-prof kvm-exit -p 126934,130021 --json -i 1000   # per VM, one JSON line each\n",
+	.filter_example = "exit_reason!=12",
 	.state_new = kvm_state_new,
 	.state_free = kvm_state_free,
 	.bind = kvm_bind,
@@ -281,9 +284,3 @@ const struct lat_class kvm_exit_class = {
 	.count_extra_header = "%gsys(calls)",
 	.count_noun = "exits",
 };
-
-int kvm_exit_main(int argc, char **argv);
-int kvm_exit_main(int argc, char **argv)
-{
-	return latency_main(&kvm_exit_class, argc, argv);
-}

@@ -780,32 +780,23 @@ static void bind_fast_path(struct lat_ctx *c)
 	c->plain_end = !c->vcpu_filter && !c->pair_options;
 }
 
-int latency_main(const struct lat_class *cls, int argc, char **argv)
+int latency_run(const struct lat_class *cls, struct lat_env *env)
 {
 	struct engine_stats st;
 	struct engine_cfg cfg;
 	struct output *out;
-	struct lat_env env;
 	struct lat_ctx c;
 	char err[512];
-	bool help;
 	int code = 2;
 	uint64_t t0;
 
 	memset(&c, 0, sizeof(c));
 	memset(&cfg, 0, sizeof(cfg));
-	if (lat_parse_args(cls, &env, argc, argv, &help) < 0 || help) {
-		lat_env_free(&env);
-		if (!help)
-			return 2;
-		lat_usage(cls, stdout);
-		return 0;
-	}
 	c.cls = cls;
-	c.env = &env;
+	c.env = env;
 	out = output_open(engine_stopping, engine_request_stop);
 	c.out = output_stream(out);
-	c.keep_raw = env.than;
+	c.keep_raw = env->than;
 	pair_init(&c.pairs);
 	c.cls_state = cls->state_new();
 	if (!c.cls_state) {
@@ -817,15 +808,15 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	setup_style(&c);
 
 	/* a path that cannot be read is a bad argument, like --vmlinux's */
-	if (env.input && strcmp(env.input, "-") && access(env.input, R_OK) < 0) {
-		fprintf(stderr, "perf-prof: %s: %s\n", env.input, strerror(errno));
+	if (env->input && strcmp(env->input, "-") && access(env->input, R_OK) < 0) {
+		fprintf(stderr, "perf-prof: %s: %s\n", env->input, strerror(errno));
 		goto out;
 	}
-	if (env.vmlinux || env.kallsyms) {
+	if (env->vmlinux || env->kallsyms) {
 		struct guestsym_opts go = {
-			.vmlinux = env.vmlinux, .kallsyms = env.kallsyms,
-			.have_offset = env.have_kaslr, .offset = env.kaslr_offset,
-			.verbose = env.verbose,
+			.vmlinux = env->vmlinux, .kallsyms = env->kallsyms,
+			.have_offset = env->have_kaslr, .offset = env->kaslr_offset,
+			.verbose = env->verbose,
 		};
 
 		c.syms = guestsym_open(&go, err, sizeof(err));
@@ -836,8 +827,8 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		if (guestsym_has_lines(c.syms))
 			c.style.rip_line = rip_line;
 	}
-	if (env.heatmap) {
-		c.hm = heatmap_open(env.heatmap, err, sizeof(err));
+	if (env->heatmap) {
+		c.hm = heatmap_open(env->heatmap, err, sizeof(err));
 		if (!c.hm) {
 			fprintf(stderr, "perf-prof: %s\n", err);
 			goto out;
@@ -845,20 +836,20 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	}
 	cfg.src.events[0] = cls->begin_event;
 	cfg.src.events[1] = cls->end_event;
-	cfg.src.filters[0] = env.filter;
+	cfg.src.filters[0] = env->filter;
 	cfg.src.nev = 2;
-	cfg.src.input = env.input;
-	cfg.src.pages = env.pages;
-	cfg.src.rt_prio = env.rt_prio;
-	cfg.src.verbose = env.verbose;
-	cfg.src.switches = env.sched && !env.input;
-	cfg.interval_ns = env.interval_ns;
-	cfg.order = env.order;
-	cfg.order_mem = env.order_mem;
-	if (!env.input && build_targets(&c, &env, &cfg.src) < 0)
+	cfg.src.input = env->input;
+	cfg.src.pages = env->pages;
+	cfg.src.rt_prio = env->rt_prio;
+	cfg.src.verbose = env->verbose;
+	cfg.src.switches = env->sched && !env->input;
+	cfg.interval_ns = env->interval_ns;
+	cfg.order = env->order;
+	cfg.order_mem = env->order_mem;
+	if (!env->input && build_targets(&c, env, &cfg.src) < 0)
 		goto out;
-	if (env.perins)
-		c.kind = !env.input && !cfg.src.per_thread ? INST_CPU : INST_THREAD;
+	if (env->perins)
+		c.kind = !env->input && !cfg.src.per_thread ? INST_CPU : INST_THREAD;
 	else if (c.npid > 1)
 		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 
@@ -866,7 +857,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		code = 2;
 		goto out;
 	}
-	if (c.prom && !env.input)
+	if (c.prom && !env->input)
 		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
 	c.next_textfile = pp_clock_now() + PROM_TEXTFILE_EVERY_NS;
 
@@ -875,7 +866,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 	t0 = pp_clock_now();
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	/* an empty run prints no table: say why instead of nothing */
-	if (!env.input && code == 0 && !st.samples)
+	if (!env->input && code == 0 && !st.samples)
 		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
 			c.cls->begin_event, (pp_clock_now() - t0) / 1e9,
 			c.cls->quiet_hint ? c.cls->quiet_hint : "");
@@ -883,9 +874,9 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
 			"%lu records went out early and %lu came too late to sort; %lu pairs that "
 			"could be wrong were dropped; raise --order-mem\n",
-			(unsigned long)env.order_mem, (unsigned long)st.forced,
+			(unsigned long)env->order_mem, (unsigned long)st.forced,
 			(unsigned long)st.late, (unsigned long)c.order_dropped);
-	if (env.verbose && c.counts)
+	if (env->verbose && c.counts)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
 			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
 			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
@@ -893,7 +884,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 			cls->begin_event, (unsigned long)st.lost,
 			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.filtered,
 			(unsigned long)st.forced, (unsigned long)st.order_mem_peak);
-	else if (env.verbose)
+	else if (env->verbose)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
 			"%lu ends without a begin, "
 			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
@@ -913,7 +904,7 @@ int latency_main(const struct lat_class *cls, int argc, char **argv)
 		heatmap_discard(c.hm);
 	}
 	c.hm = NULL;
-	if (c.prom && prom_close(c.prom, c.lost_total, dropped_pairs(&c), env.verbose) < 0 &&
+	if (c.prom && prom_close(c.prom, c.lost_total, dropped_pairs(&c), env->verbose) < 0 &&
 	    code == 0)
 		code = 1;
 	c.prom = NULL;
@@ -933,6 +924,5 @@ out:
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);
 	cls->state_free(c.cls_state);
-	lat_env_free(&env);
 	return output_close(out, code);
 }

@@ -97,6 +97,8 @@ static void sc_key_name(void *st, uint64_t key, char *buf, size_t len)
 
 const struct lat_class syscalls_class = {
 	.name = "syscalls",
+	.bit = LAT_SYSCALLS,
+	.brief = "system call latency per syscall",
 	.title = "syscalls latency",
 	.key_header = "syscall",
 	.extra_header = "err",
@@ -111,6 +113,7 @@ const struct lat_class syscalls_class = {
 "    perf-prof syscalls -C 0-1 --perins -i 1000      # per CPU\n"
 "    perf-prof syscalls -p 1234 --than 1ms           # print calls slower than 1ms\n"
 "    perf-prof syscalls -t 1235 --filter 'id==230'   # one syscall, filtered in the kernel\n",
+	.filter_example = "id==39",
 	.state_new = sc_state_new,
 	.state_free = sc_state_free,
 	.bind = sc_bind,
@@ -118,9 +121,3 @@ const struct lat_class syscalls_class = {
 	.extra = sc_extra,
 	.key_name = sc_key_name,
 };
-
-int syscalls_main(int argc, char **argv);
-int syscalls_main(int argc, char **argv)
-{
-	return latency_main(&syscalls_class, argc, argv);
-}

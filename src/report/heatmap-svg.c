@@ -42,47 +42,6 @@
 #define MIN_ROWS	16	/* narrow latency ranges are padded to this many rows */
 #define LINE_MAX_LEN	256	/* longer input lines are malformed */
 
-static const char usage_text[] =
-"Usage: perf-prof heatmap [-h] [--title TEXT] [--step STEP] -o OUT.svg FILE.lat\n"
-"\n"
-"Render a latency heat map from FILE.lat, written by the --heatmap option of\n"
-"the latency profilers (one \"<time ns> <latency ns>\" line per event), as a\n"
-"self-contained SVG: time on x, latency on a log scale on y, each cell\n"
-"coloured by the number of events in it.  Hover a cell in a browser to see\n"
-"its time range, latency range and count.\n"
-"\n"
-"USAGE: perf-prof heatmap [-h] [--title TEXT] [--step STEP] -o OUT.svg FILE.lat\n"
-"\n"
-"EXAMPLES:\n"
-"    perf-prof kvm-exit --heatmap kvm                    # write kvm.lat\n"
-"    perf-prof heatmap kvm.lat -o kvm.svg                # 100-200 columns\n"
-"    perf-prof heatmap kvm.lat -o kvm.svg --step 10ms    # 10 ms per column\n"
-"    perf-prof heatmap kvm.lat -o kvm.svg --title 'vm1'  # custom title\n"
-"    perf-prof heatmap kvm.lat -o - | gzip > kvm.svgz    # SVG to stdout\n"
-"    perf-prof heatmap - -o kvm.svg < kvm.lat            # read stdin\n"
-"\n"
-"  -o, --output=FILE          write the SVG to FILE (\"-\" for standard output);\n"
-"                             required\n"
-"  -t, --title=TEXT           title (default \"Latency Heat Map: FILE.lat\")\n"
-"  -s, --step=DURATION        column width in time, with a unit: ns, us, ms or s\n"
-"                             (e.g. 500us, 10ms, 1s; a bare number is ms);\n"
-"                             default: chosen for about 100-200 columns\n"
-"      --step-ms=MS           same as --step MSms\n"
-"  -h, --help                 show this help and exit\n"
-"\n"
-"Exit status: 0 on success, 1 on a runtime error (unreadable or malformed\n"
-"input, failed write), 2 on a usage error.\n";
-
-static const char try_help[] = " (see 'perf-prof heatmap --help')";
-
-struct hm_opts {
-	const char *in;
-	const char *out;
-	const char *title;
-	uint64_t step_ns;	/* 0: automatic */
-	const char *step_arg;
-};
-
 struct hm_stats {
 	unsigned long long n;
 	uint64_t tmin, tmax, lmin, lmax;
@@ -96,9 +55,7 @@ struct hm_grid {
 	uint64_t max;
 };
 
-static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void msg(const char *fmt, ...)
+void heatmap_msg(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,158 +65,6 @@ static void msg(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-/* ----------------------------------------------------------------- options */
-
-/*
- * "10ms", "500us", "1.5s", "100ns", "10" (ms); @def_mult is the
- * multiplier for a bare number.  Returns 0 and *ns >= 1, or -1.
- */
-static int parse_duration(const char *s, double def_mult, uint64_t *ns)
-{
-	static const struct { const char *sfx; double mult; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		{ "sec", 1e9 }, { "msec", 1e6 }, { "usec", 1e3 }, { "nsec", 1 },
-	};
-	double v, mult = def_mult;
-	char *end;
-	size_t i;
-
-	if (!s || !*s || *s == '-' || *s == '+' || (*s != '.' && (*s < '0' || *s > '9')))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v <= 0)
-		return -1;
-	if (*end) {
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (!strcmp(end, units[i].sfx))
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -1;
-		mult = units[i].mult;
-	}
-	v = v * mult;
-	if (v >= 1.8e19)
-		return -1;
-	v = floor(v + 0.5);
-	*ns = v < 1 ? 1 : (uint64_t)v;
-	return 0;
-}
-
-/*
- * Match @arg against a long option: "--name" (value in the next argument)
- * or "--name=value".  Returns 1 on a match with *val set (or NULL when the
- * value is the next argument), 0 otherwise.
- */
-static int long_opt(const char *arg, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(arg, name, n))
-		return 0;
-	if (arg[n] == '\0') {
-		*val = NULL;
-		return 1;
-	}
-	if (arg[n] == '=') {
-		*val = arg + n + 1;
-		return 1;
-	}
-	return 0;
-}
-
-/* returns -1 to continue, or an exit code (0 after --help) */
-static int parse_args(int argc, char **argv, struct hm_opts *o)
-{
-	int i, only_args = 0;
-
-	memset(o, 0, sizeof(*o));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		char which = 0;
-		const char *name = a;
-
-		if (only_args || a[0] != '-' || !strcmp(a, "-")) {
-			if (o->in) {
-				msg("unexpected argument '%s': only one input file%s", a, try_help);
-				return EXIT_USAGE;
-			}
-			o->in = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			only_args = 1;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-?")) {
-			fputs(usage_text, stdout);
-			fflush(stdout);
-			return 0;
-		}
-		if (a[1] != '-') {		/* -oFILE, -o FILE, ... */
-			which = a[1];
-			if (!strchr("ots", which)) {
-				msg("unknown option '%s'%s", a, try_help);
-				return EXIT_USAGE;
-			}
-			val = a[2] ? a + 2 : NULL;
-		} else if (long_opt(a, "--output", &val)) {
-			which = 'o';
-		} else if (long_opt(a, "--title", &val)) {
-			which = 't';
-		} else if (long_opt(a, "--step-ms", &val)) {
-			which = 'm';
-		} else if (long_opt(a, "--step", &val)) {
-			which = 's';
-		} else {
-			msg("unknown option '%s'%s", a, try_help);
-			return EXIT_USAGE;
-		}
-		if (!val) {
-			if (i + 1 >= argc) {
-				msg("option '%s' needs an argument%s", name, try_help);
-				return EXIT_USAGE;
-			}
-			val = argv[++i];
-		}
-		switch (which) {
-		case 'o':
-			if (!*val) {
-				msg("option '%s' needs a file name%s", name, try_help);
-				return EXIT_USAGE;
-			}
-			o->out = val;
-			break;
-		case 't':
-			o->title = val;
-			break;
-		case 's':
-		case 'm':
-			if (parse_duration(val, 1e6, &o->step_ns) < 0) {
-				msg("invalid %s '%s': expected a duration like 500us, 10ms or 1s%s",
-				    which == 'm' ? "--step-ms" : "--step", val, try_help);
-				return EXIT_USAGE;
-			}
-			if (which == 'm' && strspn(val, "0123456789.") != strlen(val)) {
-				msg("invalid --step-ms '%s': expected a number of milliseconds%s",
-				    val, try_help);
-				return EXIT_USAGE;
-			}
-			o->step_arg = val;
-			break;
-		}
-	}
-	if (!o->in) {
-		msg("missing input FILE.lat%s", try_help);
-		return EXIT_USAGE;
-	}
-	if (!o->out) {
-		msg("missing -o OUT.svg%s", try_help);
-		return EXIT_USAGE;
-	}
-	return -1;
 }
 
 /* ------------------------------------------------------------------- input */
@@ -381,23 +186,23 @@ static int input_open(struct hm_input *in, const char *path)
 		in->name = path;
 		in->f = fopen(path, "r");
 		if (!in->f) {
-			msg("cannot read '%s': %s", path, strerror(errno));
+			heatmap_msg("cannot read '%s': %s", path, strerror(errno));
 			return -1;
 		}
 		in->own = 1;
 	}
 	if (fstat(fileno(in->f), &st) < 0) {
-		msg("cannot read '%s': %s", in->name, strerror(errno));
+		heatmap_msg("cannot read '%s': %s", in->name, strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		msg("cannot read '%s': %s", in->name, strerror(EISDIR));
+		heatmap_msg("cannot read '%s': %s", in->name, strerror(EISDIR));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || fseeko(in->f, 0, SEEK_CUR) < 0) {
 		in->spool = tmpfile();
 		if (!in->spool) {
-			msg("cannot create a temporary file to buffer '%s': %s",
+			heatmap_msg("cannot create a temporary file to buffer '%s': %s",
 			    in->name, strerror(errno));
 			return -1;
 		}
@@ -434,7 +239,7 @@ static int pass1(struct hm_input *in, struct hm_stats *st)
 			char ex[80];
 
 			excerpt(ex, sizeof(ex), line, (size_t)len, trunc);
-			msg("%s:%llu: %s '%s' (expected \"<time ns> <latency ns>\")",
+			heatmap_msg("%s:%llu: %s '%s' (expected \"<time ns> <latency ns>\")",
 			    in->name, lineno, trunc ? "line too long" : why, ex);
 			return -1;
 		}
@@ -458,11 +263,11 @@ static int pass1(struct hm_input *in, struct hm_stats *st)
 				(unsigned long long)t, (unsigned long long)l);
 	}
 	if (ferror(in->f)) {
-		msg("error reading '%s': %s", in->name, strerror(errno ? errno : EIO));
+		heatmap_msg("error reading '%s': %s", in->name, strerror(errno ? errno : EIO));
 		return -1;
 	}
 	if (in->spool && (fflush(in->spool) || ferror(in->spool))) {
-		msg("cannot buffer '%s' in a temporary file: %s", in->name, strerror(errno));
+		heatmap_msg("cannot buffer '%s' in a temporary file: %s", in->name, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -498,7 +303,7 @@ static uint64_t auto_step(uint64_t span)
 }
 
 /* returns 0, or an exit code */
-static int grid_init(struct hm_grid *g, const struct hm_stats *st, const struct hm_opts *o)
+static int grid_init(struct hm_grid *g, const struct hm_stats *st, const struct heatmap_svg_opts *o)
 {
 	static const int rpos[] = { 32, 16, 8, 4, 2, 1 };
 	uint64_t span = st->tmax - st->tmin, q;
@@ -510,7 +315,7 @@ static int grid_init(struct hm_grid *g, const struct hm_stats *st, const struct 
 	g->step = o->step_ns ? o->step_ns : auto_step(span);
 	q = span / g->step;
 	if (q >= MAX_COLS) {
-		msg("--step %s makes %llu columns (at most %d); choose a larger step",
+		heatmap_msg("--step %s makes %llu columns (at most %d); choose a larger step",
 		    o->step_arg, (unsigned long long)q + 1, MAX_COLS);
 		return EXIT_USAGE;
 	}
@@ -536,7 +341,7 @@ static int grid_init(struct hm_grid *g, const struct hm_stats *st, const struct 
 	g->rows = kmax - g->kmin + 1;
 	g->cell = calloc(g->cols * (uint64_t)g->rows, sizeof(*g->cell));
 	if (!g->cell) {
-		msg("out of memory for %llu x %d cells", (unsigned long long)g->cols, g->rows);
+		heatmap_msg("out of memory for %llu x %d cells", (unsigned long long)g->cols, g->rows);
 		return EXIT_RUNTIME;
 	}
 	return 0;
@@ -569,7 +374,7 @@ static int pass2(struct hm_input *in, struct hm_grid *g, unsigned long long n)
 	int trunc;
 
 	if (fseeko(f, 0, SEEK_SET) < 0) {
-		msg("cannot rewind '%s': %s", in->name, strerror(errno));
+		heatmap_msg("cannot rewind '%s': %s", in->name, strerror(errno));
 		return -1;
 	}
 	clearerr(f);
@@ -579,7 +384,7 @@ static int pass2(struct hm_input *in, struct hm_grid *g, unsigned long long n)
 		int r = trunc ? -1 : parse_line(line, (size_t)len, &t, &l, &why);
 
 		if (r < 0) {
-			msg("'%s' changed while it was read", in->name);
+			heatmap_msg("'%s' changed while it was read", in->name);
 			return -1;
 		}
 		if (r == 0)
@@ -588,11 +393,11 @@ static int pass2(struct hm_input *in, struct hm_grid *g, unsigned long long n)
 		seen++;
 	}
 	if (ferror(f)) {
-		msg("error reading '%s': %s", in->name, strerror(errno ? errno : EIO));
+		heatmap_msg("error reading '%s': %s", in->name, strerror(errno ? errno : EIO));
 		return -1;
 	}
 	if (seen < n) {
-		msg("'%s' changed while it was read (%llu of %llu lines left)",
+		heatmap_msg("'%s' changed while it was read (%llu of %llu lines left)",
 		    in->name, seen, n);
 		return -1;
 	}
@@ -863,37 +668,43 @@ static void svg_empty(FILE *f, const char *title, const char *in)
 #define M_BOTTOM	64
 #define LEGEND_W	110
 
-static void svg_heatmap(FILE *f, const struct hm_grid *g, const struct hm_stats *st,
-			const char *title)
-{
-	double plot_w, plot_h, cw, rh, x0, y0, y1, w, h;
-	double tdiv, total;
+/* where the plot goes, and the units of its time axis */
+struct svg_frame {
+	double plot_w, plot_h;	/* the plot area */
+	double cw, rh;		/* a cell */
+	double x0, y0, y1;	/* the plot's left, top and bottom */
+	double total;		/* ns the columns span */
+	double tdiv;		/* the time unit in ns */
 	const char *tunit;
-	char sub[256], a[40], b[40], c[40], d[40], col[16];
-	double ticks[64];
-	int nt, i, r, tdec, sdec;
-	uint64_t ci;
+};
 
-	plot_w = g->cols > 1000 ? (double)g->cols : (double)g->cols * 8;
-	if (plot_w < 400)
-		plot_w = 400;
-	if (plot_w > 1000 && g->cols <= 1000)
-		plot_w = 1000;
-	plot_h = g->rows * 8.0;
-	if (plot_h < 320)
-		plot_h = 320;
-	if (plot_h > 600)
-		plot_h = 600;
-	cw = plot_w / (double)g->cols;
-	rh = plot_h / g->rows;
-	x0 = M_LEFT;
-	y0 = M_TOP;
-	y1 = y0 + plot_h;
-	w = M_LEFT + plot_w + LEGEND_W;
-	h = M_TOP + plot_h + M_BOTTOM;
+static void svg_frame(struct svg_frame *fr, const struct hm_grid *g)
+{
+	fr->plot_w = g->cols > 1000 ? (double)g->cols : (double)g->cols * 8;
+	if (fr->plot_w < 400)
+		fr->plot_w = 400;
+	if (fr->plot_w > 1000 && g->cols <= 1000)
+		fr->plot_w = 1000;
+	fr->plot_h = g->rows * 8.0;
+	if (fr->plot_h < 320)
+		fr->plot_h = 320;
+	if (fr->plot_h > 600)
+		fr->plot_h = 600;
+	fr->cw = fr->plot_w / (double)g->cols;
+	fr->rh = fr->plot_h / g->rows;
+	fr->x0 = M_LEFT;
+	fr->y0 = M_TOP;
+	fr->y1 = fr->y0 + fr->plot_h;
+	fr->total = (double)g->step * (double)g->cols;
+	fr->tunit = unit_of(fr->total, &fr->tdiv);
+}
 
-	/* subtitle: what is in there */
-	total = (double)g->step * (double)g->cols;
+/* the root element, title and subtitle (what is in there), the plot area */
+static void svg_open(FILE *f, const struct svg_frame *fr, const struct hm_grid *g,
+		     const struct hm_stats *st, const char *title)
+{
+	char sub[256], a[40], b[40], c[40], d[40];
+
 	fmt_dur(a, sizeof(a), (double)(st->tmax - st->tmin));
 	fmt_dur(b, sizeof(b), (double)st->lmin);
 	fmt_dur(c, sizeof(c), (double)st->lmax);
@@ -902,27 +713,31 @@ static void svg_heatmap(FILE *f, const struct hm_grid *g, const struct hm_stats 
 		 "%llu events over %s, latency %s to %s; columns of %s, %d row%s per power of 2",
 		 st->n, a, b, c, d, g->rpo, g->rpo > 1 ? "s" : "");
 
-	svg_head(f, w, h);
+	svg_head(f, M_LEFT + fr->plot_w + LEGEND_W, M_TOP + fr->plot_h + M_BOTTOM);
 	fprintf(f, " data-lines=\"%llu\" data-columns=\"%llu\" data-rows=\"%d\" "
 		"data-step-ns=\"%llu\" data-rows-per-octave=\"%d\">\n",
 		st->n, (unsigned long long)g->cols, g->rows,
 		(unsigned long long)g->step, g->rpo);
 	fprintf(f, "<style>rect.cell:hover { stroke: #000000; stroke-width: 1; }</style>\n");
-	svg_title(f, x0 + plot_w / 2, title, sub);
-
-	/* plot area */
+	svg_title(f, fr->x0 + fr->plot_w / 2, title, sub);
 	fprintf(f, "<rect class=\"plot\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-		"fill=\"#ffffff\" stroke=\"#bbbbbb\"/>\n", x0, y0, plot_w, plot_h);
+		"fill=\"#ffffff\" stroke=\"#bbbbbb\"/>\n", fr->x0, fr->y0, fr->plot_w, fr->plot_h);
+}
 
-	/* cells */
-	tunit = unit_of(total, &tdiv);
-	sdec = decimals_for((double)g->step, tdiv);
+/* every non-empty cell: a rect coloured by its count, with a tooltip */
+static void svg_cells(FILE *f, const struct svg_frame *fr, const struct hm_grid *g)
+{
+	int sdec = decimals_for((double)g->step, fr->tdiv), r;
+	char a[40], b[40], c[40], d[40], col[16];
+	uint64_t ci;
+
 	fprintf(f, "<g class=\"cells\" shape-rendering=\"crispEdges\">\n");
 	for (ci = 0; ci < g->cols; ci++) {
 		const uint64_t *colp = &g->cell[ci * (uint64_t)g->rows];
 
-		fmt_fixed(a, sizeof(a), (double)ci * (double)g->step, tdiv, tunit, sdec);
-		fmt_fixed(b, sizeof(b), (double)(ci + 1) * (double)g->step, tdiv, tunit, sdec);
+		fmt_fixed(a, sizeof(a), (double)ci * (double)g->step, fr->tdiv, fr->tunit, sdec);
+		fmt_fixed(b, sizeof(b), (double)(ci + 1) * (double)g->step, fr->tdiv, fr->tunit,
+			  sdec);
 		for (r = 0; r < g->rows; r++) {
 			uint64_t n = colp[r];
 			int k = g->kmin + r;
@@ -935,110 +750,132 @@ static void svg_heatmap(FILE *f, const struct hm_grid *g, const struct hm_stats 
 			fprintf(f, "<rect class=\"cell\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 				"height=\"%.2f\" fill=\"%s\" data-count=\"%llu\">"
 				"<title>time %s to %s, latency %s to %s, count %llu</title></rect>\n",
-				x0 + (double)ci * cw, y1 - (r + 1) * rh, cw, rh, col,
-				(unsigned long long)n, a, b, c, d, (unsigned long long)n);
+				fr->x0 + (double)ci * fr->cw, fr->y1 - (r + 1) * fr->rh, fr->cw,
+				fr->rh, col, (unsigned long long)n, a, b, c, d,
+				(unsigned long long)n);
 		}
 	}
 	fprintf(f, "</g>\n");
+}
 
-	/* x axis: time since the first event */
-	nt = 0;
-	{
-		double step = nice_num(total / 8);
+/* x axis: time since the first event */
+static void svg_xaxis(FILE *f, const struct svg_frame *fr)
+{
+	double ticks[64], step = nice_num(fr->total / 8);
+	int nt = 0, i, tdec;
+	char a[40];
 
-		if (step < 1)
-			step = 1;
-		for (i = 0; i < 64 && step * i <= total * (1 + 1e-9); i++)
-			ticks[nt++] = step * i;
-	}
-	tdec = nt > 1 ? decimals_for(ticks[1], tdiv) : 0;
+	if (step < 1)
+		step = 1;
+	for (i = 0; i < 64 && step * i <= fr->total * (1 + 1e-9); i++)
+		ticks[nt++] = step * i;
+	tdec = nt > 1 ? decimals_for(ticks[1], fr->tdiv) : 0;
 	fprintf(f, "<g class=\"xaxis\" font-size=\"11\" text-anchor=\"middle\">\n");
 	for (i = 0; i < nt; i++) {
-		double x = x0 + ticks[i] / total * plot_w;
+		double x = fr->x0 + ticks[i] / fr->total * fr->plot_w;
 
-		fmt_fixed(a, sizeof(a), ticks[i], tdiv, tunit, tdec);
+		fmt_fixed(a, sizeof(a), ticks[i], fr->tdiv, fr->tunit, tdec);
 		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\"/>"
 			"<text class=\"xtick\" x=\"%.2f\" y=\"%.2f\">%s</text>\n",
-			x, y1, x, y1 + 5, x, y1 + 18, a);
+			x, fr->y1, x, fr->y1 + 5, x, fr->y1 + 18, a);
 	}
 	fprintf(f, "</g>\n");
 	fprintf(f, "<text class=\"xlabel\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" "
 		"font-size=\"13\">Time since first event (%s)</text>\n",
-		x0 + plot_w / 2, y1 + 42, tunit);
+		fr->x0 + fr->plot_w / 2, fr->y1 + 42, fr->tunit);
+}
 
-	/* y axis: latency, log scale */
-	{
-		double lo = exp2((double)g->kmin / g->rpo);
-		double hi = exp2((double)(g->kmin + g->rows) / g->rpo);
+/* y axis: latency, log scale */
+static void svg_yaxis(FILE *f, const struct svg_frame *fr, const struct hm_grid *g)
+{
+	double lo = exp2((double)g->kmin / g->rpo);
+	double hi = exp2((double)(g->kmin + g->rows) / g->rpo);
+	double ticks[64];
+	int nt = log_ticks(lo, hi, ticks, 64), i;
+	char a[40];
 
-		nt = log_ticks(lo, hi, ticks, 64);
-		fprintf(f, "<g class=\"yaxis\" font-size=\"11\" text-anchor=\"end\">\n");
-		for (i = 0; i < nt; i++) {
-			double y = y1 - (log2(ticks[i]) * g->rpo - g->kmin) * rh;
+	fprintf(f, "<g class=\"yaxis\" font-size=\"11\" text-anchor=\"end\">\n");
+	for (i = 0; i < nt; i++) {
+		double y = fr->y1 - (log2(ticks[i]) * g->rpo - g->kmin) * fr->rh;
 
-			if (y < y0 - 0.5 || y > y1 + 0.5)
-				continue;
-			fmt_dur(a, sizeof(a), ticks[i]);
-			fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\"/>"
-				"<text class=\"ytick\" x=\"%.2f\" y=\"%.2f\">%s</text>\n",
-				x0 - 5, y, x0, y, x0 - 8, y + 4, a);
-		}
-		fprintf(f, "</g>\n");
+		if (y < fr->y0 - 0.5 || y > fr->y1 + 0.5)
+			continue;
+		fmt_dur(a, sizeof(a), ticks[i]);
+		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\"/>"
+			"<text class=\"ytick\" x=\"%.2f\" y=\"%.2f\">%s</text>\n",
+			fr->x0 - 5, y, fr->x0, y, fr->x0 - 8, y + 4, a);
 	}
+	fprintf(f, "</g>\n");
 	fprintf(f, "<text class=\"ylabel\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\" "
 		"font-size=\"13\" transform=\"rotate(-90 %.2f %.2f)\">Latency (log scale)</text>\n",
-		20.0, y0 + plot_h / 2, 20.0, y0 + plot_h / 2);
+		20.0, fr->y0 + fr->plot_h / 2, 20.0, fr->y0 + fr->plot_h / 2);
+}
 
-	/* legend: colour by count, log scale */
-	{
-		double lx = x0 + plot_w + 24, lw = 16;
-		double lh = plot_h < 300 ? plot_h : 300, ly = y0 + 16;
-		double last_y = -1e9;
+/* the legend's labels: max at the top, 1 at the bottom, powers of ten between */
+static void svg_legend_ticks(FILE *f, uint64_t max, double lx, double lw, double ly, double lh)
+{
+	uint64_t vals[24], p = 1;
+	double last_y = -1e9;
+	int nv = 0, i;
 
-		fprintf(f, "<defs><linearGradient id=\"hm-legend\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n");
-		for (i = 0; i <= 10; i++) {
-			ramp(i / 10.0, col, sizeof(col));
-			fprintf(f, "<stop offset=\"%.1f\" stop-color=\"%s\"/>\n", i / 10.0, col);
-		}
-		fprintf(f, "</linearGradient></defs>\n");
-		fprintf(f, "<g class=\"legend\" font-size=\"11\">\n");
-		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\">count</text>\n",
-			lx, y0 + 6);
-		fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-			"fill=\"url(#hm-legend)\" stroke=\"#999999\"/>\n", lx, ly, lw, lh);
-		/* max at the top, 1 at the bottom, powers of ten between */
-		{
-			uint64_t vals[24];
-			int nv = 0;
-			uint64_t p = 1;
-
-			vals[nv++] = g->max;
-			while (p <= UINT64_MAX / 10 && p * 10 < g->max)
-				p *= 10;
-			for (; p >= 1 && nv < 23; p /= 10) {
-				if (p < g->max)
-					vals[nv++] = p;
-			}
-			for (i = 0; i < nv; i++) {
-				double y = ly + lh - count_t(vals[i], g->max) * lh;
-				double bottom = ly + lh;
-
-				/* keep labels 14px apart; 1 (the last) always wins over its neighbour */
-				if (i > 0 && y - last_y < 14)
-					continue;
-				if (i > 0 && i < nv - 1 && bottom - y < 14)
-					continue;
-				fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
-					"stroke=\"#333333\"/><text class=\"ltick\" x=\"%.2f\" y=\"%.2f\">%llu</text>\n",
-					lx + lw, y, lx + lw + 4, y, lx + lw + 7, y + 4,
-					(unsigned long long)vals[i]);
-				last_y = y;
-			}
-		}
-		fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" fill=\"#555555\">"
-			"(log scale)</text>\n", lx, ly + lh + 16);
-		fprintf(f, "</g>\n");
+	vals[nv++] = max;
+	while (p <= UINT64_MAX / 10 && p * 10 < max)
+		p *= 10;
+	for (; p >= 1 && nv < 23; p /= 10) {
+		if (p < max)
+			vals[nv++] = p;
 	}
+	for (i = 0; i < nv; i++) {
+		double y = ly + lh - count_t(vals[i], max) * lh;
+		double bottom = ly + lh;
+
+		/* keep labels 14px apart; 1 (the last) always wins over its neighbour */
+		if (i > 0 && y - last_y < 14)
+			continue;
+		if (i > 0 && i < nv - 1 && bottom - y < 14)
+			continue;
+		fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
+			"stroke=\"#333333\"/><text class=\"ltick\" x=\"%.2f\" y=\"%.2f\">%llu</text>\n",
+			lx + lw, y, lx + lw + 4, y, lx + lw + 7, y + 4, (unsigned long long)vals[i]);
+		last_y = y;
+	}
+}
+
+/* legend: colour by count, log scale */
+static void svg_legend(FILE *f, const struct svg_frame *fr, const struct hm_grid *g)
+{
+	double lx = fr->x0 + fr->plot_w + 24, lw = 16;
+	double lh = fr->plot_h < 300 ? fr->plot_h : 300, ly = fr->y0 + 16;
+	char col[16];
+	int i;
+
+	fprintf(f, "<defs><linearGradient id=\"hm-legend\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\n");
+	for (i = 0; i <= 10; i++) {
+		ramp(i / 10.0, col, sizeof(col));
+		fprintf(f, "<stop offset=\"%.1f\" stop-color=\"%s\"/>\n", i / 10.0, col);
+	}
+	fprintf(f, "</linearGradient></defs>\n");
+	fprintf(f, "<g class=\"legend\" font-size=\"11\">\n");
+	fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\">count</text>\n", lx, fr->y0 + 6);
+	fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+		"fill=\"url(#hm-legend)\" stroke=\"#999999\"/>\n", lx, ly, lw, lh);
+	svg_legend_ticks(f, g->max, lx, lw, ly, lh);
+	fprintf(f, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"10\" fill=\"#555555\">"
+		"(log scale)</text>\n", lx, ly + lh + 16);
+	fprintf(f, "</g>\n");
+}
+
+static void svg_heatmap(FILE *f, const struct hm_grid *g, const struct hm_stats *st,
+			const char *title)
+{
+	struct svg_frame fr;
+
+	svg_frame(&fr, g);
+	svg_open(f, &fr, g, st, title);
+	svg_cells(f, &fr, g);
+	svg_xaxis(f, &fr);
+	svg_yaxis(f, &fr, g);
+	svg_legend(f, &fr, g);
 	fprintf(f, "</svg>\n");
 }
 
@@ -1058,7 +895,7 @@ static FILE *open_output(const char *path, char **tmp)
 
 	*tmp = NULL;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		msg("cannot write '%s': %s", path, strerror(EISDIR));
+		heatmap_msg("cannot write '%s': %s", path, strerror(EISDIR));
 		return NULL;
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -1068,7 +905,7 @@ static FILE *open_output(const char *path, char **tmp)
 	} else {
 		if (asprintf(tmp, "%s.XXXXXX", path) < 0) {
 			*tmp = NULL;
-			msg("out of memory");
+			heatmap_msg("out of memory");
 			return NULL;
 		}
 		fd = mkostemp(*tmp, O_CLOEXEC);
@@ -1081,7 +918,7 @@ static FILE *open_output(const char *path, char **tmp)
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		int e = errno;
 
-		msg("cannot write '%s': %s%s", path, strerror(e),
+		heatmap_msg("cannot write '%s': %s%s", path, strerror(e),
 		    e == ENXIO ? " (a FIFO with no reader)" : "");
 		if (fd >= 0)
 			close(fd);
@@ -1105,104 +942,101 @@ static const char *base_name(const char *path)
 	return path;
 }
 
-int heatmap_svg_main(int argc, char **argv)
+/* -o naming the input file would destroy it */
+static int is_input(const struct heatmap_svg_opts *o, const struct hm_input *in)
 {
-	struct hm_opts o;
-	struct hm_input in;
-	struct hm_stats st;
-	struct hm_grid g;
-	char *title_buf = NULL, *tmp = NULL;
-	const char *title;
-	FILE *out = NULL;
-	int ret;
+	struct stat si, so;
 
-	ret = parse_args(argc, argv, &o);
-	if (ret >= 0)
-		return ret;
+	return strcmp(o->out, "-") && in->own && fstat(fileno(in->f), &si) == 0 &&
+	       stat(o->out, &so) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino;
+}
 
-	memset(&g, 0, sizeof(g));
-	ret = EXIT_RUNTIME;
-	if (input_open(&in, o.in) < 0)
-		goto out;
-	if (strcmp(o.out, "-") && in.own) {
-		struct stat si, so;
+/* both passes over the input: its ranges into @st, its events into @g; 0 or an exit code */
+static int read_input(struct hm_input *in, const struct heatmap_svg_opts *o,
+		      struct hm_stats *st, struct hm_grid *g)
+{
+	int r;
 
-		if (fstat(fileno(in.f), &si) == 0 && stat(o.out, &so) == 0 &&
-		    si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
-			msg("output '%s' is the input file", o.out);
-			ret = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (pass1(&in, &st) < 0)
-		goto out;
-	if (st.n) {
-		int r = grid_init(&g, &st, &o);
+	if (pass1(in, st) < 0)
+		return EXIT_RUNTIME;
+	if (!st->n)
+		return 0;
+	r = grid_init(g, st, o);
+	if (r)
+		return r;
+	return pass2(in, g, st->n) < 0 ? EXIT_RUNTIME : 0;
+}
 
-		if (r) {
-			ret = r;
-			goto out;
-		}
-		if (pass2(&in, &g, st.n) < 0)
-			goto out;
-	}
+/* the SVG to -o: drawn, flushed, and (a file) renamed into place; 0 or -1 */
+static int write_svg(const struct heatmap_svg_opts *o, const struct hm_grid *g,
+		     const struct hm_stats *st, const char *title)
+{
+	char *tmp = NULL;
+	FILE *out = stdout;
+	int bad, e;
 
-	if (o.title) {
-		title = o.title;
-	} else {
-		const char *name = strcmp(o.in, "-") ? base_name(o.in) : "stdin";
-
-		if (asprintf(&title_buf, "Latency Heat Map: %s", name) < 0) {
-			title_buf = NULL;
-			msg("out of memory");
-			goto out;
-		}
-		title = title_buf;
-	}
-
-	if (!strcmp(o.out, "-")) {
-		out = stdout;
-	} else {
-		out = open_output(o.out, &tmp);
-		if (!out)
-			goto out;
-	}
-	if (st.n)
-		svg_heatmap(out, &g, &st, title);
+	if (strcmp(o->out, "-") && !(out = open_output(o->out, &tmp)))
+		return -1;
+	if (st->n)
+		svg_heatmap(out, g, st, title);
 	else
-		svg_empty(out, title, strcmp(o.in, "-") ? o.in : "stdin");
-
+		svg_empty(out, title, strcmp(o->in, "-") ? o->in : "stdin");
 	if (out == stdout) {
-		if (fflush(out) || ferror(out)) {
-			msg("error writing the SVG to standard output: %s", strerror(errno));
-			goto out;
-		}
-	} else {
-		int bad = ferror(out) || fflush(out) || (tmp && fsync(fileno(out)) < 0);
-		int e = errno;
-
-		if (fclose(out) || bad) {
-			out = NULL;
-			msg("error writing '%s': %s", o.out, strerror(bad && e ? e : errno ? errno : EIO));
-			goto out;
-		}
-		out = NULL;
-		if (tmp && rename(tmp, o.out) < 0) {
-			msg("cannot rename '%s' to '%s': %s", tmp, o.out, strerror(errno));
-			goto out;
-		}
-		free(tmp);
-		tmp = NULL;
+		if (!fflush(out) && !ferror(out))
+			return 0;
+		heatmap_msg("error writing the SVG to standard output: %s", strerror(errno));
+		return -1;
 	}
-	out = NULL;
-	ret = 0;
-out:
-	if (out && out != stdout)
-		fclose(out);
+	bad = ferror(out) || fflush(out) || (tmp && fsync(fileno(out)) < 0);
+	e = errno;
+	if (fclose(out) || bad) {
+		heatmap_msg("error writing '%s': %s", o->out,
+			    strerror(bad && e ? e : errno ? errno : EIO));
+	} else if (tmp && rename(tmp, o->out) < 0) {
+		heatmap_msg("cannot rename '%s' to '%s': %s", tmp, o->out, strerror(errno));
+	} else {
+		free(tmp);
+		return 0;
+	}
 	if (tmp) {
 		unlink(tmp);	/* a failed run leaves the previous OUT.svg as it was */
 		free(tmp);
 	}
+	return -1;
+}
+
+int heatmap_svg_render(const struct heatmap_svg_opts *o)
+{
+	struct hm_input in;
+	struct hm_stats st;
+	struct hm_grid g;
+	char *title_buf = NULL;
+	const char *title = o->title;
+	int ret = EXIT_RUNTIME;
+
+	memset(&g, 0, sizeof(g));
+	if (input_open(&in, o->in) < 0)
+		goto out;
+	if (is_input(o, &in)) {
+		heatmap_msg("output '%s' is the input file", o->out);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	ret = read_input(&in, o, &st, &g);
+	if (ret)
+		goto out;
+	ret = EXIT_RUNTIME;
+	if (!title && asprintf(&title_buf, "Latency Heat Map: %s",
+			       strcmp(o->in, "-") ? base_name(o->in) : "stdin") < 0) {
+		title_buf = NULL;
+		heatmap_msg("out of memory");
+		goto out;
+	}
+	if (!title)
+		title = title_buf;
+	if (write_svg(o, &g, &st, title) == 0)
+		ret = 0;
+out:
 	input_close(&in);
 	free(g.cell);
 	free(title_buf);

@@ -30,6 +30,19 @@ struct pd_sections {
 	uint64_t attr_sz, attrs_off, attrs_size, data_off, data_size, nattrs;
 };
 
+/* section @what (@off, @size, named at @at) within the file's @fsize bytes: 0, or -1 + message */
+static int pd_within(struct perfdata *pd, const char *what, uint64_t at, uint64_t off,
+		     uint64_t size, uint64_t fsize, char *err, size_t errlen)
+{
+	if (off <= fsize && size <= fsize - off)
+		return 0;
+	pd_err(pd, err, errlen, at,
+	       "%s section (offset %llu, size %llu) is past the end of the file (%llu bytes)",
+	       what, (unsigned long long)off, (unsigned long long)size,
+	       (unsigned long long)fsize);
+	return -1;
+}
+
 /* the header's sections, each within the file's @fsize bytes */
 static int pd_check_sections(struct perfdata *pd, const unsigned char *h, uint64_t fsize,
 			     struct pd_sections *s, char *err, size_t errlen)
@@ -44,14 +57,8 @@ static int pd_check_sections(struct perfdata *pd, const unsigned char *h, uint64
 		       (unsigned long long)s->attr_sz);
 		return -1;
 	}
-	if (s->attrs_off > fsize || s->attrs_size > fsize - s->attrs_off) {
-		pd_err(pd, err, errlen, 24,
-		       "attr section (offset %llu, size %llu) is past the end of the file (%llu bytes)",
-		       (unsigned long long)s->attrs_off,
-		       (unsigned long long)s->attrs_size,
-		       (unsigned long long)fsize);
+	if (pd_within(pd, "attr", 24, s->attrs_off, s->attrs_size, fsize, err, errlen) < 0)
 		return -1;
-	}
 	if (s->attrs_size % s->attr_sz) {
 		pd_err(pd, err, errlen, 32,
 		       "attr section size %llu is not a multiple of the attr entry size %llu",
@@ -59,14 +66,8 @@ static int pd_check_sections(struct perfdata *pd, const unsigned char *h, uint64
 		       (unsigned long long)s->attr_sz);
 		return -1;
 	}
-	if (s->data_off > fsize || s->data_size > fsize - s->data_off) {
-		pd_err(pd, err, errlen, 40,
-		       "data section (offset %llu, size %llu) is past the end of the file (%llu bytes)",
-		       (unsigned long long)s->data_off,
-		       (unsigned long long)s->data_size,
-		       (unsigned long long)fsize);
+	if (pd_within(pd, "data", 40, s->data_off, s->data_size, fsize, err, errlen) < 0)
 		return -1;
-	}
 	s->nattrs = s->attrs_size / s->attr_sz;
 	if (s->nattrs > PD_MAX_ATTRS) {
 		pd_err(pd, err, errlen, 32, "more than %u event attrs",
@@ -176,14 +177,8 @@ static int pd_read_features(struct perfdata *pd, const unsigned char *h, uint64_
 		return -1;
 	toff = load64(sec);
 	tsize = load64(sec + 8);
-	if (toff > fsize || tsize > fsize - toff) {
-		pd_err(pd, err, errlen, at,
-		       "tracing data section (offset %llu, size %llu) is past the end of the file (%llu bytes)",
-		       (unsigned long long)toff,
-		       (unsigned long long)tsize,
-		       (unsigned long long)fsize);
+	if (pd_within(pd, "tracing data", at, toff, tsize, fsize, err, errlen) < 0)
 		return -1;
-	}
 	if (pd_seek(pd, toff, toff + tsize, err, errlen) ||
 	    pd_parse_tracing(pd, tsize, err, errlen))
 		return -1;
