@@ -170,77 +170,103 @@ static void close_target(struct evlist *el, int t, struct ring *r)
 }
 
 /*
+ * Event @e on target @t (a CPU, or a thread when @cpu is -1), its filter
+ * set.  The fd, or -1 with a message and *exit_code; -2 when the thread
+ * already exited.
+ */
+static int open_event(struct evlist *el, int e, int cpu, int tid, char *err, size_t errlen,
+		      int *exit_code)
+{
+	const struct evlist_event *ev = &el->ev[e];
+	struct perf_event_attr attr;
+	char hint[256];
+	int fd;
+
+	fill_attr(&attr, ev->id, el->clock, el->pages);
+	if (!el->lost_fmt)
+		attr.read_format = 0;
+	attr.context_switch = ev->switches;
+	attr.disabled = !el->enabled;
+	fd = open_one(&attr, tid, cpu);
+	if (fd < 0) {
+		int saved = errno;
+
+		if (saved == ESRCH)
+			return -2;	/* a -p thread that ended since we listed it */
+		open_hint(saved, el, hint, sizeof(hint));
+		snprintf(err, errlen, "perf_event_open %s on %s %d: %s%s", ev->name,
+			 cpu >= 0 ? "CPU" : "thread", cpu >= 0 ? cpu : tid, strerror(saved), hint);
+		*exit_code = 1;
+		return -1;
+	}
+	el->clock = attr.use_clockid;
+	el->lost_fmt = attr.read_format != 0;
+	if (ev->filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev->filter) < 0) {
+		snprintf(err, errlen, "the kernel rejected filter '%s' on %s: %s",
+			 ev->filter, ev->name, strerror(errno));
+		close(fd);
+		*exit_code = 2;
+		return -1;
+	}
+	return fd;
+}
+
+/* the ring buffer of target @t on its first event's @fd, polled; 0 or -1 + message */
+static int attach_ring(struct evlist *el, struct ring *r, int fd, int cpu, int tid, char *err,
+		       size_t errlen)
+{
+	struct epoll_event eev;
+	char hint[256];
+
+	if (ring_mmap(r, fd, el->pages, err, errlen) < 0) {
+		size_t n = strlen(err);
+
+		mmap_hint(errno, el->pages, hint, sizeof(hint));
+		snprintf(err + n, errlen - n, "%s", hint);
+		return -1;
+	}
+	r->idx = el->nrings;
+	r->layout = &el->layout;
+	r->cpu = cpu;
+	r->tid = tid;
+	eev.events = EPOLLIN;
+	eev.data.u32 = el->nrings;
+	if (epoll_ctl(el->epfd, EPOLL_CTL_ADD, fd, &eev) < 0) {
+		snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Open every event on target @t (a CPU, or a thread when @cpu is -1) with
- * one ring buffer.  0 opened, 1 skipped (a thread that already exited),
- * -1 error with a message and *exit_code.
+ * one ring buffer: the first event's, the others' output redirected to
+ * it.  0 opened, 1 skipped (a thread that already exited), -1 error with
+ * a message and *exit_code.
  */
 static int open_target(struct evlist *el, int t, int cpu, int tid, char *err, size_t errlen,
 		       int *exit_code)
 {
-	const struct evlist_event *ev = el->ev;
 	struct ring *r = &el->rings[el->nrings];
-	struct perf_event_attr attr;
-	struct epoll_event eev;
-	char hint[256];
 	int e, fd;
 
 	for (e = 0; e < el->nev; e++) {
-		fill_attr(&attr, ev[e].id, el->clock, el->pages);
-		if (!el->lost_fmt)
-			attr.read_format = 0;
-		attr.context_switch = ev[e].switches;
-		attr.disabled = !el->enabled;
-		fd = open_one(&attr, tid, cpu);
-		if (fd < 0) {
-			int saved = errno;
-
-			if (saved == ESRCH) {
-				/* a -p thread that ended since we listed it */
-				if (el->verbose)
-					fprintf(stderr, "thread %d exited before it could be "
-						"traced: skipped\n", tid);
-				close_target(el, t, r);
-				return 1;
-			}
-			open_hint(saved, el, hint, sizeof(hint));
-			snprintf(err, errlen, "perf_event_open %s on %s %d: %s%s",
-				 ev[e].name, cpu >= 0 ? "CPU" : "thread", cpu >= 0 ? cpu : tid,
-				 strerror(saved), hint);
-			*exit_code = 1;
-			goto fail;
+		fd = open_event(el, e, cpu, tid, err, errlen, exit_code);
+		if (fd == -2) {
+			if (el->verbose)
+				fprintf(stderr, "thread %d exited before it could be traced: "
+					"skipped\n", tid);
+			close_target(el, t, r);
+			return 1;
 		}
-		el->clock = attr.use_clockid;
-		el->lost_fmt = attr.read_format != 0;
+		if (fd < 0)
+			goto fail;
 		el->fds[t * el->nev + e] = fd;
-		if (ev[e].filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev[e].filter) < 0) {
-			snprintf(err, errlen, "the kernel rejected filter '%s' on %s: %s",
-				 ev[e].filter, ev[e].name, strerror(errno));
-			*exit_code = 2;
+		*exit_code = 1;
+		if (e == 0 && attach_ring(el, r, fd, cpu, tid, err, errlen) < 0)
 			goto fail;
-		}
-		if (e == 0) {
-			if (ring_mmap(r, fd, el->pages, err, errlen) < 0) {
-				size_t n = strlen(err);
-
-				mmap_hint(errno, el->pages, hint, sizeof(hint));
-				snprintf(err + n, errlen - n, "%s", hint);
-				*exit_code = 1;
-				goto fail;
-			}
-			r->idx = el->nrings;
-			r->layout = &el->layout;
-			r->cpu = cpu;
-			r->tid = tid;
-			eev.events = EPOLLIN;
-			eev.data.u32 = el->nrings;
-			if (epoll_ctl(el->epfd, EPOLL_CTL_ADD, fd, &eev) < 0) {
-				snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
-				*exit_code = 1;
-				goto fail;
-			}
-		} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[t * el->nev]) < 0) {
+		if (e > 0 && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[t * el->nev]) < 0) {
 			snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: %s", strerror(errno));
-			*exit_code = 1;
 			goto fail;
 		}
 	}
