@@ -206,13 +206,13 @@ int pd_parse_tracing(struct perfdata *pd, uint64_t size, char *err, size_t errle
 
 /* the next record of interest (as perfdata_next()), without pipe mode's pending one */
 int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
-
-/* ---- pipe.c */
-
 /* pipe mode, after its 16-byte header: read ahead to the first record */
 void pd_open_pipe(struct perfdata *pd);
 /* what perfdata_next() returns while pipe mode has a record, an end or an error pending */
 int pd_pipe_pending(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
+
+/* ---- pipe.c */
+
 /* a record of pipe mode's header kinds (attr, tracing data, ...): 1 handled, 0 not one, -1 error */
 int pd_pipe_record(struct perfdata *pd, const unsigned char *p, uint32_t type, uint32_t size,
 		   char *err, size_t errlen);

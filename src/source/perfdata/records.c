@@ -300,6 +300,32 @@ int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen
 	}
 }
 
+/*
+ * Pipe mode reads ahead at open to its first record, so that the event
+ * formats are known as a file's are; that record (or the end, or an
+ * error) is then pending for perfdata_next().
+ */
+void pd_open_pipe(struct perfdata *pd)
+{
+	pd->pending = pd_next(pd, &pd->pend, pd->pend_err, sizeof(pd->pend_err));
+	if (pd->pending < 0 && !pd->pend_err[0])
+		pd_err(pd, pd->pend_err, sizeof(pd->pend_err), pd_off(pd), "read failed");
+}
+
+int pd_pipe_pending(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen)
+{
+	int r = pd->pending;
+
+	if (r > 0) {
+		*rec = pd->pend;
+		pd->pending = 2;
+	} else if (r < 0 && err && errlen) {
+		/* end or error: stays so */
+		snprintf(err, errlen, "%s", pd->pend_err);
+	}
+	return r;
+}
+
 int perfdata_next(struct perfdata *pd, struct pp_record *rec, char *err,
 		  size_t errlen)
 {
