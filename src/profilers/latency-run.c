@@ -112,13 +112,135 @@ static void bind_fast_path(struct lat_ctx *c)
 	c->plain_end = !c->vcpu_filter && !c->pair_options;
 }
 
+/* what the options name, opened before tracing starts: 0, or 2 (a bad argument) */
+static int open_files(struct lat_ctx *c)
+{
+	const struct lat_env *env = c->env;
+	char err[512];
+
+	/* a path that cannot be read is a bad argument, like --vmlinux's */
+	if (env->input && strcmp(env->input, "-") && access(env->input, R_OK) < 0) {
+		fprintf(stderr, "perf-prof: %s: %s\n", env->input, strerror(errno));
+		return 2;
+	}
+	if (env->vmlinux || env->kallsyms) {
+		struct guestsym_opts go = {
+			.vmlinux = env->vmlinux, .kallsyms = env->kallsyms,
+			.have_offset = env->have_kaslr, .offset = env->kaslr_offset,
+			.verbose = env->verbose,
+		};
+
+		c->syms = guestsym_open(&go, err, sizeof(err));
+		if (!c->syms) {
+			fprintf(stderr, "perf-prof: %s\n", err);
+			return 2;
+		}
+		if (guestsym_has_lines(c->syms))
+			c->style.rip_line = lat_rip_line;
+	}
+	if (env->heatmap) {
+		c->hm = heatmap_open(env->heatmap, err, sizeof(err));
+		if (!c->hm) {
+			fprintf(stderr, "perf-prof: %s\n", err);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* the engine's configuration: the class's events, the options' source and intervals */
+static void engine_cfg_of(const struct lat_class *cls, const struct lat_env *env,
+			  struct engine_cfg *cfg)
+{
+	cfg->src.events[0] = cls->begin_event;
+	cfg->src.events[1] = cls->end_event;
+	cfg->src.filters[0] = env->filter;
+	cfg->src.nev = 2;
+	cfg->src.input = env->input;
+	cfg->src.pages = env->pages;
+	cfg->src.rt_prio = env->rt_prio;
+	cfg->src.verbose = env->verbose;
+	cfg->src.switches = env->sched && !env->input;
+	cfg->interval_ns = env->interval_ns;
+	cfg->order = env->order;
+	cfg->order_mem = env->order_mem;
+}
+
+/* what one table covers, once the targets are known */
+static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct engine_cfg *cfg)
+{
+	if (c->env->perins)
+		return !c->env->input && !cfg->src.per_thread ? INST_CPU : INST_THREAD;
+	if (c->npid > 1)
+		return INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
+	return INST_ALL;
+}
+
+/* after the run, on stderr: an empty run's reason, --order-mem's overflow, -v's counts */
+static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint64_t t0,
+		    int code)
+{
+	const struct lat_env *env = c->env;
+
+	/* an empty run prints no table: say why instead of nothing */
+	if (!env->input && code == 0 && !st->samples)
+		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
+			c->cls->begin_event, (pp_clock_now() - t0) / 1e9,
+			c->cls->quiet_hint ? c->cls->quiet_hint : "");
+	if (st->forced)
+		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
+			"%lu records went out early and %lu came too late to sort; %lu pairs that "
+			"could be wrong were dropped; raise --order-mem\n",
+			(unsigned long)env->order_mem, (unsigned long)st->forced,
+			(unsigned long)st->late, (unsigned long)c->order_dropped);
+	if (env->verbose && c->counts)
+		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
+			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
+			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
+			c->stats.ninst, (unsigned long)st->samples, (unsigned long)c->paired,
+			c->cls->begin_event, (unsigned long)st->lost,
+			(unsigned long)(st->lost_records + st->throttled), (unsigned long)c->filtered,
+			(unsigned long)st->forced, (unsigned long)st->order_mem_peak);
+	else if (env->verbose)
+		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
+			"%lu ends without a begin, "
+			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
+			"%lu lost in %lu gaps, %lu dumped, %lu filtered by --vcpu, "
+			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
+			c->stats.ninst, (unsigned long)st->samples, (unsigned long)c->paired,
+			(unsigned long)c->pairs.unmatched, (unsigned long)c->pairs.backwards,
+			(unsigned long)c->pairs.invalidated, (unsigned long)st->lost,
+			(unsigned long)(st->lost_records + st->throttled), (unsigned long)c->dumped,
+			(unsigned long)c->filtered, (unsigned long)st->forced,
+			(unsigned long)st->order_mem_peak);
+}
+
+/* the files a run writes at its end (the heatmap, the exporter's last): the exit code */
+static int finish_files(struct lat_ctx *c, int code)
+{
+	char err[512];
+
+	/* the heatmap takes its name only when the run succeeded */
+	if (c->hm && code == 0 && heatmap_close(c->hm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		code = 1;
+	} else if (c->hm && code != 0) {
+		heatmap_discard(c->hm);
+	}
+	c->hm = NULL;
+	if (c->prom && prom_close(c->prom, c->lost_total, lat_dropped_pairs(c),
+				  c->env->verbose) < 0 && code == 0)
+		code = 1;
+	c->prom = NULL;
+	return code;
+}
+
 int latency_run(const struct lat_class *cls, struct lat_env *env)
 {
 	struct engine_stats st;
 	struct engine_cfg cfg;
 	struct output *out;
 	struct lat_ctx c;
-	char err[512];
 	int code = 2;
 	uint64_t t0;
 
@@ -138,57 +260,16 @@ int latency_run(const struct lat_class *cls, struct lat_env *env)
 	}
 	lat_stats_init(&c.stats);
 	lat_setup_style(&c);
-
-	/* a path that cannot be read is a bad argument, like --vmlinux's */
-	if (env->input && strcmp(env->input, "-") && access(env->input, R_OK) < 0) {
-		fprintf(stderr, "perf-prof: %s: %s\n", env->input, strerror(errno));
+	code = open_files(&c);
+	if (code)
 		goto out;
-	}
-	if (env->vmlinux || env->kallsyms) {
-		struct guestsym_opts go = {
-			.vmlinux = env->vmlinux, .kallsyms = env->kallsyms,
-			.have_offset = env->have_kaslr, .offset = env->kaslr_offset,
-			.verbose = env->verbose,
-		};
-
-		c.syms = guestsym_open(&go, err, sizeof(err));
-		if (!c.syms) {
-			fprintf(stderr, "perf-prof: %s\n", err);
-			goto out;
-		}
-		if (guestsym_has_lines(c.syms))
-			c.style.rip_line = lat_rip_line;
-	}
-	if (env->heatmap) {
-		c.hm = heatmap_open(env->heatmap, err, sizeof(err));
-		if (!c.hm) {
-			fprintf(stderr, "perf-prof: %s\n", err);
-			goto out;
-		}
-	}
-	cfg.src.events[0] = cls->begin_event;
-	cfg.src.events[1] = cls->end_event;
-	cfg.src.filters[0] = env->filter;
-	cfg.src.nev = 2;
-	cfg.src.input = env->input;
-	cfg.src.pages = env->pages;
-	cfg.src.rt_prio = env->rt_prio;
-	cfg.src.verbose = env->verbose;
-	cfg.src.switches = env->sched && !env->input;
-	cfg.interval_ns = env->interval_ns;
-	cfg.order = env->order;
-	cfg.order_mem = env->order_mem;
+	code = 2;
+	engine_cfg_of(cls, env, &cfg);
 	if (!env->input && build_targets(&c, env, &cfg.src) < 0)
 		goto out;
-	if (env->perins)
-		c.kind = !env->input && !cfg.src.per_thread ? INST_CPU : INST_THREAD;
-	else if (c.npid > 1)
-		c.kind = INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
-
-	if (export_open(&c) < 0) {
-		code = 2;
+	c.kind = inst_kind_of(&c, &cfg);
+	if (export_open(&c) < 0)
 		goto out;
-	}
 	if (c.prom && !env->input)
 		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
 	c.next_textfile = pp_clock_now() + PROM_TEXTFILE_EVERY_NS;
@@ -197,49 +278,8 @@ int latency_run(const struct lat_class *cls, struct lat_env *env)
 	bind_fast_path(&c);
 	t0 = pp_clock_now();
 	code = engine_run(&cfg, &lat_ops, &c, &st);
-	/* an empty run prints no table: say why instead of nothing */
-	if (!env->input && code == 0 && !st.samples)
-		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
-			c.cls->begin_event, (pp_clock_now() - t0) / 1e9,
-			c.cls->quiet_hint ? c.cls->quiet_hint : "");
-	if (st.forced)
-		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
-			"%lu records went out early and %lu came too late to sort; %lu pairs that "
-			"could be wrong were dropped; raise --order-mem\n",
-			(unsigned long)env->order_mem, (unsigned long)st.forced,
-			(unsigned long)st.late, (unsigned long)c.order_dropped);
-	if (env->verbose && c.counts)
-		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
-			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
-			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
-			c.stats.ninst, (unsigned long)st.samples, (unsigned long)c.paired,
-			cls->begin_event, (unsigned long)st.lost,
-			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.filtered,
-			(unsigned long)st.forced, (unsigned long)st.order_mem_peak);
-	else if (env->verbose)
-		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu paired, "
-			"%lu ends without a begin, "
-			"%lu not after their begin, %lu begins dropped at lost-record gaps, "
-			"%lu lost in %lu gaps, %lu dumped, %lu filtered by --vcpu, "
-			"%lu delivered early by --order-mem, order memory peak %lu bytes\n",
-			c.stats.ninst, (unsigned long)st.samples, (unsigned long)c.paired,
-			(unsigned long)c.pairs.unmatched, (unsigned long)c.pairs.backwards,
-			(unsigned long)c.pairs.invalidated, (unsigned long)st.lost,
-			(unsigned long)(st.lost_records + st.throttled), (unsigned long)c.dumped,
-			(unsigned long)c.filtered, (unsigned long)st.forced,
-			(unsigned long)st.order_mem_peak);
-	/* the heatmap takes its name only when the run succeeded */
-	if (c.hm && code == 0 && heatmap_close(c.hm, err, sizeof(err)) < 0) {
-		fprintf(stderr, "perf-prof: %s\n", err);
-		code = 1;
-	} else if (c.hm && code != 0) {
-		heatmap_discard(c.hm);
-	}
-	c.hm = NULL;
-	if (c.prom && prom_close(c.prom, c.lost_total, lat_dropped_pairs(&c), env->verbose) < 0 &&
-	    code == 0)
-		code = 1;
-	c.prom = NULL;
+	summary(&c, &st, t0, code);
+	code = finish_files(&c, code);
 out:
 	if (c.prom)
 		prom_close(c.prom, c.lost_total, lat_dropped_pairs(&c), false);
