@@ -33,6 +33,8 @@ struct lat_class {
 	const char *key_header;		/* "exit_reason" */
 	const char *extra_header;	/* "%gsys" */
 	const char *proc_label;		/* a -p process's table: "VM" */
+	/* a -p process is a qemu: the exporter names it by its -name */
+	bool qemu_procs;
 	bool extra_percent;		/* extra is ns, printed as % of total */
 	const char *begin_event;	/* "kvm:kvm_exit" */
 	const char *end_event;		/* "kvm:kvm_entry" */

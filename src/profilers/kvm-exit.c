@@ -250,6 +250,7 @@ const struct lat_class kvm_exit_class = {
 	.key_header = "exit_reason",
 	.extra_header = "%gsys",
 	.proc_label = "VM",
+	.qemu_procs = true,
 	.extra_percent = true,
 	.begin_event = "kvm:kvm_exit",
 	.end_event = "kvm:kvm_entry",

@@ -32,7 +32,7 @@ static int export_open(struct lat_ctx *c)
 	memset(&pc, 0, sizeof(pc));
 	pc.profiler = c->cls->name;
 	pc.proc_label = label;
-	pc.qemu_names = !strcmp(c->cls->name, "kvm-exit");	/* -p: qemu processes */
+	pc.qemu_names = c->cls->qemu_procs;
 	pc.listen = c->env->prometheus;
 	pc.textfile = c->env->prom_textfile;
 	c->prom = prom_open(&pc, err, sizeof(err));
