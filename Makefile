@@ -49,8 +49,9 @@ ifeq ($(SANITIZE),1)
   BUILD   := $(BUILD)-san
 endif
 
-SRCS     := $(wildcard src/*.c src/profilers/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# src/<layer>/*.c, see docs/architecture.md; main.c alone is not in the library
+SRCS     := $(sort $(shell find src -name '*.c'))
+LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libperfprof.a
 
@@ -90,7 +91,7 @@ endif
 perf-prof: $(BUILD)/perf-prof
 	cp $< $@.tmp && mv $@.tmp $@
 
-$(BUILD)/perf-prof: $(BUILD)/src/main.o $(LIB)
+$(BUILD)/perf-prof: $(BUILD)/src/cli/main.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(LIB): $(LIB_OBJS)

@@ -3,7 +3,7 @@
  * t-digest micro-benchmark, not wired into the Makefile:
  *
  *   cc -O2 -Iinclude -D_GNU_SOURCE -o /tmp/tdigest-bench \
- *      bench/tdigest-bench.c src/tdigest.c -lm && /tmp/tdigest-bench
+ *      bench/tdigest-bench.c src/core/tdigest.c -lm && /tmp/tdigest-bench
  *
  * Prints ns and user-space instructions per td_add() (values
  * pre-generated, so only the digest is measured; instructions do not
@@ -23,6 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <perf-prof/tdigest.h>
+
+/* shared by every digest, as a run's statistics share one */
+static struct td_budget budget;
 
 #define N	(1 << 20)
 
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
 
 	/* throughput: best of 5 runs of 64M adds */
 	for (k = 0; k < 5; k++) {
-		td = td_new(delta);
+		td = td_new(delta, &budget);
 		i0 = insn_read(fd);
 		t0 = now_ns();
 		for (size_t r = 0; r < rounds; r++)
@@ -114,7 +117,7 @@ int main(int argc, char **argv)
 	printf("delta %g: td_add %.1f ns, %.1f instructions (random log-normal values)\n",
 	       delta, best, insn);
 
-	td = td_new(delta);
+	td = td_new(delta, &budget);
 	i0 = insn_read(fd);
 	t0 = now_ns();
 	for (size_t r = 0; r < rounds; r++)
@@ -126,7 +129,7 @@ int main(int argc, char **argv)
 	td_free(td);
 
 	/* memory as the digest fills */
-	td = td_new(delta);
+	td = td_new(delta, &budget);
 	printf("td_mem: empty %zu", td_mem(td));
 	for (i = 0, k = 1; i < 100000000; i++) {
 		td_add(td, v[i % N] * (1 + i / N));
@@ -142,7 +145,7 @@ int main(int argc, char **argv)
 	/* accuracy on 2^20 fresh log-normal samples */
 	for (i = 0; i < N; i++)
 		v[i] = lognormal();
-	td = td_new(delta);
+	td = td_new(delta, &budget);
 	for (i = 0; i < N; i++)
 		td_add(td, v[i]);
 	memcpy(s, v, N * sizeof(*s));
@@ -161,7 +164,7 @@ int main(int argc, char **argv)
 	for (size_t run = 0; run < 20; run++) {
 		for (i = 0; i < N; i++)
 			s[i] = v[i] = lognormal();
-		td = td_new(delta);
+		td = td_new(delta, &budget);
 		for (i = 0; i < N; i++)
 			td_add(td, v[i]);
 		qsort(s, N, sizeof(*s), cmp_double);
@@ -186,7 +189,7 @@ int main(int argc, char **argv)
 		k = rows[m];
 		mem = 0;
 		for (i = 0; i < 60000; i++) {
-			many[i] = td_new(delta);
+			many[i] = td_new(delta, &budget);
 			for (size_t j = 0; j < k; j++)
 				td_add(many[i], v[(i * k + j) % N]);
 			td_quantile(many[i], 0.99);
@@ -200,7 +203,7 @@ int main(int argc, char **argv)
 
 	/* busy rows: the extra buffer memory must stay bounded */
 	for (i = 0; i < 4000; i++) {
-		many[i] = td_new(delta);
+		many[i] = td_new(delta, &budget);
 		for (size_t j = 0; j < 50000; j++)
 			td_add(many[i], v[(i * 50000 + j) % N]);
 	}

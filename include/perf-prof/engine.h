@@ -1,26 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The shared engine: a profiler is a table of callbacks; the engine finds
- * the events, opens the source (live ring buffers or a perf.data file),
- * orders records when needed, and drives the callbacks and the interval
- * clock.  Profilers never touch perf_event_open or the file format.
+ * The engine: one loop that takes records from a source (live ring
+ * buffers or a recording, source.h), dates and counts their gaps
+ * (gaps.h), merges buffers by time when they interleave (order.h), and
+ * hands each record to a profiler, a table of callbacks, in time order;
+ * it keeps the interval clock and says when an interval ends.  Profilers
+ * never touch perf_event_open or the file format.
  */
 #ifndef PERF_PROF_ENGINE_H
 #define PERF_PROF_ENGINE_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <perf-prof/parse.h>
+#include <perf-prof/clock.h>
 #include <perf-prof/record.h>
+#include <perf-prof/source.h>
 
 struct tep_handle;
+
+/* what the profiler learns before the first record */
+struct engine_info {
+	struct tep_handle *tep;		/* the event formats */
+	bool switches;			/* context-switch records come (asked live, or recorded) */
+	struct pp_clock clock;		/* event time to wall clock, for printers */
+	bool merged;			/* records come merged by time (else per buffer in order) */
+};
 
 struct profiler_ops {
 	/*
 	 * The event formats are known: bind fields.  0, or the exit code
 	 * (1 environment, 2 usage) with a message.
 	 */
-	int (*setup)(void *ctx, struct tep_handle *tep, char *err, size_t errlen);
+	int (*setup)(void *ctx, const struct engine_info *info, char *err, size_t errlen);
 	/* a tracepoint sample, or a PP_REC_SWITCH_* record */
 	void (*sample)(void *ctx, const struct pp_record *rec);
 	/* records were lost (or throttled) on rec->buf before rec->time */
@@ -40,24 +51,11 @@ struct profiler_ops {
 };
 
 struct engine_cfg {
-	const char *events[4];		/* "sys:name" */
-	const char *filters[4];		/* per event, or NULL */
-	int nev;
-	const char *input;		/* perf.data path, "-" = stdin, NULL = live */
-	struct id_list cpus;		/* -C, or every online CPU */
-	struct id_list tids;		/* -p/-t expanded to threads */
-	struct id_list procs;		/* -p: follow their new threads */
-	bool per_thread;
-	int pages;			/* -m */
-	int rt_prio;			/* -r: SCHED_FIFO for the reader */
+	struct source_cfg src;		/* what to read */
 	uint64_t interval_ns;		/* -i, 0 = one table at the end */
-	uint64_t tick_ns;		/* ops->tick period, 0 = none */
-	bool order;			/* merge buffers by time */
-	uint64_t order_mem;
-	/* context-switch records of the traced tasks: asked for live, found
-	 * in a recording (set before setup() runs) */
-	bool switches;
-	int verbose;
+	uint64_t tick_ns;		/* ops->tick period, live, 0 = none */
+	bool order;			/* merge buffers by time even if they need not be */
+	uint64_t order_mem;		/* the merge's memory bound */
 	/* what a recording's lost records cost, for the end-of-file note;
 	 * setup() may set it (NULL: "pairs across the gaps were dropped") */
 	const char *lost_note;
@@ -66,26 +64,19 @@ struct engine_cfg {
 struct engine_stats {
 	uint64_t samples, lost, lost_records, throttled;
 	uint64_t forced, late;		/* --order-mem: delivered early, dropped late */
-	uint64_t unknown_ids;		/* perf.data samples of no declared id */
 	uint64_t order_mem_peak;
-	int nbuf;
 };
 
 /*
- * Run until SIGINT/SIGTERM, until every traced thread has exited, or to
- * the end of the input file.  Returns the process exit code.
+ * Run until SIGINT/SIGTERM/SIGHUP, until every traced thread has exited,
+ * or to the end of the input file.  Returns the process exit code.
  */
-int engine_run(struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
+int engine_run(const struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
 	       struct engine_stats *st);
 
-/* wall-clock ns of an event time (for headers and --than lines) */
-uint64_t engine_realtime(uint64_t event_time);
-/* the event clock, now */
-uint64_t engine_now(void);
-/* set by SIGINT/SIGTERM */
-extern volatile int engine_stop;
-
-/* every thread of process @pid appended to @tids; -1 + message if no such pid */
-int proc_threads(int pid, struct id_list *tids, char *err, size_t errlen);
+/* has a stop been asked for (SIGINT, SIGTERM, SIGHUP, engine_request_stop())? */
+bool engine_stopping(void);
+/* end the run as a stop signal does (the output failed) */
+void engine_request_stop(void);
 
 #endif

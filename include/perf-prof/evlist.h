@@ -36,6 +36,7 @@ struct evlist {
 	int epfd;
 	int live;		/* rings not yet hung up */
 	int verbose;
+	struct sample_layout layout;	/* of every event's samples */
 };
 
 /*

@@ -42,11 +42,23 @@ int heatmap_close(struct heatmap *hm, char *err, size_t errlen);
 /* the run failed: drop what was written, keep the previous files; frees @hm */
 void heatmap_discard(struct heatmap *hm);
 
+/* what `perf-prof heatmap` renders (cli/heatmap-cmd.c parses it) */
+struct heatmap_svg_opts {
+	const char *in;		/* FILE.lat, "-" = stdin */
+	const char *out;	/* OUT.svg, "-" = stdout */
+	const char *title;	/* NULL: "Latency Heat Map: FILE.lat" */
+	uint64_t step_ns;	/* column width, 0: chosen for 100-200 columns */
+	const char *step_arg;	/* the step as given, for messages */
+};
+
 /*
- * `perf-prof heatmap FILE.lat -o FILE.svg [options]`; argv[0] is
- * "heatmap".  Prints its own one-line errors to stderr and --help to
- * stdout.  Returns the exit code: 0 ok, 1 runtime error, 2 usage error.
+ * Render @o->in as an SVG heat map into @o->out (complete or untouched:
+ * written beside it and renamed).  One-line errors on stderr.  Returns the
+ * exit code: 0 ok, 1 runtime error, 2 usage error (a step too small, -o
+ * naming the input).
  */
-int heatmap_svg_main(int argc, char **argv);
+int heatmap_svg_render(const struct heatmap_svg_opts *o);
+/* "perf-prof heatmap: " and the message, a line on stderr (stdout flushed first) */
+void heatmap_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -13,38 +13,58 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <perf-prof/parse.h>
+#include <perf-prof/idlist.h>
 #include <perf-prof/record.h>
 
 struct tep_handle;
 struct tep_event;
 
+/* the latency profilers, as masks (an option table's "applies to") */
+enum lat_profiler {
+	LAT_KVM_EXIT	= 1 << 0,
+	LAT_SYSCALLS	= 1 << 1,
+};
+
 struct lat_class {
 	const char *name;		/* subcommand: "kvm-exit" */
+	unsigned bit;			/* enum lat_profiler */
+	const char *brief;		/* one line for perf-prof --help */
 	const char *title;		/* "kvm-exit latency" */
 	const char *key_header;		/* "exit_reason" */
 	const char *extra_header;	/* "%gsys" */
 	const char *proc_label;		/* a -p process's table: "VM" */
+	/* a -p process is a qemu: the exporter names it by its -name */
+	bool qemu_procs;
 	bool extra_percent;		/* extra is ns, printed as % of total */
 	const char *begin_event;	/* "kvm:kvm_exit" */
 	const char *end_event;		/* "kvm:kvm_entry" */
 	const char *summary;		/* one line for --help */
 	const char *examples;		/* EXAMPLES block for --help */
 	const char *quiet_hint;		/* why a live run may see no event */
+	const char *filter_example;	/* a --filter expression on begin_event */
 
+	/*
+	 * Every callback below gets the class's state for the run (@st: the
+	 * bound fields, caches), made by state_new() and freed by
+	 * state_free(); NULL from state_new() is out of memory.
+	 */
+	void *(*state_new)(void);
+	void (*state_free)(void *st);
 	/* resolve fields of the two events; 0, or -1 + message */
-	int (*bind)(struct tep_event *begin, struct tep_event *end, char *err, size_t errlen);
+	int (*bind)(void *st, struct tep_event *begin, struct tep_event *end, char *err,
+		    size_t errlen);
 	/* the key of a begin record; *aux keeps begin-side data for extra() */
-	uint64_t (*key)(const struct pp_record *begin, uint64_t *aux);
+	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
 	/* what a pair adds to the extra column */
-	uint64_t (*extra)(const struct pp_record *end, uint64_t aux, uint64_t lat);
-	void (*key_name)(uint64_t key, char *buf, size_t len);
+	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
+	/* the name of a key, for the printers (may cache it in @st) */
+	void (*key_name)(void *st, uint64_t key, char *buf, size_t len);
 	/* keys whose latency is idle time (HLT): left out of --than */
-	bool (*idle_key)(uint64_t key);
+	bool (*idle_key)(const void *st, uint64_t key);
 	/* vCPU id of an end record, -1 when the event has none */
-	int64_t (*vcpu)(const struct pp_record *rec);
+	int64_t (*vcpu)(const void *st, const struct pp_record *rec);
 	/* do the bound events carry a vCPU id at all? */
-	bool (*has_vcpu)(void);
+	bool (*has_vcpu)(const void *st);
 	/* aux of key() is the guest instruction address (--top-rip) */
 	bool aux_is_rip;
 	/*
@@ -57,7 +77,7 @@ struct lat_class {
 	const char *count_noun;		/* what is counted: "exits" */
 };
 
-/* options of a latency profiler, with their defaults in latency.c */
+/* options of a latency profiler, with their defaults in cli/latency-cmd.c */
 struct lat_env {
 	struct id_list cpus, pids, tids;
 	bool have_cpus;
@@ -89,16 +109,12 @@ struct lat_env {
 	bool pct_given;			/* --percentiles was on the command line */
 };
 
-/* parse argv into @env; returns -1 after printing a usage error */
-int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc, char **argv,
-		   bool *help);
-void lat_usage(const struct lat_class *cls, FILE *f);
-void lat_env_free(struct lat_env *env);
-
-/* `perf-prof <cls->name> ...`: returns the exit code */
-int latency_main(const struct lat_class *cls, int argc, char **argv);
+/* run profiler @cls as @env says (parsed by cli/latency-cmd.c); returns the exit code */
+int latency_run(const struct lat_class *cls, struct lat_env *env);
 
 extern const struct lat_class kvm_exit_class;
 extern const struct lat_class syscalls_class;
+/* the profiler table: every latency profiler, NULL-terminated */
+extern const struct lat_class *const lat_profilers[];
 
 #endif

@@ -117,4 +117,45 @@ void order_flush(struct order *o, uint64_t upto);
 void order_flush_all(struct order *o);
 void order_exit(struct order *o);
 
+/*
+ * When queued records may go: the two flush policies, one per kind of
+ * source.
+ *
+ * Live ring buffers: a record is stamped before the kernel commits it to
+ * its buffer, so one stamped a little before a read pass started can
+ * still appear in a buffer that pass already read.  What is older than
+ * the pass's start less ORDER_LIVE_SLACK_NS may go.
+ */
+#define ORDER_LIVE_SLACK_NS	2000000ull
+
+static inline uint64_t order_live_bound(uint64_t pass_start)
+{
+	return pass_start - ORDER_LIVE_SLACK_NS;
+}
+
+/*
+ * A recording: perf's ordered_events rule.  perf writes each CPU's buffer
+ * in turn between FINISHED_ROUND records, so at a round nothing older
+ * than the newest record before the previous round can still come.
+ */
+struct order_rounds {
+	uint64_t newest;	/* the newest record time seen */
+	uint64_t prev;		/* ... when the previous round ended */
+};
+
+static inline void order_rounds_see(struct order_rounds *r, uint64_t time)
+{
+	if (time > r->newest)
+		r->newest = time;
+}
+
+/* a FINISHED_ROUND: what is older than the bound returned may go */
+static inline uint64_t order_rounds_end(struct order_rounds *r)
+{
+	uint64_t bound = r->prev + 1;
+
+	r->prev = r->newest;
+	return bound;
+}
+
 #endif

@@ -9,27 +9,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct id_list {
-	int n;
-	int *id;
-};
+#include <perf-prof/idlist.h>
 
 /* "0-3,8,10-11": sorted, duplicates removed; every id <= @max */
 int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_t errlen);
 /* "123,456": positive ids */
 int parse_id_list(const char *s, const char *what, struct id_list *out, char *err, size_t errlen);
-/* "1ms", "500us", "2s", "100" (bare = ns) */
+/*
+ * A duration, --than's and the heatmap's --step: "1ms", "500us", "2s",
+ * "1.5ms", "100" (a bare number is ns); s/ms/us/ns, or sec/msec/usec/nsec,
+ * in any case.
+ */
 int parse_time_ns(const char *s, uint64_t *ns, char *err, size_t errlen);
 /* "1GB", "64MB", "4KB", "100B", "100" (bare = bytes) */
 int parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 /* decimal in [min, max] */
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
 		unsigned long *v, char *err, size_t errlen);
-/* online CPUs from /sys/devices/system/cpu/online */
-int online_cpus(struct id_list *out, char *err, size_t errlen);
-void id_list_free(struct id_list *l);
-/* sort ascending and drop repeats */
-void id_list_sort_uniq(struct id_list *l);
-int id_list_has(const struct id_list *l, int id);
 
 #endif

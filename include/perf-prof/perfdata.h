@@ -18,8 +18,12 @@ struct perfdata;
 /*
  * Open @path ("-" = stdin, pipe-mode stream).  On failure returns NULL and
  * writes a one-line message "PATH: offset N: what went wrong" into @err.
+ * @stopping (may be NULL) is asked when a read is interrupted by a signal:
+ * true ends the read with an error instead of waiting on for a pipe that
+ * may never deliver more (the reader reads ahead already here).
  */
-struct perfdata *perfdata_open(const char *path, char *err, size_t errlen);
+struct perfdata *perfdata_open(const char *path, bool (*stopping)(void), char *err,
+			       size_t errlen);
 
 /*
  * The event formats of the recording, parsed from its tracing data.  In
@@ -77,14 +81,6 @@ void perfdata_release(struct perfdata *pd, uint64_t off);
  * them, and so must the caller.
  */
 uint64_t perfdata_unknown_ids(const struct perfdata *pd);
-
-/*
- * A stop flag for every reader (the engine's SIGINT/SIGTERM/SIGHUP flag):
- * a read that a signal interrupts fails once *@stop is set, instead of
- * waiting on for a pipe that may never deliver more.  Set it before
- * perfdata_open(), which reads ahead.
- */
-void perfdata_stop_flag(const volatile int *stop);
 
 /* bytes of read buffers allocated, held records included */
 uint64_t perfdata_held_bytes(const struct perfdata *pd);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/perf_event.h>
 #include <perf-prof/record.h>
+#include <perf-prof/sample.h>
 
 struct ring {
 	struct perf_event_mmap_page *meta;
@@ -27,6 +28,7 @@ struct ring {
 	uint64_t lost_interval;	/* ... since the last interval print */
 	uint64_t throttled;
 	unsigned char *wrap;	/* a record that crosses the end, allocated on first use */
+	const struct sample_layout *layout;	/* of the samples its events write */
 };
 
 int ring_mmap(struct ring *r, int fd, int pages, char *err, size_t errlen);
@@ -70,8 +72,9 @@ static inline void ring_end(struct ring *r)
 }
 
 /*
- * Decode @h (sample_type TID|TIME|CPU|RAW, sample_id_all) into @rec.
- * Returns false for record types we do not use.
+ * Decode @h (samples as r->layout says, sample_id_all) into @rec, with
+ * rec->buf the ring's index.  Returns false for record types we do not
+ * use, and for records too short for their type.
  */
 bool ring_decode(const struct ring *r, const struct perf_event_header *h, struct pp_record *rec);
 

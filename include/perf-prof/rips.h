@@ -8,7 +8,7 @@
 #define PERF_PROF_RIPS_H
 
 #include <stdint.h>
-#include <perf-prof/stats.h>
+#include <perf-prof/u64map.h>
 
 struct rip_ent {
 	uint64_t rip, calls, sum, max;

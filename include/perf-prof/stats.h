@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <perf-prof/tdigest.h>
+#include <perf-prof/u64map.h>
 
 struct rip_table;
 struct prom_hist;
@@ -23,13 +24,6 @@ struct lat_row {
 	struct tdigest *td;
 	struct rip_table *rips;	/* guest addresses, with --top-rip */
 	struct prom_hist *hist;	/* --prometheus: its cumulative histogram */
-};
-
-/* open-addressing u64 → u32 map */
-struct u64map {
-	uint64_t *keys;
-	uint32_t *vals;		/* UINT32_MAX = empty */
-	uint32_t cap, n;
 };
 
 struct lat_inst {
@@ -55,12 +49,8 @@ struct lat_stats {
 	 */
 	struct lat_inst *cache[64];
 	double compression;
+	struct td_budget budget;	/* shared by every row's digest */
 };
-
-int u64map_init(struct u64map *m, uint32_t cap);
-/* pointer to the value slot of @key, inserting UINT32_MAX if absent */
-uint32_t *u64map_slot(struct u64map *m, uint64_t key);
-void u64map_free(struct u64map *m);
 
 void lat_stats_init(struct lat_stats *s);
 

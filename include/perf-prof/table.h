@@ -25,7 +25,9 @@ struct table_style {
 	 * came from guest kernel mode; no latency columns
 	 */
 	bool counts;
-	void (*key_name)(uint64_t key, char *buf, size_t len);
+	/* the name of a row's key, with @key_arg */
+	void (*key_name)(void *arg, uint64_t key, char *buf, size_t len);
+	void *key_arg;
 	/* "symbol+0xoff" or "0x..." for a guest address */
 	void (*rip_name)(void *arg, uint64_t rip, char *buf, size_t len);
 	/* "file:line" of a guest address, a last column; NULL: no such column */

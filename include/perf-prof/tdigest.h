@@ -12,8 +12,21 @@
 
 struct tdigest;
 
-/* compression delta (100 is a good default); starts small, grows on demand */
-struct tdigest *td_new(double compression);
+/*
+ * What the digests sharing it may add to their buffers beyond their base
+ * size when busy (faster merges): at most TD_BUDGET_BYTES together.
+ * Zeroed to start; a digest returns its share when freed.
+ */
+#define TD_BUDGET_BYTES	((size_t)16 << 20)
+struct td_budget {
+	size_t used;
+};
+
+/*
+ * compression delta (100 is a good default); starts small, grows on demand.
+ * @budget: shared with the run's other digests; NULL keeps the base buffer.
+ */
+struct tdigest *td_new(double compression, struct td_budget *budget);
 void td_free(struct tdigest *td);
 /* hot path: amortised O(1), no allocation once the buffer reached its size */
 void td_add(struct tdigest *td, double x);

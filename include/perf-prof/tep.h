@@ -30,6 +30,14 @@ struct pp_field {
 	uint64_t mask;
 };
 
+/*
+ * "sys:name": the system into @sys (NUL-terminated), the name returned;
+ * NULL when @event has no ':' or its system does not fit in @len.
+ */
+const char *pp_event_split(const char *event, char *sys, size_t len);
+/* the event "sys:name" of @tep, NULL if it has none */
+struct tep_event *pp_tep_find(struct tep_handle *tep, const char *event);
+
 /* New tep handle with @n events "sys:name" parsed from tracefs. */
 struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *events,
 				       int n, char *err, size_t errlen);

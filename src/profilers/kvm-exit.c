@@ -11,8 +11,10 @@
  * tables are the fallback.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
+#include <perf-prof/bytes.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/tep.h>
 #include "kvm-exit-names.h"
@@ -26,7 +28,8 @@
 #define SVM_EXIT_IDLE_HLT	0xa6
 #define ESR_EC_WFX		0x01
 
-static struct {
+/* what the formats of this run say, bound once by kvm_bind() */
+struct kvm_state {
 	bool arm;
 	struct pp_field reason, isa, rip, vcpu;	/* x86 kvm_exit; arm: ret, ec, pc */
 	struct pp_field entry_vcpu;
@@ -39,7 +42,7 @@ static struct {
 	uint32_t key_need;
 	uint64_t isa_absent;	/* ISA_VMX on kernels without the isa field */
 	bool x86_u32;		/* unsigned 4-byte exit_reason and isa, 8-byte guest_rip */
-} kx;
+};
 
 static uint32_t max_u32(uint32_t a, uint32_t b)
 {
@@ -47,75 +50,80 @@ static uint32_t max_u32(uint32_t a, uint32_t b)
 }
 
 /* what kvm_key() needs, fixed once the formats are known */
-static void bind_key_plan(void)
+static void bind_key_plan(struct kvm_state *kx)
 {
-	kx.key_need = max_u32(pp_field_need(&kx.reason),
-			      max_u32(pp_field_need(&kx.isa), pp_field_need(&kx.rip)));
-	kx.isa_absent = pp_field_present(&kx.isa) ? 0 : ISA_VMX;
-	kx.x86_u32 = kx.reason.size == 4 && !kx.reason.is_signed &&
-		     kx.isa.size == 4 && !kx.isa.is_signed && kx.rip.size == 8;
+	kx->key_need = max_u32(pp_field_need(&kx->reason),
+			      max_u32(pp_field_need(&kx->isa), pp_field_need(&kx->rip)));
+	kx->isa_absent = pp_field_present(&kx->isa) ? 0 : ISA_VMX;
+	kx->x86_u32 = kx->reason.size == 4 && !kx->reason.is_signed &&
+		     kx->isa.size == 4 && !kx->isa.is_signed && kx->rip.size == 8;
 }
 
-static uint32_t load_u32(const void *raw, uint16_t offset)
+static void *kvm_state_new(void)
 {
-	uint32_t v;
-
-	memcpy(&v, (const unsigned char *)raw + offset, sizeof(v));
-	return v;
+	return calloc(1, sizeof(struct kvm_state));
 }
 
-static uint64_t load_u64(const void *raw, uint16_t offset)
-{
-	uint64_t v;
-
-	memcpy(&v, (const unsigned char *)raw + offset, sizeof(v));
-	return v;
-}
-
-static int kvm_bind(struct tep_event *exit, struct tep_event *entry, char *err, size_t errlen)
+static void kvm_state_clear(struct kvm_state *kx)
 {
 	int i;
 
-	for (i = 0; i < kx.ntab; i++)
-		pp_symtab_free(&kx.tab[i]);
-	memset(&kx, 0, sizeof(kx));
-	kx.exit_id = exit->id;
-	kx.exit_only = entry == NULL;
-	kx.arm = tep_find_field(exit, "vcpu_pc") != NULL;
-	if (kx.arm) {
+	for (i = 0; i < kx->ntab; i++)
+		pp_symtab_free(&kx->tab[i]);
+	memset(kx, 0, sizeof(*kx));
+}
+
+static void kvm_state_free(void *st)
+{
+	if (st)
+		kvm_state_clear(st);
+	free(st);
+}
+
+static int kvm_bind(void *st, struct tep_event *exit, struct tep_event *entry, char *err,
+		    size_t errlen)
+{
+	struct kvm_state *kx = st;
+
+	kvm_state_clear(kx);
+	kx->exit_id = exit->id;
+	kx->exit_only = entry == NULL;
+	kx->arm = tep_find_field(exit, "vcpu_pc") != NULL;
+	if (kx->arm) {
 		const char *ret = tep_find_field(exit, "ret") ? "ret" : "idx";
 		const char *ec = tep_find_field(exit, "esr_ec") ? "esr_ec" : "exit_reason";
 
-		if (!pp_field_bind(exit, ret, &kx.isa) || !pp_field_bind(exit, ec, &kx.reason)) {
+		if (!pp_field_bind(exit, ret, &kx->isa) || !pp_field_bind(exit, ec, &kx->reason)) {
 			snprintf(err, errlen, "kvm_exit has vcpu_pc but no %s/%s fields", ret, ec);
 			return -1;
 		}
-		pp_field_bind(exit, "vcpu_pc", &kx.rip);
-		kx.ntab = pp_symtabs(exit, ret, &kx.tab[0], 1);
-		if (kx.ntab == 1)
-			kx.ntab += pp_symtabs(exit, ec, &kx.tab[1], 1);
-		kx.arm_trap = 2;	/* ARM_EXCEPTION_TRAP since 4.20; 4.19 says TRAP = 1 */
-		if (kx.ntab >= 1)
-			pp_symtab_value(&kx.tab[0], "TRAP", &kx.arm_trap);
-		bind_key_plan();
+		pp_field_bind(exit, "vcpu_pc", &kx->rip);
+		kx->ntab = pp_symtabs(exit, ret, &kx->tab[0], 1);
+		if (kx->ntab == 1)
+			kx->ntab += pp_symtabs(exit, ec, &kx->tab[1], 1);
+		kx->arm_trap = 2;	/* ARM_EXCEPTION_TRAP since 4.20; 4.19 says TRAP = 1 */
+		if (kx->ntab >= 1)
+			pp_symtab_value(&kx->tab[0], "TRAP", &kx->arm_trap);
+		bind_key_plan(kx);
 		return 0;
 	}
-	if (!pp_field_bind(exit, "exit_reason", &kx.reason)) {
+	if (!pp_field_bind(exit, "exit_reason", &kx->reason)) {
 		snprintf(err, errlen, "kvm_exit has no exit_reason field");
 		return -1;
 	}
-	pp_field_bind(exit, "isa", &kx.isa);
-	pp_field_bind(exit, "guest_rip", &kx.rip);
-	pp_field_bind(exit, "vcpu_id", &kx.vcpu);
-	pp_field_bind(entry, "vcpu_id", &kx.entry_vcpu);
+	pp_field_bind(exit, "isa", &kx->isa);
+	pp_field_bind(exit, "guest_rip", &kx->rip);
+	pp_field_bind(exit, "vcpu_id", &kx->vcpu);
+	pp_field_bind(entry, "vcpu_id", &kx->entry_vcpu);
 	/* print fmt reads "(isa == 1) ? VMX table : SVM table" */
-	kx.ntab = pp_symtabs(exit, "exit_reason", kx.tab, 2);
-	bind_key_plan();
+	kx->ntab = pp_symtabs(exit, "exit_reason", kx->tab, 2);
+	bind_key_plan(kx);
 	return 0;
 }
 
-static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
+static uint64_t kvm_key(const void *st, const struct pp_record *r, uint64_t *aux)
 {
+	const struct kvm_state *kx = st;
 	uint64_t code, isa;
 
 	/*
@@ -123,23 +131,23 @@ static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
 	 * plain loads for the layout of every x86 kernel, shift-and-mask
 	 * loads for any other.
 	 */
-	if (kx.x86_u32 && r->raw_size >= kx.key_need) {
-		code = load_u32(r->raw, kx.reason.offset);
-		isa = load_u32(r->raw, kx.isa.offset);
-		*aux = load_u64(r->raw, kx.rip.offset);
-	} else if (r->raw_size >= kx.key_need) {
-		code = pp_field_load(&kx.reason, r->raw);
-		isa = pp_field_load(&kx.isa, r->raw) | kx.isa_absent;	/* absent loads 0 */
-		*aux = pp_field_load(&kx.rip, r->raw);
+	if (kx->x86_u32 && r->raw_size >= kx->key_need) {
+		code = load32((const unsigned char *)r->raw + kx->reason.offset);
+		isa = load32((const unsigned char *)r->raw + kx->isa.offset);
+		*aux = load64((const unsigned char *)r->raw + kx->rip.offset);
+	} else if (r->raw_size >= kx->key_need) {
+		code = pp_field_load(&kx->reason, r->raw);
+		isa = pp_field_load(&kx->isa, r->raw) | kx->isa_absent;	/* absent loads 0 */
+		*aux = pp_field_load(&kx->rip, r->raw);
 	} else {
-		code = pp_field_u64(&kx.reason, r->raw, r->raw_size);
-		isa = pp_field_present(&kx.isa) ? pp_field_u64(&kx.isa, r->raw, r->raw_size)
+		code = pp_field_u64(&kx->reason, r->raw, r->raw_size);
+		isa = pp_field_present(&kx->isa) ? pp_field_u64(&kx->isa, r->raw, r->raw_size)
 						: ISA_VMX;
-		*aux = pp_field_u64(&kx.rip, r->raw, r->raw_size);
+		*aux = pp_field_u64(&kx->rip, r->raw, r->raw_size);
 	}
 	/* aux, the guest PC: attribution (--top-rip) and %gsys */
-	if (kx.arm) {
-		if ((int64_t)(int32_t)isa == kx.arm_trap)
+	if (kx->arm) {
+		if ((int64_t)(int32_t)isa == kx->arm_trap)
 			return code & 0xffffffff;
 		return ARM_KEY_NOTRAP | (isa & 0xffffffff);
 	}
@@ -149,7 +157,8 @@ static uint64_t kvm_key(const struct pp_record *r, uint64_t *aux)
 	return (isa << 32) | (code & 0xffffffff);
 }
 
-static uint64_t kvm_extra(const struct pp_record *end, uint64_t aux, uint64_t lat)
+static uint64_t kvm_extra(const void *st, const struct pp_record *end, uint64_t aux,
+			  uint64_t lat)
 {
 	/* guest kernel mode: the guest PC is in the upper canonical half */
 	return (aux >> 63) ? lat : 0;
@@ -172,35 +181,37 @@ static const char *lookup(const struct pp_symtab *t, const struct kvm_names *fb,
 	return NULL;
 }
 
-static void kvm_key_name(uint64_t key, char *buf, size_t len)
+static void kvm_key_name(void *st, uint64_t key, char *buf, size_t len)
 {
+	const struct kvm_state *kx = st;
 	uint32_t code = key & 0xffffffff;
 	const char *name;
 
-	if (kx.arm) {
+	if (kx->arm) {
 		if (key & ARM_KEY_NOTRAP)
-			name = lookup(kx.ntab >= 1 ? &kx.tab[0] : NULL, &kvm_arm_ret_names,
+			name = lookup(kx->ntab >= 1 ? &kx->tab[0] : NULL, &kvm_arm_ret_names,
 				      (int32_t)code);
 		else
-			name = lookup(kx.ntab >= 2 ? &kx.tab[1] : NULL, &kvm_arm_ec_names, code);
+			name = lookup(kx->ntab >= 2 ? &kx->tab[1] : NULL, &kvm_arm_ec_names, code);
 	} else if ((key >> 32) == ISA_SVM) {
-		name = lookup(kx.ntab >= 2 ? &kx.tab[1] : NULL, &kvm_svm_names, code);
+		name = lookup(kx->ntab >= 2 ? &kx->tab[1] : NULL, &kvm_svm_names, code);
 	} else {
-		name = lookup(kx.ntab >= 1 ? &kx.tab[0] : NULL, &kvm_vmx_names, code);
+		name = lookup(kx->ntab >= 1 ? &kx->tab[0] : NULL, &kvm_vmx_names, code);
 	}
 	if (name)
 		snprintf(buf, len, "%s", name);
-	else if (kx.arm || (key >> 32) == ISA_SVM)
+	else if (kx->arm || (key >> 32) == ISA_SVM)
 		snprintf(buf, len, "%#x", code);
 	else
 		snprintf(buf, len, "%u", code);
 }
 
-static bool kvm_idle_key(uint64_t key)
+static bool kvm_idle_key(const void *st, uint64_t key)
 {
+	const struct kvm_state *kx = st;
 	uint32_t code = key & 0xffffffff;
 
-	if (kx.arm)
+	if (kx->arm)
 		return !(key & ARM_KEY_NOTRAP) && code == ESR_EC_WFX;
 	if ((key >> 32) == ISA_SVM)
 		return code == SVM_EXIT_HLT || code == SVM_EXIT_IDLE_HLT;
@@ -208,20 +219,23 @@ static bool kvm_idle_key(uint64_t key)
 }
 
 /* the vCPU id comes from kvm_entry, or from kvm_exit when there is no entry */
-static bool kvm_has_vcpu(void)
+static bool kvm_has_vcpu(const void *st)
 {
-	return pp_field_present(kx.exit_only ? &kx.vcpu : &kx.entry_vcpu);
+	const struct kvm_state *kx = st;
+
+	return pp_field_present(kx->exit_only ? &kx->vcpu : &kx->entry_vcpu);
 }
 
-static int64_t kvm_vcpu(const struct pp_record *rec)
+static int64_t kvm_vcpu(const void *st, const struct pp_record *rec)
 {
-	const struct pp_field *f = &kx.entry_vcpu;
+	const struct kvm_state *kx = st;
+	const struct pp_field *f = &kx->entry_vcpu;
 	uint16_t type;
 
 	if (rec->raw_size >= 2) {
 		memcpy(&type, rec->raw, sizeof(type));
-		if (type == kx.exit_id)
-			f = &kx.vcpu;
+		if (type == kx->exit_id)
+			f = &kx->vcpu;
 	}
 	if (!pp_field_present(f))
 		return -1;
@@ -230,10 +244,13 @@ static int64_t kvm_vcpu(const struct pp_record *rec)
 
 const struct lat_class kvm_exit_class = {
 	.name = "kvm-exit",
+	.bit = LAT_KVM_EXIT,
+	.brief = "KVM VM-exit latency per exit reason",
 	.title = "kvm-exit latency",
 	.key_header = "exit_reason",
 	.extra_header = "%gsys",
 	.proc_label = "VM",
+	.qemu_procs = true,
 	.extra_percent = true,
 	.begin_event = "kvm:kvm_exit",
 	.end_event = "kvm:kvm_entry",
@@ -253,6 +270,9 @@ const struct lat_class kvm_exit_class = {
 "    perf-prof kvm-exit -p 126934 --offcpu -i 1000   # how much of each exit was scheduled out\n"
 "    perf-prof kvm-exit -p 126934 --top-rip 5 --vmlinux vmlinux   # which guest code exits\n"
 "    perf-prof kvm-exit -p 126934,130021 --json -i 1000   # per VM, one JSON line each\n",
+	.filter_example = "exit_reason!=12",
+	.state_new = kvm_state_new,
+	.state_free = kvm_state_free,
 	.bind = kvm_bind,
 	.key = kvm_key,
 	.extra = kvm_extra,
@@ -265,9 +285,3 @@ const struct lat_class kvm_exit_class = {
 	.count_extra_header = "%gsys(calls)",
 	.count_noun = "exits",
 };
-
-int kvm_exit_main(int argc, char **argv);
-int kvm_exit_main(int argc, char **argv)
-{
-	return latency_main(&kvm_exit_class, argc, argv);
-}

@@ -14,47 +14,73 @@
 
 #define NAME_CACHE 1024
 
-static struct {
+/* the bound fields of this run, and the names looked up so far */
+struct sc_state {
 	struct pp_field id, ret;
 	uint32_t id_need, ret_need;	/* pp_field_need() of each, fixed at bind */
 	char *names[NAME_CACHE];
-} sc;
+};
 
-static int sc_bind(struct tep_event *enter, struct tep_event *exit, char *err, size_t errlen)
+static void *sc_state_new(void)
 {
-	if (!pp_field_bind(enter, "id", &sc.id) || !pp_field_bind(exit, "ret", &sc.ret)) {
+	return calloc(1, sizeof(struct sc_state));
+}
+
+static void sc_state_free(void *st)
+{
+	struct sc_state *sc = st;
+	int i;
+
+	if (!sc)
+		return;
+	for (i = 0; i < NAME_CACHE; i++)
+		free(sc->names[i]);
+	free(sc);
+}
+
+static int sc_bind(void *st, struct tep_event *enter, struct tep_event *exit, char *err,
+		   size_t errlen)
+{
+	struct sc_state *sc = st;
+
+	if (!pp_field_bind(enter, "id", &sc->id) || !pp_field_bind(exit, "ret", &sc->ret)) {
 		snprintf(err, errlen, "raw_syscalls events lack the id/ret fields");
 		return -1;
 	}
-	sc.id_need = pp_field_need(&sc.id);
-	sc.ret_need = pp_field_need(&sc.ret);
+	sc->id_need = pp_field_need(&sc->id);
+	sc->ret_need = pp_field_need(&sc->ret);
 	return 0;
 }
 
 /* every record reads one field: no size switch when the record holds it */
-static uint64_t sc_key(const struct pp_record *r, uint64_t *aux)
+static uint64_t sc_key(const void *st, const struct pp_record *r, uint64_t *aux)
 {
+	const struct sc_state *sc = st;
+
 	*aux = 0;
-	if (r->raw_size >= sc.id_need)
-		return pp_field_load(&sc.id, r->raw);
-	return pp_field_u64(&sc.id, r->raw, r->raw_size);
+	if (r->raw_size >= sc->id_need)
+		return pp_field_load(&sc->id, r->raw);
+	return pp_field_u64(&sc->id, r->raw, r->raw_size);
 }
 
-static uint64_t sc_extra(const struct pp_record *end, uint64_t aux, uint64_t lat)
+static uint64_t sc_extra(const void *st, const struct pp_record *end, uint64_t aux,
+			 uint64_t lat)
 {
-	uint64_t ret = end->raw_size >= sc.ret_need ? pp_field_load(&sc.ret, end->raw)
-						    : pp_field_u64(&sc.ret, end->raw, end->raw_size);
+	const struct sc_state *sc = st;
+	uint64_t ret = end->raw_size >= sc->ret_need ? pp_field_load(&sc->ret, end->raw)
+						    : pp_field_u64(&sc->ret, end->raw, end->raw_size);
 
 	return (int64_t)ret < 0;
 }
 
-static void sc_key_name(uint64_t key, char *buf, size_t len)
+static void sc_key_name(void *st, uint64_t key, char *buf, size_t len)
 {
+	struct sc_state *sc = st;
 	int64_t nr = (int64_t)key;
 	char *name;
 
-	if (nr >= 0 && nr < NAME_CACHE && sc.names[nr]) {
-		snprintf(buf, len, "%s", sc.names[nr]);
+	if (nr >= 0 && nr < NAME_CACHE && sc->names[nr]) {
+		snprintf(buf, len, "%s", sc->names[nr]);
 		return;
 	}
 	name = nr >= 0 && nr <= 0x7fffffff ?
@@ -64,13 +90,15 @@ static void sc_key_name(uint64_t key, char *buf, size_t len)
 	else
 		snprintf(buf, len, "syscall_%ld", (long)nr);
 	if (nr >= 0 && nr < NAME_CACHE)
-		sc.names[nr] = name ? name : strdup(buf);
+		sc->names[nr] = name ? name : strdup(buf);
 	else
 		free(name);
 }
 
 const struct lat_class syscalls_class = {
 	.name = "syscalls",
+	.bit = LAT_SYSCALLS,
+	.brief = "system call latency per syscall",
 	.title = "syscalls latency",
 	.key_header = "syscall",
 	.extra_header = "err",
@@ -85,14 +113,11 @@ const struct lat_class syscalls_class = {
 "    perf-prof syscalls -C 0-1 --perins -i 1000      # per CPU\n"
 "    perf-prof syscalls -p 1234 --than 1ms           # print calls slower than 1ms\n"
 "    perf-prof syscalls -t 1235 --filter 'id==230'   # one syscall, filtered in the kernel\n",
+	.filter_example = "id==39",
+	.state_new = sc_state_new,
+	.state_free = sc_state_free,
 	.bind = sc_bind,
 	.key = sc_key,
 	.extra = sc_extra,
 	.key_name = sc_key_name,
 };
-
-int syscalls_main(int argc, char **argv);
-int syscalls_main(int argc, char **argv)
-{
-	return latency_main(&syscalls_class, argc, argv);
-}

@@ -7,7 +7,7 @@
  * one that must be refused for long spans, and two ordinary ones).
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
- *     tests/fuzz/fuzz_heatmap.c src/heatmap_svg.c -lm -o fuzz_heatmap
+ *     tests/fuzz/fuzz_heatmap.c src/report/heatmap-svg.c -lm -o fuzz_heatmap
  *   ./fuzz_heatmap -max_len=65536 tests/fuzz/corpus-heatmap
  */
 #include <stdint.h>
@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <perf-prof/heatmap.h>
+#include <perf-prof/commands.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

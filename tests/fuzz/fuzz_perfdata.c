@@ -6,7 +6,7 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
  *     $(pkg-config --cflags libtraceevent) tests/fuzz/fuzz_perfdata.c \
- *     src/perfdata.c src/fmtcheck.c $(pkg-config --libs libtraceevent) -o fuzz_perfdata
+ *     src/source/perfdata.c src/format/fmtcheck.c $(pkg-config --libs libtraceevent) -o fuzz_perfdata
  *   ./fuzz_perfdata -max_len=200000 tests/fuzz/corpus
  */
 #include <stdint.h>
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		done += (size_t)n;
 	}
-	pd = perfdata_open(path, err, sizeof(err));
+	pd = perfdata_open(path, NULL, err, sizeof(err));
 	if (!pd) {
 		if (!err[0] || strlen(err) >= sizeof(err))
 			abort();	/* a failure always says why */

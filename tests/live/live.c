@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "live.h"
+#include <perf-prof/proc.h>
 #include <perf-prof/tracefs.h>
 
 #ifndef PERF_PROF_BIN

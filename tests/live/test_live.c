@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include "unit.h"
 #include "live.h"
+#include <perf-prof/proc.h>
 #include <perf-prof/tracefs.h>
 
 #define N_CALLS 20000

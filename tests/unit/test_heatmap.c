@@ -21,7 +21,8 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "perf-prof/heatmap.h"
+#include <perf-prof/commands.h>
+#include <perf-prof/heatmap.h>
 
 static char tmpdir[32];	/* /tmp/pp-heatmap-XXXXXX */
 
@@ -851,6 +852,15 @@ START_TEST(test_svg_step)
 	run_free(&r);
 	svg = check_svg_file(tpath("s.svg"), 1000);
 	ck_assert_int_eq(root_attr(svg, "data-columns"), 1);
+	free(svg);
+
+	/* a bare number is ns, as --than reads it */
+	r = run_svg("heatmap", tpath("s.lat"), "-o", tpath("s.svg"), "--step", "100000000", NULL);
+	ck_assert_msg(r.rc == 0, "rc %d: %s", r.rc, r.err);
+	run_free(&r);
+	svg = check_svg_file(tpath("s.svg"), 1000);
+	ck_assert_int_eq(root_attr(svg, "data-step-ns"), 100000000);
+	ck_assert_int_eq(root_attr(svg, "data-columns"), 10);
 	free(svg);
 
 	r = run_svg("heatmap", tpath("s.lat"), "-o", tpath("s.svg"), "-s", "500us", NULL);

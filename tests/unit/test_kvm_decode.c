@@ -15,6 +15,7 @@
 
 static struct tep_handle *tep;
 static struct tep_event *ev_exit, *ev_entry;
+static void *kst;	/* the class's state, bound anew by each setup_kernel() */
 
 static struct tep_event *load(const char *file, const char *override_fmt)
 {
@@ -25,6 +26,8 @@ static void setup_kernel(const char *prefix, const char *override_fmt)
 {
 	char f[128], err[256];
 
+	if (!kst)
+		kst = kvm_exit_class.state_new();
 	if (tep)
 		tep_free(tep);
 	tep = pp_tep_new();
@@ -32,7 +35,7 @@ static void setup_kernel(const char *prefix, const char *override_fmt)
 	ev_exit = load(f, override_fmt);
 	snprintf(f, sizeof(f), "%s-kvm_entry.format", prefix);
 	ev_entry = load(f, NULL);
-	ck_assert_int_eq(kvm_exit_class.bind(ev_exit, ev_entry, err, sizeof(err)), 0);
+	ck_assert_int_eq(kvm_exit_class.bind(kst, ev_exit, ev_entry, err, sizeof(err)), 0);
 }
 
 /* a record of @ev with the named fields set */
@@ -63,8 +66,8 @@ static const char *name_of(const char *const *names, const uint64_t *vals, uint6
 	uint64_t key, a;
 
 	make(ev_exit, raw, &rec, names, vals);
-	key = kvm_exit_class.key(&rec, aux ? aux : &a);
-	kvm_exit_class.key_name(key, buf, sizeof(buf));
+	key = kvm_exit_class.key(kst, &rec, aux ? aux : &a);
+	kvm_exit_class.key_name(kst, key, buf, sizeof(buf));
 	return buf;
 }
 
@@ -84,7 +87,7 @@ static bool x86_idle(uint64_t reason, uint64_t isa)
 	struct pp_record rec;
 
 	make(ev_exit, raw, &rec, names, vals);
-	return kvm_exit_class.idle_key(kvm_exit_class.key(&rec, &aux));
+	return kvm_exit_class.idle_key(kst, kvm_exit_class.key(kst, &rec, &aux));
 }
 
 START_TEST(test_x86_618)
@@ -149,15 +152,15 @@ START_TEST(test_gsys_and_vcpu)
 	setup_kernel("x86-6.18", NULL);
 	name_of(names, kern, &aux);
 	ck_assert_uint_eq(aux, 0xffffffff813267eaull);
-	ck_assert_uint_eq(kvm_exit_class.extra(&rec, aux, 1234), 1234);
+	ck_assert_uint_eq(kvm_exit_class.extra(kst, &rec, aux, 1234), 1234);
 	name_of(names, user, &aux);
 	ck_assert_uint_eq(aux, 0x401000);
-	ck_assert_uint_eq(kvm_exit_class.extra(&rec, aux, 1234), 0);
+	ck_assert_uint_eq(kvm_exit_class.extra(kst, &rec, aux, 1234), 0);
 	make(ev_entry, raw, &rec, en, ev);
-	ck_assert_int_eq(kvm_exit_class.vcpu(&rec), 3);
+	ck_assert_int_eq(kvm_exit_class.vcpu(kst, &rec), 3);
 	setup_kernel("x86-3.10", NULL);
 	make(ev_entry, raw, &rec, en, ev);
-	ck_assert_int_eq(kvm_exit_class.vcpu(&rec), 3);
+	ck_assert_int_eq(kvm_exit_class.vcpu(kst, &rec), 3);
 }
 END_TEST
 
@@ -182,7 +185,7 @@ START_TEST(test_arm64)
 		/* a trap is keyed by its exception class */
 		ck_assert_str_eq(arm("ret", "esr_ec", 2, 0x24, &aux), "DABT_LOW");
 		ck_assert_uint_eq(aux, 0xffff800010001000ull);
-		ck_assert_uint_eq(kvm_exit_class.extra(NULL, aux, 77), 77);
+		ck_assert_uint_eq(kvm_exit_class.extra(kst, NULL, aux, 77), 77);
 		ck_assert_str_eq(arm("ret", "esr_ec", 2, 0x16, &aux), "HVC64");
 		ck_assert_str_eq(arm("ret", "esr_ec", 2, 0x01, &aux), "WFx");
 		/* anything else by the exception type */
@@ -298,12 +301,12 @@ START_TEST(test_short_and_isa_less)
 
 	setup_kernel("x86-6.18", NULL);
 	make(ev_exit, raw, &rec, names, vals);
-	full = kvm_exit_class.key(&rec, &aux);
+	full = kvm_exit_class.key(kst, &rec, &aux);
 	ck_assert_uint_eq(full, (1ull << 32) | 30);
 	ck_assert_uint_eq(aux, vals[1]);
 	/* reason inside, guest_rip and isa cut off: they read 0 */
 	rec.raw_size = 20;
-	cut = kvm_exit_class.key(&rec, &aux);
+	cut = kvm_exit_class.key(kst, &rec, &aux);
 	ck_assert_uint_eq(cut, 0x1001e);
 	ck_assert_uint_eq(aux, 0);
 
@@ -312,13 +315,13 @@ START_TEST(test_short_and_isa_less)
 	tep = pp_tep_new();
 	ev_exit = parse_inline(noisa_exit);
 	ev_entry = parse_inline(noisa_entry);
-	ck_assert_int_eq(kvm_exit_class.bind(ev_exit, ev_entry, err, sizeof(err)), 0);
+	ck_assert_int_eq(kvm_exit_class.bind(kst, ev_exit, ev_entry, err, sizeof(err)), 0);
 	names[2] = NULL;
 	make(ev_exit, raw, &rec, names, vals);
-	ck_assert_uint_eq(kvm_exit_class.key(&rec, &aux), (1ull << 32) | 30);
+	ck_assert_uint_eq(kvm_exit_class.key(kst, &rec, &aux), (1ull << 32) | 30);
 	ck_assert_uint_eq(aux, vals[1]);
 	rec.raw_size = 12;
-	ck_assert_uint_eq(kvm_exit_class.key(&rec, &aux), (1ull << 32) | 30);
+	ck_assert_uint_eq(kvm_exit_class.key(kst, &rec, &aux), (1ull << 32) | 30);
 	ck_assert_uint_eq(aux, 0);
 }
 END_TEST

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <string.h>
 #include <perf-prof/parse.h>
+#include <perf-prof/proc.h>
 #include "unit.h"
 
 static char err[256];

@@ -148,7 +148,7 @@ static void read_all(const char *path, const char *reason_field,
 		     struct readout *o, struct expect *e)
 {
 	char err[512];
-	struct perfdata *pd = perfdata_open(path, err, sizeof(err));
+	struct perfdata *pd = perfdata_open(path, NULL, err, sizeof(err));
 	struct pp_record rec;
 	struct tep_handle *tep;
 	struct tep_event *ex = NULL, *en = NULL;
@@ -394,7 +394,7 @@ START_TEST(test_gen_pipe_stdin)
 	close(fds[1]);
 	ck_assert_int_ge(dup2(fds[0], 0), 0);
 	close(fds[0]);
-	pd = perfdata_open("-", err, sizeof(err));
+	pd = perfdata_open("-", NULL, err, sizeof(err));
 	ck_assert_msg(pd != NULL, "%s", err);
 	while ((r = perfdata_next(pd, &rec, err, sizeof(err))) > 0) {
 		ck_assert_ptr_nonnull(perfdata_tep(pd));
@@ -433,7 +433,7 @@ static uint64_t raw_sum(const void *raw, uint32_t n)
 static void check_batch_hold(const char *path, int max, uint64_t want)
 {
 	char err[512];
-	struct perfdata *pd = perfdata_open(path, err, sizeof(err));
+	struct perfdata *pd = perfdata_open(path, NULL, err, sizeof(err));
 	struct seen_rec *a = calloc(want + 1000, sizeof(*a));
 	struct pp_record rec, batch[64];
 	uint64_t offs[64], n = 0, i, last_off = 0;
@@ -453,7 +453,7 @@ static void check_batch_hold(const char *path, int max, uint64_t want)
 	ck_assert_msg(r == 0, "next: %s", err);
 	perfdata_close(pd);
 
-	pd = perfdata_open(path, err, sizeof(err));
+	pd = perfdata_open(path, NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(pd);
 	perfdata_hold(pd);
 	i = 0;
@@ -509,7 +509,7 @@ START_TEST(test_hold_release_reuses)
 	int r, k;
 
 	gen("a.data", "-n 40000 -t 4 -c 2 -s 9 -r 300 -f " TEST_DATA_DIR "/x86-6.18");
-	pd = perfdata_open(tpath("a.data"), err, sizeof(err));
+	pd = perfdata_open(tpath("a.data"), NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(pd);
 	perfdata_hold(pd);
 	while ((r = perfdata_next_batch(pd, batch, offs, 64, err, sizeof(err))) > 0)
@@ -524,7 +524,7 @@ START_TEST(test_hold_release_reuses)
 	perfdata_close(pd);
 
 	/* without releases everything stays: the whole 4.8 MB file */
-	pd = perfdata_open(tpath("a.data"), err, sizeof(err));
+	pd = perfdata_open(tpath("a.data"), NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(pd);
 	perfdata_hold(pd);
 	while ((r = perfdata_next_batch(pd, batch, offs, 64, err, sizeof(err))) > 0)
@@ -558,7 +558,7 @@ START_TEST(test_tep_fields)
 		snprintf(args, sizeof(args), "-n 200 -t 1 -c 1 -a %s -f %s/%s",
 			 c[i].arch, TEST_DATA_DIR, c[i].fmt);
 		gen("t.data", args);
-		pd = perfdata_open(tpath("t.data"), err, sizeof(err));
+		pd = perfdata_open(tpath("t.data"), NULL, err, sizeof(err));
 		ck_assert_msg(pd != NULL, "%s", err);
 		tep = perfdata_tep(pd);
 		ck_assert_ptr_nonnull(tep);
@@ -600,7 +600,7 @@ END_TEST
 static int count_type(const char *path, unsigned type, struct tep_handle **tepp)
 {
 	char err[512];
-	struct perfdata *pd = perfdata_open(path, err, sizeof(err));
+	struct perfdata *pd = perfdata_open(path, NULL, err, sizeof(err));
 	struct pp_record rec;
 	int n = 0, r;
 
@@ -642,7 +642,7 @@ START_TEST(test_real_sched_callchain)
 {
 	char err[512];
 	struct perfdata *pd = perfdata_open(FIX "/real-sched-callchain.perf.data",
-					    err, sizeof(err));
+					    NULL, err, sizeof(err));
 	struct pp_record rec;
 	struct tep_handle *tep;
 	struct tep_event *ev;
@@ -729,7 +729,7 @@ static void wr64(unsigned char *p, uint64_t v)
 static void expect_open_err(const char *path, const char *msg)
 {
 	char err[512], want[1024];
-	struct perfdata *pd = perfdata_open(path, err, sizeof(err));
+	struct perfdata *pd = perfdata_open(path, NULL, err, sizeof(err));
 
 	ck_assert_msg(pd == NULL, "%s opened", path);
 	snprintf(want, sizeof(want), "%s: %s", path, msg);
@@ -740,7 +740,7 @@ static void expect_open_err(const char *path, const char *msg)
 static void expect_read_err(const char *path, const char *msg)
 {
 	char err[512], want[1024];
-	struct perfdata *pd = perfdata_open(path, err, sizeof(err));
+	struct perfdata *pd = perfdata_open(path, NULL, err, sizeof(err));
 	struct pp_record rec;
 	int r;
 
@@ -995,7 +995,7 @@ START_TEST(test_err_pipe)
 	write_file(tpath("cut2.data"), p, 2000);
 	{
 		char err[512];
-		struct perfdata *pd = perfdata_open(tpath("cut2.data"), err, sizeof(err));
+		struct perfdata *pd = perfdata_open(tpath("cut2.data"), NULL, err, sizeof(err));
 		struct pp_record rec;
 
 		ck_assert_ptr_nonnull(pd);
@@ -1009,7 +1009,7 @@ START_TEST(test_err_pipe)
 	write_file(tpath("hdr.data"), p, 16);
 	{
 		char err[512];
-		struct perfdata *pd = perfdata_open(tpath("hdr.data"), err, sizeof(err));
+		struct perfdata *pd = perfdata_open(tpath("hdr.data"), NULL, err, sizeof(err));
 		struct pp_record rec;
 
 		ck_assert_msg(pd != NULL, "%s", err);
@@ -1043,7 +1043,7 @@ START_TEST(test_bad_print_fmt)
 	ck_assert_ptr_nonnull(hit);
 	memcpy(hit, to, sizeof(to) - 1);
 	write_file(tpath("b.data"), p, n);
-	pd = perfdata_open(tpath("b.data"), err, sizeof(err));
+	pd = perfdata_open(tpath("b.data"), NULL, err, sizeof(err));
 	ck_assert_msg(pd != NULL, "%s", err);
 	ev = tep_find_event_by_name(perfdata_tep(pd), "kvm", "kvm_exit");
 	ck_assert_ptr_nonnull(ev);
@@ -1076,7 +1076,7 @@ START_TEST(test_fuzz_regressions)
 		snprintf(path, sizeof(path), "%s/../fuzz/corpus/%s", TEST_DATA_DIR,
 			 files[i]);
 		ck_assert_msg(access(path, R_OK) == 0, "%s missing", path);
-		pd = perfdata_open(path, err, sizeof(err));
+		pd = perfdata_open(path, NULL, err, sizeof(err));
 		if (!pd) {
 			ck_assert_int_eq(strncmp(err, path, strlen(path)), 0);
 			continue;

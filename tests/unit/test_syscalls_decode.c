@@ -39,6 +39,7 @@ START_TEST(test_key_and_errors)
 	char f[128], err[256];
 	struct tep_event *enter, *exit;
 	uint64_t aux = 1;
+	void *sst = syscalls_class.state_new();
 	size_t i;
 
 	for (i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
@@ -47,28 +48,29 @@ START_TEST(test_key_and_errors)
 		enter = load(f);
 		snprintf(f, sizeof(f), "%s-sys_exit.format", kernels[i]);
 		exit = load(f);
-		ck_assert_int_eq(syscalls_class.bind(enter, exit, err, sizeof(err)), 0);
+		ck_assert_int_eq(syscalls_class.bind(sst, enter, exit, err, sizeof(err)), 0);
 
 		make(raw, &rec, tep_find_field(enter, "id")->offset, 231);
-		ck_assert_uint_eq(syscalls_class.key(&rec, &aux), 231);
+		ck_assert_uint_eq(syscalls_class.key(sst, &rec, &aux), 231);
 		ck_assert_uint_eq(aux, 0);
 		/* -1 (a syscall the tracepoint could not tell) stays -1 */
 		make(raw, &rec, tep_find_field(enter, "id")->offset, -1);
-		ck_assert_uint_eq(syscalls_class.key(&rec, &aux), UINT64_MAX);
+		ck_assert_uint_eq(syscalls_class.key(sst, &rec, &aux), UINT64_MAX);
 		/* cut before the id: 0, as pp_field_u64 reads it */
 		rec.raw_size = 12;
-		ck_assert_uint_eq(syscalls_class.key(&rec, &aux), 0);
+		ck_assert_uint_eq(syscalls_class.key(sst, &rec, &aux), 0);
 
 		make(raw, &rec, tep_find_field(exit, "ret")->offset, -2);
-		ck_assert_uint_eq(syscalls_class.extra(&rec, 0, 100), 1);
+		ck_assert_uint_eq(syscalls_class.extra(sst, &rec, 0, 100), 1);
 		make(raw, &rec, tep_find_field(exit, "ret")->offset, 4096);
-		ck_assert_uint_eq(syscalls_class.extra(&rec, 0, 100), 0);
+		ck_assert_uint_eq(syscalls_class.extra(sst, &rec, 0, 100), 0);
 		make(raw, &rec, tep_find_field(exit, "ret")->offset, -2);
 		rec.raw_size = 20;
-		ck_assert_uint_eq(syscalls_class.extra(&rec, 0, 100), 0);
+		ck_assert_uint_eq(syscalls_class.extra(sst, &rec, 0, 100), 0);
 		tep_free(tep);
 		tep = NULL;
 	}
+	syscalls_class.state_free(sst);
 }
 END_TEST
 

@@ -10,7 +10,7 @@
 #include "textutil.h"
 #include "unit.h"
 
-static void names(uint64_t key, char *buf, size_t len)
+static void names(void *arg, uint64_t key, char *buf, size_t len)
 {
 	static const char *const n[] = { "HLT", "MSR_WRITE", "IO_INSTRUCTION", "CPUID",
 					  "avic_unaccelerated_access" };

@@ -14,7 +14,7 @@
 #define NBIG	1000000
 
 /*
- * Documented in src/tdigest.c: sizeof(struct tdigest) + 4 * buf_max +
+ * Documented in src/core/tdigest.c: sizeof(struct tdigest) + 4 * buf_max +
  * 8 * 2 * cent_max with cent_max = 163 at delta = 100, and buf_max
  * 2 * delta = 200, doubling up to 2048 once a digest saw 8 values for
  * every slot: 400 at 3200 values, ..., 2048 at 16384.
@@ -24,6 +24,9 @@
 #define BIG_FIRST	(8 * 400)
 #define BIG_AT		(8 * 2048)
 #define BIG_BUDGET	(16 << 20)
+
+/* one budget for every digest of this file, as a run's statistics share one */
+static struct td_budget budget;
 
 /* xorshift64*: fixed seed, so every run checks the very same samples */
 struct rng {
@@ -80,7 +83,7 @@ static double *sorted_copy(const double *v, size_t n)
 
 static struct tdigest *digest_of(const double *v, size_t n)
 {
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 	size_t i;
 
 	ck_assert_ptr_nonnull(td);
@@ -117,7 +120,7 @@ static void check_quantiles(struct tdigest *td, const double *sorted, size_t n,
 
 START_TEST(test_empty)
 {
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 
 	ck_assert_ptr_nonnull(td);
 	ck_assert_uint_eq(td_count(td), 0);
@@ -132,7 +135,7 @@ END_TEST
 
 START_TEST(test_one_value)
 {
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 
 	td_add(td, 4321.5);
 	ck_assert_uint_eq(td_count(td), 1);
@@ -149,7 +152,7 @@ END_TEST
 
 START_TEST(test_few_values)
 {
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 	int i;
 
 	/* 1..100: the digest holds them all, quantiles are the samples */
@@ -170,7 +173,7 @@ END_TEST
 
 START_TEST(test_all_equal)
 {
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 	double qs[] = { 0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1 };
 	unsigned int i;
 
@@ -215,7 +218,7 @@ END_TEST
 
 START_TEST(test_nonfinite_ignored)
 {
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 
 	td_add(td, 10);
 	td_add(td, NAN);
@@ -316,7 +319,7 @@ END_TEST
 START_TEST(test_memory_bound)
 {
 	struct rng r = { 99 };
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 	size_t i, mem1;
 
 	for (i = 0; i < NBIG; i++)
@@ -337,7 +340,7 @@ END_TEST
 START_TEST(test_memory_sorted_input)
 {
 	/* ascending and descending runs: worst case for the merge pass */
-	struct tdigest *up = td_new(DELTA), *down = td_new(DELTA);
+	struct tdigest *up = td_new(DELTA, &budget), *down = td_new(DELTA, &budget);
 	size_t i;
 
 	for (i = 0; i < NBIG; i++) {
@@ -395,7 +398,7 @@ START_TEST(test_merge_many)
 	struct rng r = { 31337 };
 	size_t i, j, per = 1000, parts = 1000;
 	double *v = malloc(per * parts * sizeof(*v)), *s;
-	struct tdigest *total = td_new(DELTA);
+	struct tdigest *total = td_new(DELTA, &budget);
 
 	for (i = 0; i < per * parts; i++)
 		v[i] = lognormal(&r);
@@ -419,7 +422,7 @@ END_TEST
 START_TEST(test_merge_empty_and_small)
 {
 	struct rng r = { 5 };
-	struct tdigest *a = td_new(DELTA), *empty = td_new(DELTA), *small = td_new(DELTA);
+	struct tdigest *a = td_new(DELTA, &budget), *empty = td_new(DELTA, &budget), *small = td_new(DELTA, &budget);
 	double q[3];
 	size_t i;
 
@@ -465,7 +468,7 @@ END_TEST
 START_TEST(test_reset)
 {
 	struct rng r = { 8 };
-	struct tdigest *td = td_new(DELTA);
+	struct tdigest *td = td_new(DELTA, &budget);
 	size_t i, mem;
 
 	for (i = 0; i < 100000; i++)
@@ -497,7 +500,7 @@ START_TEST(test_compression_clamped)
 	unsigned int k;
 
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-		struct tdigest *td = td_new(bad[k]);
+		struct tdigest *td = td_new(bad[k], &budget);
 		int i;
 
 		ck_assert_ptr_nonnull(td);
@@ -525,7 +528,7 @@ static int cmp_float(const void *a, const void *b)
  */
 static void check_sorted(const float *v, uint32_t n, const char *what)
 {
-	struct tdigest *td = td_new(1000);
+	struct tdigest *td = td_new(1000, &budget);
 	float *s = malloc(n * sizeof(*s));
 	uint32_t i;
 
@@ -673,7 +676,7 @@ START_TEST(test_big_buffer_budget)
 	struct tdigest **tds = calloc(n, sizeof(*tds)), *td;
 
 	ck_assert_ptr_nonnull(tds);
-	td = td_new(DELTA);
+	td = td_new(DELTA, &budget);
 	for (j = 0; j < BIG_FIRST - 1; j++)
 		td_add(td, 1 + j % 1000);
 	m0 = td_mem(td);
@@ -684,7 +687,7 @@ START_TEST(test_big_buffer_budget)
 	td_free(td);
 
 	for (i = 0; i < n; i++) {
-		tds[i] = td_new(DELTA);
+		tds[i] = td_new(DELTA, &budget);
 		for (j = 0; j < BIG_AT + 2048; j++)
 			td_add(tds[i], 1 + (i + j) % 1000);
 		ck_assert_uint_eq(td_count(tds[i]), BIG_AT + 2048);
@@ -705,7 +708,7 @@ START_TEST(test_big_buffer_budget)
 	/* freeing gives the budget back */
 	for (i = 0; i < n; i++)
 		td_free(tds[i]);
-	td = td_new(DELTA);
+	td = td_new(DELTA, &budget);
 	for (j = 0; j < BIG_AT + 2048; j++)
 		td_add(td, 1 + j % 1000);
 	ck_assert_uint_gt(td_mem(td), grown);
@@ -718,7 +721,7 @@ END_TEST
 START_TEST(test_quantile_within_extremes)
 {
 	static const double qs[] = { 0.001, 0.01, 0.5, 0.99, 0.999 };
-	struct tdigest *td = td_new(100);
+	struct tdigest *td = td_new(100, &budget);
 	size_t k;
 	int i;
 

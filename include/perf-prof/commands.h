@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The commands of perf-prof (src/cli/): main() finds the profiler in the
+ * profiler table (latency.h) or the heatmap renderer, and hands it its
+ * arguments, argv[0] being the command's name.  Each parses its options
+ * from its own table (opttable.h) and returns the process exit code: 0
+ * done, 1 runtime error, 2 usage error.
+ */
+#ifndef PERF_PROF_COMMANDS_H
+#define PERF_PROF_COMMANDS_H
+
+struct lat_class;
+
+/* `perf-prof kvm-exit|syscalls [options]` */
+int latency_command(const struct lat_class *cls, int argc, char **argv);
+/* `perf-prof heatmap FILE.lat -o OUT.svg [options]` */
+int heatmap_svg_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Where records come from.  Three sources share this face: the live ring
+ * buffers (source_live_open: perf_event_open per CPU or per thread), and
+ * a perf.data recording, file or pipe (source_file_open).  The engine
+ * drives any of them with one loop (core/engine.c):
+ *
+ *	formats()  setup  start()
+ *	loop:  next() until 0;  exhausted()?  wait()
+ *	stop();  next() until 0
+ *
+ * next() hands out records a batch at a time, each buffer's records in
+ * time order, with a sequence number that rises in read order (ties in
+ * time go out in it).  A LOST or THROTTLE record is a record too: the
+ * engine counts it and dates it (core/gaps.c), the source does not.
+ */
+#ifndef PERF_PROF_SOURCE_H
+#define PERF_PROF_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <perf-prof/clock.h>
+#include <perf-prof/idlist.h>
+#include <perf-prof/record.h>
+
+struct tep_handle;
+
+#define SOURCE_BATCH	64
+
+struct source_batch {
+	struct pp_record rec[SOURCE_BATCH];
+	uint64_t seq[SOURCE_BATCH];	/* read order; file sources: the file offset */
+	int n;
+};
+
+/* what a source is asked to read */
+struct source_cfg {
+	const char *events[4];		/* "sys:name" */
+	const char *filters[4];		/* per event, or NULL */
+	int nev;
+	const char *input;		/* perf.data path, "-" = stdin, NULL = live */
+	struct id_list cpus;		/* -C, or every online CPU */
+	struct id_list tids;		/* -p/-t expanded to threads */
+	struct id_list procs;		/* -p: follow their new threads */
+	bool per_thread;
+	int pages;			/* -m */
+	int rt_prio;			/* -r: SCHED_FIFO for the reader */
+	bool switches;			/* live: ask for context-switch records */
+	int verbose;
+};
+
+/* one buffer of a source, for messages and the losses it never reported */
+struct source_buffer {
+	const char *kind;		/* "thread" or "CPU" */
+	int id;				/* its thread or CPU */
+	uint32_t cpu, tid;		/* as a record of it says (-1 = any) */
+	int64_t lost_total;		/* the kernel's own count of its losses, -1 unknown */
+};
+
+struct source;
+
+struct source_ops {
+	/* the event formats (with switches and clock set); NULL + message if none */
+	struct tep_handle *(*formats)(struct source *s, char *err, size_t errlen);
+	/* start producing records (live: open, enable); 0, or the exit code + message */
+	int (*start)(struct source *s, char *err, size_t errlen);
+	/* the next records: n > 0, 0 none for now (a pass is over), -1 + message */
+	int (*next)(struct source *s, struct source_batch *b, char *err, size_t errlen);
+	/*
+	 * After next() returned 0: can no record come any more?  (A file: the
+	 * end.  Live: every traced thread exited, and the -p processes started
+	 * none since, which this looks for.)
+	 */
+	bool (*exhausted)(struct source *s);
+	/* wait up to @timeout_ms for records; -1 if waiting failed */
+	int (*wait)(struct source *s, int timeout_ms);
+	/* stop producing; next() then hands out what is left (NULL: nothing is) */
+	void (*stop)(struct source *s);
+	/* by-reference sources: the records before @seq are no longer used */
+	void (*release)(struct source *s, uint64_t seq);
+	/* buffer @i as struct source_buffer says */
+	void (*buffer)(struct source *s, int i, struct source_buffer *out);
+	/* what is left to say on stderr at the end (samples a recording could not place) */
+	void (*summary)(struct source *s);
+	void (*close)(struct source *s);
+};
+
+struct source {
+	const struct source_ops *ops;
+	const char *name;	/* for messages: the recording's path; NULL live */
+	/*
+	 * Live: records come as things happen, stamped on this machine's
+	 * clock; buffers can overflow and threads come and go.  Otherwise a
+	 * recording, read as fast as it goes, on its own clock.
+	 */
+	bool live;
+	bool merge;		/* buffers interleave in time: the engine must merge them */
+	bool by_ref;		/* a record's payload stays valid until released */
+	bool switches;		/* context-switch records come */
+	struct pp_clock clock;	/* event time to wall clock */
+	int nbuf;		/* buffers so far (records' buf is below) */
+	int pages;		/* live: data pages per buffer (-m), for loss messages */
+};
+
+/*
+ * The live source: formats from tracefs now, events opened by start().
+ * NULL + message (exit code in *@code) on failure.
+ */
+struct source *source_live_open(const struct source_cfg *cfg, char *err, size_t errlen,
+				int *code);
+/*
+ * A recording (cfg->input).  @stopping ends a read that a signal
+ * interrupted.  NULL + message (exit code in *@code; 0 and no message when
+ * a stop came first).
+ */
+struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(void),
+				char *err, size_t errlen, int *code);
+
+#endif

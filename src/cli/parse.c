@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <perf-prof/parse.h>
+
+int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_t errlen)
+{
+	long over;
+	int r = id_list_parse(s, 1, 0, max < (1 << 20) ? max : (1 << 20), out, &over);
+
+	if (r == -2 && over <= (1 << 20))
+		snprintf(err, errlen, "CPU %ld in '%s' is not online (online CPUs: 0-%d)",
+			 over, s, max);
+	else if (r < 0)
+		snprintf(err, errlen, "invalid CPU list '%s' (expected e.g. 0-3,8)", s ? s : "");
+	return r < 0 ? -1 : 0;
+}
+
+int parse_id_list(const char *s, const char *what, struct id_list *out, char *err, size_t errlen)
+{
+	long over;
+
+	if (id_list_parse(s, 0, 1, 0x7fffffff, out, &over) == 0)
+		return 0;
+	snprintf(err, errlen, "invalid %s list '%s' (expected e.g. 1234,5678)", what, s ? s : "");
+	return -1;
+}
+
+/* number with optional fraction, then a unit from @units */
+static int parse_scaled(const char *s, const char *what, const char *const *names,
+			const uint64_t *mult, int nunits, uint64_t bare, uint64_t *out,
+			char *err, size_t errlen)
+{
+	char *end;
+	double v;
+	int i;
+
+	if (!s || !*s || !(isdigit((unsigned char)s[0]) || s[0] == '.'))
+		goto bad;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		goto bad;
+	if (*end == 0) {
+		v *= bare;
+	} else {
+		for (i = 0; i < nunits; i++)
+			if (strcasecmp(end, names[i]) == 0)
+				break;
+		if (i == nunits)
+			goto bad;
+		v *= mult[i];
+	}
+	if (v >= 18446744073709551615.0)
+		goto bad;
+	*out = (uint64_t)(v + 0.5);
+	return 0;
+bad:
+	snprintf(err, errlen, "invalid %s '%s'", what, s ? s : "");
+	return -1;
+}
+
+int parse_time_ns(const char *s, uint64_t *ns, char *err, size_t errlen)
+{
+	static const char *const names[] = { "s", "ms", "us", "ns", "sec", "msec", "usec", "nsec" };
+	static const uint64_t mult[] = { 1000000000ull, 1000000ull, 1000ull, 1ull,
+					 1000000000ull, 1000000ull, 1000ull, 1ull };
+
+	if (parse_scaled(s, "time", names, mult, 8, 1, ns, err, errlen) == 0)
+		return 0;
+	snprintf(err, errlen, "invalid time '%s' (expected a number with unit s, ms, us or ns)",
+		 s ? s : "");
+	return -1;
+}
+
+int parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
+{
+	static const char *const names[] = { "GB", "MB", "KB", "B", "G", "M", "K" };
+	static const uint64_t mult[] = { 1ull << 30, 1ull << 20, 1ull << 10, 1,
+					 1ull << 30, 1ull << 20, 1ull << 10 };
+
+	if (parse_scaled(s, "size", names, mult, 7, 1, bytes, err, errlen) == 0)
+		return 0;
+	snprintf(err, errlen, "invalid size '%s' (expected a number with unit GB, MB, KB or B)",
+		 s ? s : "");
+	return -1;
+}
+
+int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
+		unsigned long *v, char *err, size_t errlen)
+{
+	const char *p = s;
+	long x;
+
+	if (!s || id_parse_num(&p, (long)max, &x) < 0 || *p || (unsigned long)x < min) {
+		snprintf(err, errlen, "invalid %s '%s' (expected a number from %lu to %lu)",
+			 what, s ? s : "", min, max);
+		return -1;
+	}
+	*v = x;
+	return 0;
+}

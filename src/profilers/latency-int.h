@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Inside the latency profiler (latency.h is its face): the state of a
+ * run, shared by its three files:
+ *   latency.c        the engine's callbacks: pairing, statistics, gaps
+ *   latency-print.c  the end of an interval: the tables, JSON lines, the
+ *                    exporter's snapshot; the table's columns and names
+ *   latency-run.c    a run: targets, exporter, guest symbols, the engine,
+ *                    the summary
+ */
+#ifndef PERF_PROF_LATENCY_INT_H
+#define PERF_PROF_LATENCY_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <perf-prof/clock.h>
+#include <perf-prof/engine.h>
+#include <perf-prof/latency.h>
+#include <perf-prof/pair.h>
+#include <perf-prof/stats.h>
+#include <perf-prof/table.h>
+#include <perf-prof/tep.h>
+
+/* what one table covers */
+enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
+
+struct lat_ctx {
+	const struct lat_class *cls;
+	void *cls_state;	/* the class's bound fields and caches */
+	struct lat_env *env;
+	struct engine_cfg *cfg;
+	struct tep_handle *tep;
+	int begin_id, end_id, switch_id;
+	int count_id;		/* counts mode: the begin event, else -1 */
+	bool counts;		/* a recording of begin events only: counted */
+	struct pp_field prev_pid, next_pid;	/* sched:sched_switch in a recording */
+	enum inst_kind kind;
+	bool by_time;		/* records arrive merged by time */
+	bool keep_raw;		/* --than needs the begin record */
+	struct pp_clock clock;	/* event times to wall-clock times */
+	/*
+	 * Fixed for the run, copied here so the per-record path reads one
+	 * flag instead of following c->env and c->cls.
+	 */
+	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
+	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
+	bool sched;		/* --offcpu */
+	bool vcpu_filter;	/* --vcpu */
+	bool label_vcpu;	/* per-thread tables show the vCPU id */
+	bool pair_options;	/* --offcpu, --top-rip, --heatmap or --than */
+	bool plain_end;		/* neither --vcpu nor pair_options */
+	struct pair_table pairs;
+	struct lat_stats stats;
+	struct table_style style;
+	struct heatmap *hm;
+	struct prom *prom;	/* --prometheus, --prometheus-textfile */
+	uint64_t next_textfile;	/* without -i: when the textfile is written next */
+	uint64_t lost_total;	/* of the run, for the exporter */
+	struct guestsym *syms;	/* --vmlinux, --kallsyms */
+	uint64_t paired, dumped, lost_interval, filtered;
+	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
+	int npid;
+	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
+	FILE *out;
+};
+
+/* begins dropped because a gap or a late record could have hidden their end */
+static inline uint64_t lat_dropped_pairs(const struct lat_ctx *c)
+{
+	return c->pairs.invalidated + c->order_dropped;
+}
+
+/* latency.c: the callbacks the engine drives */
+extern const struct profiler_ops lat_ops;
+
+/* latency-print.c */
+void lat_interval(void *arg, uint64_t time, bool final);
+void lat_tick(void *arg);
+/* the table's columns and names, as the class and options say */
+void lat_setup_style(struct lat_ctx *c);
+/* the "file:line" column of --vmlinux with line tables */
+void lat_rip_line(void *arg, uint64_t rip, char *buf, size_t len);
+
+#endif

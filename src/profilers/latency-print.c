@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The latency profiler's printing: at the end of each interval, one table
+ * (or JSON line) per instance in id order, then the statistics start
+ * again; live, the exporter's snapshot at each tick.  The columns and the
+ * names of keys and guest addresses are set once (lat_setup_style()).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <perf-prof/dump.h>
+#include <perf-prof/guestsym.h>
+#include <perf-prof/json.h>
+#include <perf-prof/prometheus.h>
+#include "latency-int.h"
+
+static int cmp_inst(const void *a, const void *b)
+{
+	const struct lat_inst *x = *(struct lat_inst *const *)a, *y = *(struct lat_inst *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static const char *vm_comm(struct lat_ctx *c, uint64_t pid)
+{
+	int i;
+
+	for (i = 0; i < c->npid; i++)
+		if ((uint64_t)c->pids[i].pid == pid)
+			return c->pids[i].comm;
+	return "<...>";
+}
+
+static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t len)
+{
+	switch (c->kind) {
+	case INST_CPU:
+		snprintf(buf, len, "CPU %lu", (unsigned long)in->id);
+		break;
+	case INST_VM:
+		snprintf(buf, len, "%s %s %lu", c->cls->proc_label, vm_comm(c, in->id),
+			 (unsigned long)in->id);
+		break;
+	case INST_THREAD:
+		if (in->vcpu >= 0)
+			snprintf(buf, len, "THREAD %lu VCPU %ld", (unsigned long)in->id,
+				 (long)in->vcpu);
+		else
+			snprintf(buf, len, "THREAD %lu", (unsigned long)in->id);
+		break;
+	default:
+		buf[0] = 0;
+	}
+}
+
+static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
+{
+	static const char *const kinds[] = { "all", "thread", "cpu", "process" };
+	struct json_head h;
+	char when[64];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	dump_when(m, time, &c->clock, false);
+	fclose(m);
+	snprintf(when, sizeof(when), "%s", buf);
+	free(buf);
+	h.time = when;
+	h.time_ns = time;
+	h.inst_type = kinds[c->kind];
+	h.inst_id = c->kind == INST_ALL ? -1 : (int64_t)in->id;
+	h.vcpu = in->vcpu;
+	h.comm = c->kind == INST_VM ? vm_comm(c, in->id) : NULL;
+	h.lost = c->lost_interval;
+	json_print(c->out, &c->style, in, &h);
+}
+
+/* live, every PROM_PUBLISH_EVERY_NS: what scrapes see */
+void lat_tick(void *arg)
+{
+	struct lat_ctx *c = arg;
+	uint64_t now;
+
+	prom_publish(c->prom, c->lost_total, lat_dropped_pairs(c));
+	if (c->env->interval_ns || !prom_has_textfile(c->prom))
+		return;
+	now = pp_clock_now();
+	if (now >= c->next_textfile) {
+		prom_textfile_kick(c->prom);
+		c->next_textfile = now + PROM_TEXTFILE_EVERY_NS;
+	}
+}
+
+void lat_interval(void *arg, uint64_t time, bool final)
+{
+	struct lat_ctx *c = arg;
+	struct lat_inst **v;
+	uint32_t i, n = 0;
+	char label[96];
+
+	v = malloc(sizeof(*v) * (c->stats.ninst ? c->stats.ninst : 1));
+	if (!v)
+		return;
+	for (i = 0; i < c->stats.ninst; i++)
+		if (lat_inst_calls(&c->stats.inst[i]))
+			v[n++] = &c->stats.inst[i];
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_inst);
+		if (!c->env->json)
+			dump_when(c->out, time, &c->clock, true);
+		for (i = 0; i < n; i++) {
+			if (c->env->json) {
+				print_json(c, v[i], time);
+				continue;
+			}
+			label_of(c, v[i], label, sizeof(label));
+			table_print(c->out, &c->style, v[i], label[0] ? label : NULL);
+		}
+		if (!c->env->json)
+			fputc('\n', c->out);
+	}
+	free(v);
+	/* the textfile at each interval; the last one at prom_close() */
+	if (c->prom && !final) {
+		prom_publish(c->prom, c->lost_total, lat_dropped_pairs(c));
+		prom_textfile_kick(c->prom);
+	}
+	lat_stats_reset(&c->stats);
+	c->lost_interval = 0;
+	/* a failed write stops the run (output.c); | head ends it quietly */
+	fflush(c->out);
+}
+
+/* only guest kernel addresses have a line in the guest's vmlinux */
+void lat_rip_line(void *arg, uint64_t rip, char *buf, size_t len)
+{
+	struct lat_ctx *c = arg;
+
+	if (rip >> 63)
+		guestsym_line(c->syms, rip, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void rip_name(void *arg, uint64_t rip, char *buf, size_t len)
+{
+	struct lat_ctx *c = arg;
+
+	if (c->syms)
+		guestsym_name(c->syms, rip, buf, len);
+	else
+		snprintf(buf, len, "%#lx", (unsigned long)rip);
+}
+
+void lat_setup_style(struct lat_ctx *c)
+{
+	const struct lat_class *cls = c->cls;
+
+	c->style.title = cls->title;
+	c->style.key_header = cls->key_header;
+	c->style.extra_header = cls->extra_header;
+	c->style.extra_percent = cls->extra_percent;
+	c->style.key_name = cls->key_name;
+	c->style.key_arg = c->cls_state;
+	c->style.npct = c->env->npct;
+	memcpy(c->style.pct, c->env->pct, sizeof(c->env->pct));
+	c->style.sched = c->env->sched;
+	c->style.top_rips = c->env->top_rips;
+	c->style.rip_name = rip_name;
+	c->style.rip_arg = c;
+}

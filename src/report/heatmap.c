@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * --heatmap FILE: write one "<time ns> <latency ns>\n" line per paired
+ * event to FILE.lat, the input format of FlameGraph's trace2heatmap.pl
+ * (with ns instead of us) and of `perf-prof heatmap`.
+ *
+ * heatmap_write() runs once per event (millions per second), so it only
+ * formats two integers into a large private buffer; the buffer goes to
+ * the kernel with write(2) when full.  The first failed write is
+ * remembered, later data is dropped, and heatmap_close() reports it.
+ *
+ * The data goes to a temporary file beside FILE.lat and takes the name
+ * only when heatmap_close() says the run succeeded: a run that fails, at
+ * its start or half way, leaves the previous FILE.lat and FILE.lat.old
+ * as they were.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <perf-prof/errmsg.h>
+#include <perf-prof/heatmap.h>
+
+#define HM_BUFSZ	(256 * 1024)
+/* longest line: two 20-digit numbers, a space and a newline */
+#define HM_LINE_MAX	42
+
+struct heatmap {
+	int fd;
+	int in_place;		/* fd is the target itself (a device or FIFO) */
+	int err;		/* errno of the first failed write, 0 if none */
+	size_t len;		/* bytes pending in buf */
+	unsigned long long lines;	/* lines handed to heatmap_write() */
+	char *path, *old;	/* FILE.lat, FILE.lat.old */
+	char *tmp;		/* FILE.lat.XXXXXX until heatmap_close() */
+	char buf[HM_BUFSZ];
+};
+
+/*
+ * Where the data goes until the run succeeded.  A regular file (or
+ * nothing yet) at @path: a temporary file beside it, renamed over it by
+ * heatmap_close(), so a run that fails leaves @path and its .old as they
+ * were.  A character device or FIFO (a symlink to /dev/null or to a named
+ * pipe): written in place, there is nothing to keep.  Returns the fd and
+ * sets *in_place, or -1 with a message.
+ */
+static int open_target(struct heatmap *hm, char *err, size_t errlen)
+{
+	struct stat st;
+	mode_t mask;
+	int fd;
+
+	hm->in_place = 0;
+	if (stat(hm->path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			errmsg(err, errlen, "cannot write heatmap file '%s': %s",
+				hm->path, strerror(EISDIR));
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			/* O_NONBLOCK: a FIFO without a reader fails now, never hangs */
+			fd = open(hm->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			if (fd < 0) {
+				errmsg(err, errlen, "cannot write heatmap file '%s': %s%s",
+					hm->path, strerror(errno),
+					errno == ENXIO ? " (a FIFO with no reader)" : "");
+				return -1;
+			}
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			hm->in_place = 1;
+			return fd;
+		}
+	} else if (errno != ENOENT) {
+		errmsg(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
+			strerror(errno));
+		return -1;
+	}
+	fd = mkostemp(hm->tmp, O_CLOEXEC);
+	if (fd < 0) {
+		/* name the file the user asked for, not the temporary one */
+		errmsg(err, errlen, "cannot write heatmap file '%s': %s", hm->path,
+			strerror(errno));
+		return -1;
+	}
+	/* mkostemp makes it 0600: give it what open(..., 0666) would */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	return fd;
+}
+
+/* "x" and "x.lat" both name x.lat: the suffix is never doubled */
+static char *lat_path(const char *base, const char *suffix)
+{
+	const char *name = strrchr(base, '/');
+	size_t n = strlen(base);
+	char *p;
+
+	name = name ? name + 1 : base;
+	if (strlen(name) > 4 && !strcmp(base + n - 4, ".lat"))
+		n -= 4;
+	p = malloc(n + 4 + strlen(suffix) + 1);
+	if (p)
+		sprintf(p, "%.*s.lat%s", (int)n, base, suffix);
+	return p;
+}
+
+struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
+{
+	struct heatmap *hm;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!base || !*base) {
+		errmsg(err, errlen, "cannot write heatmap file: empty file name");
+		return NULL;
+	}
+	hm = calloc(1, sizeof(*hm));
+	if (hm) {
+		hm->path = lat_path(base, "");
+		hm->old = lat_path(base, ".old");
+		hm->tmp = lat_path(base, ".XXXXXX");
+	}
+	if (!hm || !hm->path || !hm->old || !hm->tmp) {
+		errmsg(err, errlen, "cannot write heatmap file '%s.lat': %s",
+			base, strerror(ENOMEM));
+		goto fail;
+	}
+	hm->fd = open_target(hm, err, errlen);
+	if (hm->fd < 0)
+		goto fail;
+	return hm;
+fail:
+	if (hm) {
+		free(hm->path);
+		free(hm->old);
+		free(hm->tmp);
+		free(hm);
+	}
+	return NULL;
+}
+
+/* write out the buffer; on failure remember errno and drop the data */
+static void hm_flush(struct heatmap *hm)
+{
+	const char *p = hm->buf;
+	size_t left = hm->len;
+
+	while (left && !hm->err) {
+		ssize_t w = write(hm->fd, p, left);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			hm->err = errno;
+		} else if (w == 0) {
+			hm->err = EIO;
+		} else {
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	hm->len = 0;
+}
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* decimal of @v at @p, same as printf("%llu"); returns the end */
+static inline char *put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	char *t = tmp + sizeof(tmp);
+	size_t n;
+
+	while (v >= 100) {
+		unsigned int i = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		*--t = digit_pairs[i + 1];
+		*--t = digit_pairs[i];
+	}
+	if (v >= 10) {
+		unsigned int i = (unsigned int)v * 2;
+
+		*--t = digit_pairs[i + 1];
+		*--t = digit_pairs[i];
+	} else {
+		*--t = (char)('0' + v);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - t);
+	memcpy(p, t, n);
+	return p + n;
+}
+
+void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns)
+{
+	char *p;
+
+	if (!hm)
+		return;
+	hm->lines++;
+	if (hm->len > HM_BUFSZ - HM_LINE_MAX) {
+		if (hm->err) {
+			hm->len = 0;	/* already failed: drop */
+			return;
+		}
+		hm_flush(hm);
+	}
+	p = hm->buf + hm->len;
+	p = put_u64(p, time_ns);
+	*p++ = ' ';
+	p = put_u64(p, lat_ns);
+	*p++ = '\n';
+	hm->len = (size_t)(p - hm->buf);
+}
+
+static void hm_free(struct heatmap *hm)
+{
+	free(hm->path);
+	free(hm->old);
+	free(hm->tmp);
+	free(hm);
+}
+
+/*
+ * The previous FILE.lat becomes FILE.lat.old and the new data FILE.lat.
+ * link() then rename() leaves no moment without a FILE.lat; a file system
+ * without hard links gets the two renames.
+ */
+static int commit(struct heatmap *hm)
+{
+	struct stat st;
+
+	if (lstat(hm->path, &st) == 0) {
+		unlink(hm->old);
+		if (link(hm->path, hm->old) < 0 && rename(hm->path, hm->old) < 0)
+			return -1;
+	}
+	return rename(hm->tmp, hm->path);
+}
+
+int heatmap_close(struct heatmap *hm, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!hm)
+		return 0;
+	if (!hm->err)
+		hm_flush(hm);
+	/* complete on disk before it takes the name */
+	if (!hm->in_place && !hm->err && fsync(hm->fd) < 0 && errno != EINVAL)
+		hm->err = errno;
+	if (close(hm->fd) < 0 && !hm->err && errno != EINTR)
+		hm->err = errno;
+	if (hm->err) {
+		errmsg(err, errlen, hm->in_place ?
+			"error writing heatmap file '%s': %s (%llu lines recorded, file is "
+			"incomplete)" :
+			"error writing heatmap file '%s': %s (%llu lines recorded, not written; "
+			"the previous file is kept)",
+			hm->path, strerror(hm->err), hm->lines);
+		ret = -1;
+	} else if (!hm->in_place && commit(hm) < 0) {
+		errmsg(err, errlen, "cannot rename heatmap file '%s' to '%s': %s",
+			hm->tmp, hm->path, strerror(errno));
+		ret = -1;
+	}
+	if (ret < 0 && !hm->in_place)
+		unlink(hm->tmp);
+	hm_free(hm);
+	return ret;
+}
+
+void heatmap_discard(struct heatmap *hm)
+{
+	if (!hm)
+		return;
+	close(hm->fd);
+	if (!hm->in_place)
+		unlink(hm->tmp);
+	hm_free(hm);
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Layout follows perf-prof's kvm-exit output (seed 000), widened by the
+ * percentile columns: name %-20s (32 when a name is longer), calls %8lu,
+ * total %16.3f, min/avg/pXX/max %12.3f, extra %6.2f (or %6lu).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <perf-prof/rips.h>
+#include <perf-prof/table.h>
+
+#define NAME_LEN 64
+
+void table_print_time_inline(FILE *f, uint64_t realtime_ns)
+{
+	time_t sec = realtime_ns / 1000000000ull;
+	struct tm tm;
+	char buf[32];
+
+	localtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(f, "%s.%06u", buf, (unsigned)(realtime_ns % 1000000000ull / 1000));
+}
+
+void table_print_time(FILE *f, uint64_t realtime_ns)
+{
+	table_print_time_inline(f, realtime_ns);
+	fputs(" \n", f);
+}
+
+void table_pct_name(double pct, char *buf, size_t len)
+{
+	int prec;
+
+	for (prec = 6; prec < 17; prec++) {	/* %g first, as before */
+		snprintf(buf, len, "%.*g", prec, pct);
+		if (strtod(buf, NULL) == pct)
+			return;
+	}
+	snprintf(buf, len, "%.17g", pct);
+}
+
+void table_pct_header(double pct, char *buf, size_t len)
+{
+	char name[24];	/* %.17g of a double between 0 and 100 */
+
+	table_pct_name(pct, name, sizeof(name));
+	snprintf(buf, len, "p%.23s(us)", name);
+}
+
+struct sorted {
+	struct lat_row *row;
+	char name[NAME_LEN];
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+
+	if (x->row->sum != y->row->sum)
+		return x->row->sum > y->row->sum ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* counts: no totals, by calls descending then name */
+static int cmp_counts(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+
+	if (x->row->calls != y->row->calls)
+		return x->row->calls > y->row->calls ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* rows with calls, sorted by total descending then name; *width: 20 or 32 */
+static int sort_rows(const struct table_style *st, struct lat_inst *in, struct sorted **out,
+		     int *width)
+{
+	struct sorted *v;
+	int n = 0, i;
+
+	*width = 20;
+	v = malloc(sizeof(*v) * (in->nrows ? in->nrows : 1));
+	if (!v)
+		return 0;
+	for (i = 0; i < (int)in->nrows; i++) {
+		if (!in->rows[i].calls)
+			continue;
+		v[n].row = &in->rows[i];
+		st->key_name(st->key_arg, in->rows[i].key, v[n].name, NAME_LEN);
+		if (strlen(v[n].name) > 20)
+			*width = 32;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), st->counts ? cmp_counts : cmp_rows);
+	*out = v;
+	return n;
+}
+
+int table_sorted_rows(const struct table_style *st, struct lat_inst *in, struct lat_row ***rows)
+{
+	struct sorted *v;
+	int n, i, w;
+
+	n = sort_rows(st, in, &v, &w);
+	*rows = malloc(sizeof(**rows) * (n ? n : 1));
+	for (i = 0; *rows && i < n; i++)
+		(*rows)[i] = v[i].row;
+	free(v);
+	return *rows ? n : 0;
+}
+
+static void rule(FILE *f, int w)
+{
+	fputc(' ', f);
+	while (w-- > 0)
+		fputc('-', f);
+}
+
+static void print_rips(FILE *f, const struct table_style *st, struct sorted *v, int n, int width)
+{
+	struct rip_ent *top = malloc(sizeof(*top) * st->top_rips);
+	char name[128], line[4096];
+	int i, j, k;
+
+	if (!top)
+		return;
+	if (st->counts)
+		fprintf(f, "%-*s %-40s %8s %8s", width, st->key_header, "guest_rip", "calls",
+			"%calls");
+	else
+		fprintf(f, "%-*s %-40s %8s %16s %12s %12s", width, st->key_header, "guest_rip",
+			"calls", "total(us)", "avg(us)", "max(us)");
+	fputs(st->rip_line ? " source\n" : "\n", f);
+	for (i = 0; i < width; i++)
+		fputc('-', f);
+	rule(f, 40);
+	rule(f, 8);
+	if (st->counts) {
+		rule(f, 8);
+	} else {
+		rule(f, 16);
+		rule(f, 12);
+		rule(f, 12);
+	}
+	if (st->rip_line)
+		rule(f, 6);
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		if (!v[i].row->rips)
+			continue;
+		k = rip_top(v[i].row->rips, top, st->top_rips);
+		for (j = 0; j < k; j++) {
+			if (st->rip_name)
+				st->rip_name(st->rip_arg, top[j].rip, name, sizeof(name));
+			else
+				snprintf(name, sizeof(name), "%#lx", (unsigned long)top[j].rip);
+			if (st->counts)	/* the share of the reason's exits */
+				fprintf(f, "%-*s %-40s %8lu %8.2f", width, j == 0 ? v[i].name : "",
+					name, (unsigned long)top[j].calls,
+					100.0 * top[j].calls / v[i].row->calls);
+			else
+				fprintf(f, "%-*s %-40s %8lu %16.3f %12.3f %12.3f", width,
+					j == 0 ? v[i].name : "", name, (unsigned long)top[j].calls,
+					top[j].sum / 1000.0, (double)top[j].sum / top[j].calls / 1000.0,
+					top[j].max / 1000.0);
+			if (st->rip_line) {
+				st->rip_line(st->rip_arg, top[j].rip, line, sizeof(line));
+				fprintf(f, " %s", line);
+			}
+			fputc('\n', f);
+		}
+	}
+	free(top);
+}
+
+/*
+ * Counts of begin events alone: calls, their share of the instance's
+ * calls, and the share of them from guest kernel mode.
+ */
+static void print_counts(FILE *f, const struct table_style *st, struct sorted *v, int n,
+			 int width)
+{
+	uint64_t all = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		all += v[i].row->calls;
+	fprintf(f, "%-*s %8s %8s %12s\n", width, st->key_header, "calls", "%calls",
+		st->extra_header);
+	for (i = 0; i < width; i++)
+		fputc('-', f);
+	rule(f, 8);
+	rule(f, 8);
+	rule(f, 12);
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		const struct lat_row *r = v[i].row;
+
+		fprintf(f, "%-*s %8lu %8.2f %12.2f\n", width, v[i].name, (unsigned long)r->calls,
+			100.0 * r->calls / all, 100.0 * r->extra / r->calls);
+	}
+}
+
+int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label)
+{
+	struct sorted *v;
+	int n, i, k, width;
+	char hdr[32];
+
+	n = sort_rows(st, in, &v, &width);
+	if (!n) {
+		free(v);
+		return 0;
+	}
+	fprintf(f, "%s%s%s\n", st->title, label ? " " : "", label ? label : "");
+	if (st->counts) {
+		print_counts(f, st, v, n, width);
+		goto rips;
+	}
+	fprintf(f, "%-*s %8s %16s %12s %12s", width, st->key_header, "calls", "total(us)",
+		"min(us)", "avg(us)");
+	for (k = 0; k < st->npct; k++) {
+		table_pct_header(st->pct[k], hdr, sizeof(hdr));
+		fprintf(f, " %12s", hdr);
+	}
+	fprintf(f, " %12s %6s", "max(us)", st->extra_header);
+	if (st->sched)
+		fprintf(f, " %16s %16s %6s", "oncpu(us)", "sched(us)", "%sched");
+	fputc('\n', f);
+	for (i = 0; i < width; i++)
+		fputc('-', f);
+	rule(f, 8);
+	rule(f, 16);
+	for (k = 0; k < 3 + st->npct; k++)
+		rule(f, 12);
+	rule(f, 6);
+	if (st->sched) {
+		rule(f, 16);
+		rule(f, 16);
+		rule(f, 6);
+	}
+	fputc('\n', f);
+
+	for (i = 0; i < n; i++) {
+		struct lat_row *r = v[i].row;
+
+		fprintf(f, "%-*s %8lu %16.3f %12.3f %12.3f", width, v[i].name,
+			(unsigned long)r->calls, r->sum / 1000.0, r->min / 1000.0,
+			(double)r->sum / r->calls / 1000.0);
+		for (k = 0; k < st->npct; k++)
+			fprintf(f, " %12.3f", lat_row_quantile(r, st->pct[k] / 100.0) / 1000.0);
+		fprintf(f, " %12.3f", r->max / 1000.0);
+		if (st->extra_percent)
+			fprintf(f, " %6.2f", r->sum ? 100.0 * r->extra / r->sum : 0.0);
+		else
+			fprintf(f, " %6lu", (unsigned long)r->extra);
+		if (st->sched)
+			fprintf(f, " %16.3f %16.3f %6.2f", (r->sum - r->sched) / 1000.0,
+				r->sched / 1000.0, r->sum ? 100.0 * r->sched / r->sum : 0.0);
+		fputc('\n', f);
+	}
+rips:
+	if (st->top_rips)
+		print_rips(f, st, v, n, width);
+	free(v);
+	return n;
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A recording as a source: the perf.data reader (perfdata/) in hold mode,
+ * so that the engine's merge queues samples by reference and releases the
+ * reader's buffers by file offset.  Its records interleave CPUs in chunks
+ * between FINISHED_ROUNDs: the engine merges them (perf's round rule,
+ * order.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <perf-prof/perfdata.h>
+#include <perf-prof/source.h>
+
+struct file_src {
+	struct source s;
+	struct perfdata *pd;
+};
+
+static struct tep_handle *file_formats(struct source *s, char *err, size_t errlen)
+{
+	struct file_src *f = (struct file_src *)s;
+	struct tep_handle *tep = perfdata_tep(f->pd);
+
+	if (!tep)
+		snprintf(err, errlen, "no tracing data (event formats) in the recording");
+	/* attrs come in-stream in pipe mode: asked once the first records are in */
+	s->switches = perfdata_has_switches(f->pd);
+	return tep;
+}
+
+static int file_next(struct source *s, struct source_batch *b, char *err, size_t errlen)
+{
+	struct file_src *f = (struct file_src *)s;
+	int n = perfdata_next_batch(f->pd, b->rec, b->seq, SOURCE_BATCH, err, errlen);
+
+	b->n = n > 0 ? n : 0;
+	return n;
+}
+
+static bool file_exhausted(struct source *s)
+{
+	return true;	/* next() returned 0: the end of the data */
+}
+
+static void file_release(struct source *s, uint64_t seq)
+{
+	perfdata_release(((struct file_src *)s)->pd, seq);
+}
+
+static void file_buffer(struct source *s, int i, struct source_buffer *out)
+{
+	out->kind = "CPU";
+	out->id = i;
+	out->cpu = (uint32_t)i;
+	out->tid = UINT32_MAX;
+	out->lost_total = -1;
+}
+
+static void file_summary(struct source *s)
+{
+	uint64_t n = perfdata_unknown_ids(((struct file_src *)s)->pd);
+
+	if (n)
+		fprintf(stderr, "perf-prof: %s: %lu samples skipped: their sample id is not "
+			"in the recording's id table (a damaged header?)\n", s->name,
+			(unsigned long)n);
+}
+
+static void file_close(struct source *s)
+{
+	struct file_src *f = (struct file_src *)s;
+
+	perfdata_close(f->pd);
+	free(f);
+}
+
+static const struct source_ops file_ops = {
+	.formats = file_formats,
+	.next = file_next,
+	.exhausted = file_exhausted,
+	.release = file_release,
+	.buffer = file_buffer,
+	.summary = file_summary,
+	.close = file_close,
+};
+
+struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(void),
+				char *err, size_t errlen, int *code)
+{
+	struct file_src *f = calloc(1, sizeof(*f));
+
+	*code = 1;
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	f->pd = perfdata_open(cfg->input, stopping, err, errlen);
+	if (!f->pd) {
+		if (stopping && stopping())
+			*code = 0;	/* stopped before the recording began: nothing to show */
+		free(f);
+		return NULL;
+	}
+	/* samples are queued by reference: the reader keeps their bytes */
+	perfdata_hold(f->pd);
+	f->s.ops = &file_ops;
+	f->s.name = cfg->input;
+	f->s.merge = true;
+	f->s.by_ref = true;
+	return &f->s;
+}
