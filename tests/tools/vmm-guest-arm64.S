@@ -9,6 +9,7 @@
  *	hvc_call	N x  hvc #0	HVC64, SMCCC_VERSION answered in the kernel
  *	slow_store	1 x  str	DABT_LOW, the VMM sleeps before re-entering
  *	halt		1 x  wfi	WFx, until the VMM raises the vCPU's IRQ line
+ *				(a WFI that ends without it is run again)
  *	done_store	1 x  str	DABT_LOW, the VMM stops this vCPU (no entry follows)
  *
  * The counters live in x19 and x22: an SMCCC call returns in x0-x3.
@@ -42,6 +43,14 @@ slow_store:
 	.globl halt
 halt:
 	wfi
+	/*
+	 * A WFI also completes, untrapped, when an interrupt of the host is
+	 * pending as it runs (allowed by the architecture; seen under TCG):
+	 * wait again until ISR_EL1.I shows the VMM's IRQ line.  x0 keeps the
+	 * last SMCCC answer for done_store.
+	 */
+	mrs	x1, isr_el1
+	tbz	x1, #7, halt
 	.globl done_store
 done_store:
 	str	x0, [x21, #16]
