@@ -30,7 +30,7 @@ static const char try_help[] = " (see 'perf-prof heatmap --help')";
 
 static void usage(FILE *f)
 {
-	fputs("Usage: perf-prof heatmap [-h] [--title TEXT] [--step STEP] -o OUT.svg FILE.lat\n"
+	fputs("perf-prof heatmap: a latency heat map as SVG.\n"
 	      "\n"
 	      "Render a latency heat map from FILE.lat, written by the --heatmap option of\n"
 	      "the latency profilers (one \"<time ns> <latency ns>\" line per event), as a\n"
