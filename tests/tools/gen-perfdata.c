@@ -644,6 +644,19 @@ static void vcpu_place(const struct gen *g, unsigned i, struct vcpu *v)
 	v->tid = v->pid + 2 + v->vcpu_id;
 }
 
+/* PERF_RECORD_FORK and PERF_RECORD_EXIT share one layout */
+static void put_task(struct gen *g, struct bb *b, uint32_t type, uint32_t pid, uint32_t ppid,
+		     uint64_t time, uint32_t cpu, uint64_t id)
+{
+	bb_hdr(b, type, 0, 8 + 24 + trailer_size(g));
+	bb_u32(b, pid);
+	bb_u32(b, ppid);
+	bb_u32(b, pid);
+	bb_u32(b, ppid);
+	bb_u64(b, time);
+	put_trailer(g, b, pid, pid, time, cpu, id);
+}
+
 /*
  * --kvm-stat: what perf's dummy:HG event adds to the stream while it
  * records, a short-lived host process (fork, comm, exit), each with the
@@ -656,25 +669,13 @@ static void put_sideband(struct gen *g, uint32_t cpu, uint64_t time)
 	uint32_t pid = 60000 + (uint32_t)(g->sideband % 5000), ppid = 1;
 	char comm[16] = "sh";
 
-	bb_hdr(b, REC_FORK, 0, 8 + 24 + trailer_size(g));
-	bb_u32(b, pid);
-	bb_u32(b, ppid);
-	bb_u32(b, pid);
-	bb_u32(b, ppid);
-	bb_u64(b, time);
-	put_trailer(g, b, pid, pid, time, cpu, id);
+	put_task(g, b, REC_FORK, pid, ppid, time, cpu, id);
 	bb_hdr(b, REC_COMM, 0x2000 /* PERF_RECORD_MISC_COMM_EXEC */, 8 + 8 + 16 + trailer_size(g));
 	bb_u32(b, pid);
 	bb_u32(b, pid);
 	bb_put(b, comm, 16);
 	put_trailer(g, b, pid, pid, time, cpu, id);
-	bb_hdr(b, REC_EXIT, 0, 8 + 24 + trailer_size(g));
-	bb_u32(b, pid);
-	bb_u32(b, ppid);
-	bb_u32(b, pid);
-	bb_u32(b, ppid);
-	bb_u64(b, time);
-	put_trailer(g, b, pid, pid, time, cpu, id);
+	put_task(g, b, REC_EXIT, pid, ppid, time, cpu, id);
 	g->sideband += 3;
 }
 
