@@ -82,8 +82,27 @@ void perfdata_release(struct perfdata *pd, uint64_t off);
  */
 uint64_t perfdata_unknown_ids(const struct perfdata *pd);
 
+/* what the readers @pds (one recording's) skipped, said on stderr as @name's */
+void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name);
+
 /* bytes of read buffers allocated, held records included */
 uint64_t perfdata_held_bytes(const struct perfdata *pd);
+
+/*
+ * perf record --threads writes a directory: DIR/data, a perf.data file
+ * whose header (with the HEADER_DIR_FORMAT feature) describes the
+ * recording and whose data section holds perf's own records, and
+ * DIR/data.N, one per writing thread (one per CPU by default), records
+ * only.  Is @pd the header file of such a directory?
+ */
+bool perfdata_is_dir_header(const struct perfdata *pd);
+/*
+ * A data file of the directory whose header file @head reads: its
+ * records, described by @head's attrs and formats, its losses counted
+ * with @head's.  @head must outlive it.  NULL + message as perfdata_open().
+ */
+struct perfdata *perfdata_open_data(struct perfdata *head, const char *path,
+				    bool (*stopping)(void), char *err, size_t errlen);
 
 void perfdata_close(struct perfdata *pd);
 

@@ -943,15 +943,25 @@ START_TEST(test_err_records)
 		 (unsigned long long)s);
 	expect_read_err(tpath("short.data"), msg);
 
-	/* compressed records are refused */
+	/* a compressed record whose data is no zstd frame */
 	memcpy(q, p, n);
 	v32 = 81;
 	memcpy(q + s, &v32, 4);
 	write_file(tpath("zstd.data"), q, n);
-	snprintf(msg, sizeof(msg),
-		 "offset %llu: compressed records (perf record -z) are not supported",
+	snprintf(msg, sizeof(msg), "offset %llu: compressed record: zstd: Unknown frame descriptor",
 		 (unsigned long long)s);
 	expect_read_err(tpath("zstd.data"), msg);
+	/* COMPRESSED2: a data size past its record */
+	memcpy(q, p, n);
+	v32 = 83;
+	memcpy(q + s, &v32, 4);
+	memcpy(&v16, p + s + 6, 2);
+	v32 = v16 - 15;		/* the data after the 16 bytes of its header, and one more */
+	memcpy(q + s + 8, &v32, 4);
+	write_file(tpath("zstd2.data"), q, n);
+	snprintf(msg, sizeof(msg), "offset %llu: compressed record: data size %u does not fit "
+		 "the record (size %u)", (unsigned long long)s, v32, v16);
+	expect_read_err(tpath("zstd2.data"), msg);
 	free(q);
 	free(p);
 }

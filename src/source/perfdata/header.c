@@ -23,8 +23,6 @@
 #define PD_FILE_HDR_OLD		72	/* the same without the feature bitmap */
 #define PD_PIPE_HDR_SIZE	16
 
-#define PD_FEAT_TRACING_DATA	1
-
 /* the sections a file header names */
 struct pd_sections {
 	uint64_t attr_sz, attrs_off, attrs_size, data_off, data_size, nattrs;
@@ -155,17 +153,24 @@ static int pd_read_attrs(struct perfdata *pd, const struct pd_sections *s, uint6
 	return pd_check_ids(pd, s->attrs_off, err, errlen);
 }
 
-/* the feature sections after the data at @feat_off: the tracing data, if flagged */
-static int pd_read_features(struct perfdata *pd, const unsigned char *h, uint64_t feat_off,
-			    uint64_t fsize, char *err, size_t errlen)
+/*
+ * Where feature @feat's section is: the table after the data at @feat_off
+ * has one entry per flagged feature, in feature order.  1 (*@off, *@size
+ * within the file), 0 not flagged, -1 + message.
+ */
+static int pd_feature(struct perfdata *pd, const unsigned char *bits, uint64_t feat_off,
+		      uint64_t fsize, unsigned feat, uint64_t *off, uint64_t *size, char *err,
+		      size_t errlen)
 {
-	const unsigned char *bits = h + 72;
-	unsigned idx = (bits[0] & 1);	/* bits below 1 */
 	unsigned char sec[16];
-	uint64_t toff, tsize, at = feat_off + 16 * idx;
+	unsigned idx = 0, i;
+	uint64_t at;
 
-	if (!((bits[PD_FEAT_TRACING_DATA / 8] >> (PD_FEAT_TRACING_DATA % 8)) & 1))
+	if (!((bits[feat / 8] >> (feat % 8)) & 1))
 		return 0;
+	for (i = 0; i < feat; i++)
+		idx += (bits[i / 8] >> (i % 8)) & 1;
+	at = feat_off + 16 * idx;
 	if (at > fsize || fsize - at < 16) {
 		pd_err(pd, err, errlen, at,
 		       "feature section table is past the end of the file (%llu bytes)",
@@ -175,13 +180,58 @@ static int pd_read_features(struct perfdata *pd, const unsigned char *h, uint64_
 	if (pd_seek(pd, at, at + 16, err, errlen) ||
 	    pd_take(pd, sec, 16, "feature table", err, errlen))
 		return -1;
-	toff = load64(sec);
-	tsize = load64(sec + 8);
-	if (pd_within(pd, "tracing data", at, toff, tsize, fsize, err, errlen) < 0)
+	*off = load64(sec);
+	*size = load64(sec + 8);
+	if (pd_within(pd, feat == PD_FEAT_TRACING_DATA ? "tracing data" :
+		      feat == PD_FEAT_COMPRESSED ? "compression feature" : "feature",
+		      at, *off, *size, fsize, err, errlen) < 0)
 		return -1;
-	if (pd_seek(pd, toff, toff + tsize, err, errlen) ||
-	    pd_parse_tracing(pd, tsize, err, errlen))
+	return 1;
+}
+
+/* feature @feat's first @n bytes into @dst, if flagged: 1, 0 not flagged (or shorter), -1 */
+static int pd_feature_bytes(struct perfdata *pd, const unsigned char *bits, uint64_t feat_off,
+			    uint64_t fsize, unsigned feat, void *dst, uint64_t n, char *err,
+			    size_t errlen)
+{
+	uint64_t off, size;
+	int r = pd_feature(pd, bits, feat_off, fsize, feat, &off, &size, err, errlen);
+
+	if (r <= 0 || size < n)
+		return r < 0 ? -1 : 0;
+	if (pd_seek(pd, off, off + n, err, errlen) ||
+	    pd_take(pd, dst, n, "feature", err, errlen))
 		return -1;
+	return 1;
+}
+
+/*
+ * The feature sections after the data at @feat_off: the tracing data (the
+ * event formats), how records are compressed (perf record -z), and whether
+ * this is the header file of a directory (perf record --threads).
+ */
+static int pd_read_features(struct perfdata *pd, const unsigned char *h, uint64_t feat_off,
+			    uint64_t fsize, char *err, size_t errlen)
+{
+	const unsigned char *bits = h + 72;
+	unsigned char comp[20];
+	uint64_t toff, tsize;
+	int r;
+
+	r = pd_feature(pd, bits, feat_off, fsize, PD_FEAT_TRACING_DATA, &toff, &tsize, err,
+		       errlen);
+	if (r < 0 || (r && (pd_seek(pd, toff, toff + tsize, err, errlen) ||
+			    pd_parse_tracing(pd, tsize, err, errlen))))
+		return -1;
+	/* version, type, level, ratio, mmap_len: u32 each */
+	r = pd_feature_bytes(pd, bits, feat_off, fsize, PD_FEAT_COMPRESSED, comp, 20, err, errlen);
+	if (r < 0)
+		return -1;
+	if (r) {
+		pd->comp_type = load32(comp + 4);
+		pd->comp_mmap_len = load32(comp + 16);
+	}
+	pd->dir_format = (bits[PD_FEAT_DIR_FORMAT / 8] >> (PD_FEAT_DIR_FORMAT % 8)) & 1;
 	return 0;
 }
 
@@ -199,9 +249,8 @@ int pd_open_file(struct perfdata *pd, const unsigned char *h, uint64_t hsize, ui
 	return pd_seek(pd, s.data_off, s.data_off + s.data_size, err, errlen);
 }
 
-/* a reader of @path, its file open; NULL + message */
-static struct perfdata *pd_new(const char *path, bool (*stopping)(void), struct stat *st,
-			       char *err, size_t errlen)
+struct perfdata *pd_new(const char *path, bool (*stopping)(void), struct stat *st, char *err,
+			size_t errlen)
 {
 	struct perfdata *pd = calloc(1, sizeof(*pd));
 
@@ -343,6 +392,19 @@ uint64_t perfdata_unknown_ids(const struct perfdata *pd)
 	return pd->nunknown;
 }
 
+void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name)
+{
+	uint64_t unknown = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		unknown += pds[i]->nunknown;
+	if (unknown)
+		fprintf(stderr, "perf-prof: %s: %lu samples skipped: their sample id is not "
+			"in the recording's id table (a damaged header?)\n", name,
+			(unsigned long)unknown);
+}
+
 struct tep_handle *perfdata_tep(struct perfdata *pd)
 {
 	return pd ? pd->tep : NULL;
@@ -354,10 +416,13 @@ void perfdata_close(struct perfdata *pd)
 		return;
 	if (pd->own_fd && pd->fd >= 0)
 		close(pd->fd);
-	if (pd->tep)
-		tep_free(pd->tep);
-	free(pd->attrs);
-	free(pd->ids);
+	if (!pd->head) {	/* a directory's data file borrows these */
+		if (pd->tep)
+			tep_free(pd->tep);
+		free(pd->attrs);
+		free(pd->ids);
+	}
+	pd_z_free(pd);
 	free(pd->buf);
 	while (pd->nretired)
 		free(pd->retired[--pd->nretired].mem);

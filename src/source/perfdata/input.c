@@ -23,10 +23,18 @@
 void pd_err(const struct perfdata *pd, char *err, size_t errlen, uint64_t off,
 	    const char *fmt, ...)
 {
-	char where[PATH_MAX + 64];
+	char where[PATH_MAX + 96];
+	uint64_t byte;
 	va_list ap;
 
-	snprintf(where, sizeof(where), "%s: offset %llu: ", pd->path, (unsigned long long)off);
+	if (off >= PD_ZBASE) {	/* in decompressed data: where its compressed record is */
+		off = pd_z_where(pd, off, &byte);
+		snprintf(where, sizeof(where), "%s: offset %llu: decompressed byte %llu: ",
+			 pd->path, (unsigned long long)off, (unsigned long long)byte);
+	} else {
+		snprintf(where, sizeof(where), "%s: offset %llu: ", pd->path,
+			 (unsigned long long)off);
+	}
 	va_start(ap, fmt);
 	errmsg_v(err, errlen, where, fmt, ap);
 	va_end(ap);
@@ -87,8 +95,7 @@ int pd_seek(struct perfdata *pd, uint64_t off, uint64_t end, char *err, size_t e
 	return 0;
 }
 
-/* the unread bytes to the front of the buffer (or to a new one, in hold mode) */
-static int pd_compact(struct perfdata *pd, char *err, size_t errlen)
+int pd_compact(struct perfdata *pd, char *err, size_t errlen)
 {
 	size_t have = pd->len - pd->pos;
 
@@ -109,6 +116,8 @@ int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 		return 1;
 	if (pd_compact(pd, err, errlen) < 0)
 		return -1;
+	if (pd->in_z)
+		return pd_z_fill(pd, need, err, errlen);
 	while (pd->len < need && !pd->eof) {
 		uint64_t at = pd->buf_off + pd->len;
 		size_t want = PD_BUFSZ - pd->len;
@@ -182,7 +191,7 @@ uint64_t perfdata_offset(const struct perfdata *pd)
 
 uint64_t perfdata_held_bytes(const struct perfdata *pd)
 {
-	return (uint64_t)(1 + pd->nretired + pd->npool) * PD_BUFSZ;
+	return (uint64_t)(1 + pd->nretired + pd->npool) * PD_BUFSZ + pd_z_bytes(pd);
 }
 
 void perfdata_release(struct perfdata *pd, uint64_t off)

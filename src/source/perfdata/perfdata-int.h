@@ -10,6 +10,8 @@
  *   tracing.c  the tracing data: event formats into libtraceevent
  *   records.c  the data: records decoded into pp_records, one or a batch
  *   pipe.c     pipe mode: the stream `perf record -o -` writes
+ *   decomp.c   `perf record -z`: compressed records, decompressed as a stream
+ *   datafile.c `perf record --threads`: a data file of the directory
  *
  * Everything a file says is checked before use: a bad file yields a
  * one-line "PATH: offset N: what" message, never a crash, a hang or an
@@ -21,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <perf-prof/bytes.h>
 #include <perf-prof/perfdata.h>
 #include <perf-prof/sample.h>
@@ -45,11 +48,40 @@ enum {
 	PD_REC_ID_INDEX			= 69,
 	PD_REC_AUXTRACE			= 71,
 	PD_REC_COMPRESSED		= 81,
+	PD_REC_COMPRESSED2		= 83,	/* perf 6.15+: 8-byte aligned */
 };
+
+/* header features read (tools/perf/util/header.h) */
+enum {
+	PD_FEAT_TRACING_DATA	= 1,
+	PD_FEAT_DIR_FORMAT	= 24,
+	PD_FEAT_COMPRESSED	= 27,
+};
+
+#define PD_COMP_ZSTD	1	/* HEADER_COMPRESSED's type of perf's only compressor */
+
+/*
+ * Where records are read from: the file (or stream), or the data that
+ * compressed records decompress to.  Decompressed bytes are numbered from
+ * PD_ZBASE on, so that a record's position (its seq in the engine's merge)
+ * rises in read order within each kind and hold mode retires both kinds of
+ * buffer by position alike.
+ */
+#define PD_ZBASE	(1ULL << 62)
+
+struct pd_cursor {
+	unsigned char *buf;
+	size_t pos, len;
+	uint64_t buf_off, end;
+	int eof, buf_held;
+};
+
+struct pd_decomp;
 
 struct pd_attr {
 	uint32_t type;
 	uint32_t is_tp;
+	uint64_t config;		/* a tracepoint's: its event id, its samples' common_type */
 	uint32_t context_switch;	/* recorded with --switch-events */
 	struct sample_layout lay;	/* where its samples keep their fields */
 };
@@ -70,6 +102,12 @@ struct pd_id {
 };
 
 struct perfdata {
+	/*
+	 * A data file of a perf record --threads directory (datafile.c): the
+	 * reader of the directory's header file, whose attrs, ids, formats
+	 * and loss counts it shares (it frees none of them).  NULL otherwise.
+	 */
+	struct perfdata *head;
 	int fd;
 	int own_fd;
 	int pipe;		/* pipe-mode stream */
@@ -112,6 +150,15 @@ struct perfdata {
 
 	struct tep_handle *tep;
 
+	/* features of the header (file mode) */
+	uint32_t comp_type;	/* HEADER_COMPRESSED: PD_COMP_ZSTD, 0 = not said */
+	uint32_t comp_mmap_len;
+	int dir_format;		/* HEADER_DIR_FORMAT: the header file of a directory */
+
+	/* perf record -z: the decompressor, NULL until a compressed record */
+	struct pd_decomp *z;
+	int in_z;		/* records come from decompressed data now */
+
 	/* pipe mode: the first record, read by perfdata_open() */
 	int pending;		/* 1 record, 0 end, -1 error, 2 nothing pending */
 	struct pp_record pend;
@@ -142,6 +189,8 @@ int pd_seek(struct perfdata *pd, uint64_t off, uint64_t end, char *err, size_t e
  * they are, 0 if the section or file ended first, -1 on a read error.
  */
 int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen);
+/* the unread bytes to the front of the buffer (or to a new one, in hold mode) */
+int pd_compact(struct perfdata *pd, char *err, size_t errlen);
 /* copy @n bytes (any size) to @dst, or skip them if @dst is NULL */
 int pd_take(struct perfdata *pd, void *dst, uint64_t n, const char *what, char *err,
 	    size_t errlen);
@@ -190,6 +239,10 @@ void pd_id_index(struct perfdata *pd, const unsigned char *p, uint32_t size);
 
 /* ---- header.c */
 
+/* a reader of @path, its file open and *@st filled; NULL + message */
+struct perfdata *pd_new(const char *path, bool (*stopping)(void), struct stat *st, char *err,
+			size_t errlen);
+
 /* file mode: the header @h of @hsize bytes; leaves the reader at the data */
 int pd_open_file(struct perfdata *pd, const unsigned char *h, uint64_t hsize, uint64_t fsize,
 		 char *err, size_t errlen);
@@ -210,6 +263,28 @@ int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen
 void pd_open_pipe(struct perfdata *pd);
 /* what perfdata_next() returns while pipe mode has a record, an end or an error pending */
 int pd_pipe_pending(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
+
+/* ---- decomp.c */
+
+/*
+ * A COMPRESSED or COMPRESSED2 record at @p: its data is fed to the
+ * stream's decompressor and records are read from what it yields, until
+ * it yields no whole record more; a record cut at the end of one
+ * compressed record continues in the next (perf's rule).  0, or -1.
+ */
+int pd_z_enter(struct perfdata *pd, const unsigned char *p, uint32_t type, uint32_t size,
+	       char *err, size_t errlen);
+/* decompressed data: make @need bytes available (as pd_fill), 0 when the record's data ran out */
+int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen);
+/* back to the file's records (the bytes of a cut record are kept) */
+void pd_z_leave(struct perfdata *pd);
+/* at the end of the data: -1 + message if decompressed data ends inside a record */
+int pd_z_end(struct perfdata *pd, char *err, size_t errlen);
+/* the file offset of the compressed record decompressed byte @off came from */
+uint64_t pd_z_where(const struct perfdata *pd, uint64_t off, uint64_t *byte);
+/* the buffers the decompressor holds (bytes) */
+uint64_t pd_z_bytes(const struct perfdata *pd);
+void pd_z_free(struct perfdata *pd);
 
 /* ---- pipe.c */
 

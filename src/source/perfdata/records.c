@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/perf_event.h>
+#include <traceevent/event-parse.h>
 #include "perfdata-int.h"
 
 /* the attr of a sample, NULL = skip it; *cpu from ID_INDEX or -1 */
@@ -40,6 +41,19 @@ static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 	return c->a;
 }
 
+/* a tracepoint sample that is not its event's: the attr's layout is wrong */
+static __attribute__((noinline)) int pd_mismatch(struct perfdata *pd, const struct pd_attr *a,
+						 char *err, size_t errlen)
+{
+	struct tep_event *ev = pd->tep ? tep_find_event(pd->tep, (int)a->config) : NULL;
+
+	pd_err(pd, err, errlen, pd_off(pd), "a sample of %s%s%s (id %llu) that does not hold "
+	       "that event's data where its attr's sample_type 0x%llx puts it (a damaged "
+	       "header?)", ev ? ev->system : "event", ev ? ":" : "", ev ? ev->name : "",
+	       (unsigned long long)a->config, (unsigned long long)a->lay.sample_type);
+	return -1;
+}
+
 /*
  * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
  * -1 bad record.  Inline: the batch reader's loop is this and little else.
@@ -61,8 +75,12 @@ int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
 	if (!a->is_tp)
 		return 0;
 	r = sample_decode(&a->lay, p, size, cpu, rec, &rs);
-	if (__builtin_expect(r == 0, 1))
+	/* a tracepoint's payload begins with its event id: else the layout is wrong */
+	if (__builtin_expect(r == 0 && rec->raw_size >= 2 &&
+			     load16(rec->raw) == (uint16_t)a->config, 1))
 		return 1;
+	if (r == 0)
+		return pd_mismatch(pd, a, err, errlen);
 	if (r == SAMPLE_SHORT)
 		pd_err(pd, err, errlen, pd_off(pd),
 		       "sample size %u is too short for its sample_type 0x%llx",
@@ -112,9 +130,12 @@ static void pd_other(struct pp_record *rec, uint32_t type)
 	rec->cpu = rec->pid = rec->tid = UINT32_MAX;
 }
 
+/* the losses of the recording: a directory's data files count with its header file's reader */
 static uint64_t pd_lost_total(const struct perfdata *pd)
 {
-	return pd->lost_sum > pd->lost_samples_sum ? pd->lost_sum : pd->lost_samples_sum;
+	const struct perfdata *h = pd->head ? pd->head : pd;
+
+	return h->lost_sum > h->lost_samples_sum ? h->lost_sum : h->lost_samples_sum;
 }
 
 /*
@@ -134,7 +155,7 @@ static int pd_lost(struct perfdata *pd, const unsigned char *p, uint32_t type, u
 	if (type == PERF_RECORD_LOST) {
 		uint64_t before = pd_lost_total(pd);
 
-		pd->lost_sum += load64(p + 16);
+		(pd->head ? pd->head : pd)->lost_sum += load64(p + 16);
 		pd_other(rec, PP_REC_LOST);
 		rec->lost = pd_lost_total(pd) - before;
 		pd_trailer(pd, p, size, body, 1, load64(p + 8), rec);
@@ -142,7 +163,7 @@ static int pd_lost(struct perfdata *pd, const unsigned char *p, uint32_t type, u
 		uint64_t before = pd_lost_total(pd);
 		int idf = pd_id_last(pd);
 
-		pd->lost_samples_sum += load64(p + 8);
+		(pd->head ? pd->head : pd)->lost_samples_sum += load64(p + 8);
 		if (pd_lost_total(pd) == before) {
 			pd->pos += size;
 			return 0;	/* reported by LOST records already */
@@ -196,7 +217,8 @@ static int pd_auxtrace(struct perfdata *pd, const unsigned char *p, uint32_t siz
 
 /*
  * The next whole record at buf + pos: 1 (*@type, *@size set), 0 at the
- * end of the data, -1 bad or truncated.
+ * end of the data, 2 when decompressed data has no whole record more (the
+ * file's records are read again), -1 bad or truncated.
  */
 static int pd_record_head(struct perfdata *pd, uint32_t *type, uint32_t *size, char *err,
 			  size_t errlen)
@@ -208,9 +230,13 @@ static int pd_record_head(struct perfdata *pd, uint32_t *type, uint32_t *size, c
 		r = pd_fill(pd, 8, err, errlen);
 		if (r < 0)
 			return -1;
+		if (!r && pd->in_z) {
+			pd_z_leave(pd);	/* the rest comes with the next compressed record */
+			return 2;
+		}
 		if (!r) {
 			if (pd->len == pd->pos)
-				return 0;
+				return pd_z_end(pd, err, errlen);
 			pd_err(pd, err, errlen, pd_off(pd),
 			       "truncated record header (%zu bytes left)",
 			       pd->len - pd->pos);
@@ -228,6 +254,10 @@ static int pd_record_head(struct perfdata *pd, uint32_t *type, uint32_t *size, c
 		r = pd_fill(pd, *size, err, errlen);
 		if (r < 0)
 			return -1;
+		if (!r && pd->in_z) {
+			pd_z_leave(pd);
+			return 2;
+		}
 		if (!r) {
 			pd_err(pd, err, errlen, pd_off(pd),
 			       "truncated record: type %u size %u, only %zu bytes left",
@@ -242,9 +272,11 @@ int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen
 {
 	for (;;) {
 		const unsigned char *p;
-		uint32_t type, size;
+		uint32_t type = 0, size = 0;
 		int r = pd_record_head(pd, &type, &size, err, errlen);
 
+		if (r == 2)
+			continue;
 		if (r <= 0)
 			return r;
 		p = pd->buf + pd->pos;
@@ -283,9 +315,15 @@ int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen
 			r = pd_auxtrace(pd, p, size, err, errlen);
 			break;
 		case PD_REC_COMPRESSED:
-			pd_err(pd, err, errlen, pd_off(pd),
-			       "compressed records (perf record -z) are not supported");
-			return -1;
+		case PD_REC_COMPRESSED2:
+			if (pd->in_z) {
+				pd_err(pd, err, errlen, pd_off(pd),
+				       "a compressed record inside compressed data");
+				return -1;
+			}
+			if (pd_z_enter(pd, p, type, size, err, errlen) < 0)
+				return -1;
+			continue;
 		default:
 			r = pd_pipe_record(pd, p, type, size, err, errlen);
 			if (r == 0) {
