@@ -26,7 +26,15 @@ DESTDIR ?=
 BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man/man1
 
-PKGS       := libtraceevent libelf libdw libseccomp libmicrohttpd
+PKGS       := libtraceevent libelf libdw libseccomp libmicrohttpd libzstd
+# trace-cmd's trace.dat is read with libtracecmd where it is installed (Debian's
+# libtracecmd-dev is not multi-arch: a cross build may go without it, and
+# then says so when given a trace.dat)
+ifeq ($(shell $(if $(PKG_CONFIG_LIBDIR),PKG_CONFIG_LIBDIR=$(PKG_CONFIG_LIBDIR)) pkg-config --exists libtracecmd 2>/dev/null && echo y),y)
+  PKGS     += libtracecmd
+else
+  CFLAGS_TRACECMD := -DPP_NO_TRACECMD
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -36,7 +44,7 @@ OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Iinclude $(PKG_CFLAGS) \
-	   -D_GNU_SOURCE -MMD -MP
+	   -D_GNU_SOURCE -MMD -MP $(CFLAGS_TRACECMD)
 LDLIBS  += $(PKG_LIBS) -lm -pthread
 
 BUILD   := build

@@ -16,6 +16,11 @@ enum pp_rec_type {
 	PP_REC_ROUND,		/* perf.data FINISHED_ROUND: flush point for ordering */
 	PP_REC_SWITCH_OUT,	/* @tid was scheduled out (perf context-switch record) */
 	PP_REC_SWITCH_IN,	/* @tid was scheduled in */
+	/*
+	 * A source that merges streams of its own (a perf record --threads
+	 * directory's files): no record older than @time comes any more.
+	 */
+	PP_REC_FLUSH,
 };
 
 struct pp_record {

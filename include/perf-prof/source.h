@@ -117,4 +117,22 @@ struct source *source_live_open(const struct source_cfg *cfg, char *err, size_t 
 struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(void),
 				char *err, size_t errlen, int *code);
 
+/*
+ * A perf record --threads directory (cfg->input: DIR, or DIR/data whose
+ * reader @head is, then owned by the source; NULL: opened here): the
+ * header file and DIR/data.N merged by time.  As source_file_open().
+ */
+struct perfdata;
+struct source *source_dir_open(const struct source_cfg *cfg, struct perfdata *head,
+			       bool (*stopping)(void), char *err, size_t errlen, int *code);
+
+/*
+ * trace-cmd's trace.dat (cfg->input), read by libtracecmd: its CPUs'
+ * buffers merged by time.  As source_file_open().
+ */
+struct source *source_tracecmd_open(const struct source_cfg *cfg, char *err, size_t errlen,
+				    int *code);
+/* do the first @n bytes at @p begin a trace.dat ("\x17\x08\x44tracing")? */
+bool source_is_tracedat(const unsigned char *p, size_t n);
+
 #endif

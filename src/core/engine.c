@@ -238,6 +238,11 @@ static __attribute__((noinline)) int take_other(struct run *r, const struct pp_r
 		round_end(r);
 		return 0;
 	}
+	if (rec->type == PP_REC_FLUSH) {	/* the source knows its bound */
+		order_flush(&r->order, rec->time);
+		release(r);
+		return 0;
+	}
 	order_rounds_see(&r->rounds, rec->time);
 	if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE)
 		return take_gap(r, rec, seq);

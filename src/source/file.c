@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A recording as a source: the perf.data reader (perfdata/) in hold mode,
+ * A recording as a source: a directory of perf record --threads and
+ * trace-cmd's trace.dat have sources of their own (perfdir.c, tracecmd.c);
+ * otherwise the perf.data reader (perfdata/) in hold mode,
  * so that the engine's merge queues samples by reference and releases the
  * reader's buffers by file offset.  Its records interleave CPUs in chunks
  * between FINISHED_ROUNDs: the engine merges them (perf's round rule,
@@ -8,6 +10,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <perf-prof/perfdata.h>
 #include <perf-prof/source.h>
 
@@ -58,12 +64,7 @@ static void file_buffer(struct source *s, int i, struct source_buffer *out)
 
 static void file_summary(struct source *s)
 {
-	uint64_t n = perfdata_unknown_ids(((struct file_src *)s)->pd);
-
-	if (n)
-		fprintf(stderr, "perf-prof: %s: %lu samples skipped: their sample id is not "
-			"in the recording's id table (a damaged header?)\n", s->name,
-			(unsigned long)n);
+	perfdata_say_skipped(&((struct file_src *)s)->pd, 1, s->name);
 }
 
 static void file_close(struct source *s)
@@ -84,15 +85,44 @@ static const struct source_ops file_ops = {
 	.close = file_close,
 };
 
+/* a regular file that begins as trace-cmd's trace.dat does */
+static bool is_tracedat(const char *path)
+{
+	unsigned char head[16];
+	ssize_t n;
+	int fd;
+
+	struct stat st;
+
+	/* a pipe or FIFO carries perf's pipe mode: never read ahead of its reader */
+	if (!strcmp(path, "-") || stat(path, &st) || !S_ISREG(st.st_mode))
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;	/* the perf.data reader says why */
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n > 0 && source_is_tracedat(head, (size_t)n);
+}
+
 struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(void),
 				char *err, size_t errlen, int *code)
 {
 	struct file_src *f = calloc(1, sizeof(*f));
+	struct stat st;
 
 	*code = 1;
 	if (!f) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
+	}
+	if (strcmp(cfg->input, "-") && !stat(cfg->input, &st) && S_ISDIR(st.st_mode)) {
+		free(f);	/* perf record --threads */
+		return source_dir_open(cfg, NULL, stopping, err, errlen, code);
+	}
+	if (is_tracedat(cfg->input)) {
+		free(f);	/* trace-cmd record */
+		return source_tracecmd_open(cfg, err, errlen, code);
 	}
 	f->pd = perfdata_open(cfg->input, stopping, err, errlen);
 	if (!f->pd) {
@@ -100,6 +130,12 @@ struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(v
 			*code = 0;	/* stopped before the recording began: nothing to show */
 		free(f);
 		return NULL;
+	}
+	if (perfdata_is_dir_header(f->pd)) {
+		struct perfdata *head = f->pd;
+
+		free(f);	/* DIR/data: the whole directory is read */
+		return source_dir_open(cfg, head, stopping, err, errlen, code);
 	}
 	/* samples are queued by reference: the reader keeps their bytes */
 	perfdata_hold(f->pd);
