@@ -117,6 +117,12 @@ struct source *source_live_open(const struct source_cfg *cfg, char *err, size_t 
 struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(void),
 				char *err, size_t errlen, int *code);
 
+/* for the sources of recordings: the end of the data is the end; a buffer is a CPU */
+bool source_recording_exhausted(struct source *s);
+void source_recording_buffer(struct source *s, int i, struct source_buffer *out);
+/* a PP_REC_FLUSH of @bound at the end of @b (which has room for it) */
+void source_put_flush(struct source_batch *b, uint64_t bound);
+
 /*
  * A perf record --threads directory (cfg->input: DIR, or DIR/data whose
  * reader @head is, then owned by the source; NULL: opened here): the

@@ -43,7 +43,7 @@ static int file_next(struct source *s, struct source_batch *b, char *err, size_t
 	return n;
 }
 
-static bool file_exhausted(struct source *s)
+bool source_recording_exhausted(struct source *s)
 {
 	return true;	/* next() returned 0: the end of the data */
 }
@@ -53,13 +53,24 @@ static void file_release(struct source *s, uint64_t seq)
 	perfdata_release(((struct file_src *)s)->pd, seq);
 }
 
-static void file_buffer(struct source *s, int i, struct source_buffer *out)
+void source_recording_buffer(struct source *s, int i, struct source_buffer *out)
 {
 	out->kind = "CPU";
 	out->id = i;
 	out->cpu = (uint32_t)i;
 	out->tid = UINT32_MAX;
 	out->lost_total = -1;
+}
+
+void source_put_flush(struct source_batch *b, uint64_t bound)
+{
+	struct pp_record *r = &b->rec[b->n];
+
+	memset(r, 0, sizeof(*r));
+	r->type = PP_REC_FLUSH;
+	r->time = bound;
+	r->buf = -1;
+	b->seq[b->n++] = 0;	/* never queued */
 }
 
 static void file_summary(struct source *s)
@@ -78,9 +89,9 @@ static void file_close(struct source *s)
 static const struct source_ops file_ops = {
 	.formats = file_formats,
 	.next = file_next,
-	.exhausted = file_exhausted,
+	.exhausted = source_recording_exhausted,
 	.release = file_release,
-	.buffer = file_buffer,
+	.buffer = source_recording_buffer,
 	.summary = file_summary,
 	.close = file_close,
 };

@@ -108,7 +108,6 @@ static void dir_see(struct dir_src *d, int i, const struct pp_record *rec)
 static void dir_flush(struct dir_src *d, struct source_batch *b)
 {
 	uint64_t bound = UINT64_MAX;
-	struct pp_record *r = &b->rec[b->n];
 	int i;
 
 	for (i = 0; i < d->nf; i++)
@@ -117,11 +116,7 @@ static void dir_flush(struct dir_src *d, struct source_batch *b)
 	if (bound == UINT64_MAX || bound <= d->flushed)
 		return;
 	d->flushed = bound;
-	memset(r, 0, sizeof(*r));
-	r->type = PP_REC_FLUSH;
-	r->time = bound;
-	r->buf = -1;
-	b->seq[b->n++] = ++d->seq;
+	source_put_flush(b, bound);
 }
 
 static int dir_next(struct source *s, struct source_batch *b, char *err, size_t errlen)
@@ -164,20 +159,6 @@ static int dir_next(struct source *s, struct source_batch *b, char *err, size_t 
 	return 0;
 }
 
-static bool dir_exhausted(struct source *s)
-{
-	return true;
-}
-
-static void dir_buffer(struct source *s, int i, struct source_buffer *out)
-{
-	out->kind = "CPU";
-	out->id = i;
-	out->cpu = (uint32_t)i;
-	out->tid = UINT32_MAX;
-	out->lost_total = -1;
-}
-
 static void dir_summary(struct source *s)
 {
 	struct dir_src *d = (struct dir_src *)s;
@@ -214,8 +195,8 @@ static void dir_close(struct source *s)
 static const struct source_ops dir_ops = {
 	.formats = dir_formats,
 	.next = dir_next,
-	.exhausted = dir_exhausted,
-	.buffer = dir_buffer,
+	.exhausted = source_recording_exhausted,
+	.buffer = source_recording_buffer,
 	.summary = dir_summary,
 	.close = dir_close,
 };

@@ -127,7 +127,6 @@ static void tc_put(struct tc_src *t, int c, struct tep_record *r, struct source_
 static void tc_flush(struct tc_src *t, struct source_batch *b)
 {
 	uint64_t bound = UINT64_MAX;
-	struct pp_record *rec = &b->rec[b->n];
 	int i;
 
 	for (i = 0; i < t->ncpu; i++)
@@ -136,11 +135,7 @@ static void tc_flush(struct tc_src *t, struct source_batch *b)
 	if (bound == UINT64_MAX || bound <= t->flushed)
 		return;
 	t->flushed = bound;
-	memset(rec, 0, sizeof(*rec));
-	rec->type = PP_REC_FLUSH;
-	rec->time = bound;
-	rec->buf = -1;
-	b->seq[b->n++] = 0;
+	source_put_flush(b, bound);
 }
 
 static int tc_next(struct source *s, struct source_batch *b, char *err, size_t errlen)
@@ -166,20 +161,6 @@ static int tc_next(struct source *s, struct source_batch *b, char *err, size_t e
 		tc_flush(t, b);
 	}
 	return b->n;
-}
-
-static bool tc_exhausted(struct source *s)
-{
-	return true;
-}
-
-static void tc_buffer(struct source *s, int i, struct source_buffer *out)
-{
-	out->kind = "CPU";
-	out->id = i;
-	out->cpu = (uint32_t)i;
-	out->tid = UINT32_MAX;
-	out->lost_total = -1;
 }
 
 static void tc_summary(struct source *s)
@@ -269,8 +250,8 @@ static void tc_choose(struct tc_src *t, const char *path)
 static const struct source_ops tc_ops = {
 	.formats = tc_formats,
 	.next = tc_next,
-	.exhausted = tc_exhausted,
-	.buffer = tc_buffer,
+	.exhausted = source_recording_exhausted,
+	.buffer = source_recording_buffer,
 	.summary = tc_summary,
 	.close = tc_close,
 };
