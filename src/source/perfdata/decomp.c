@@ -23,6 +23,12 @@
 #include "perfdata-int.h"
 
 #define PD_ZIN_MAX	65536	/* a record's size is a u16 */
+/*
+ * What a compressed record may expand to: perf compresses a ring's chunk at
+ * a time, never more than the ring (HEADER_COMPRESSED's mmap_len; perf
+ * refuses more).  A recording that does not say (pipe mode) gets this.
+ */
+#define PD_ZOUT_DEFAULT	(64u << 20)
 
 struct pd_decomp {
 	ZSTD_DStream *ds;
@@ -30,6 +36,7 @@ struct pd_decomp {
 	unsigned char in[PD_ZIN_MAX];	/* the compressed data of the current record */
 	size_t in_len, in_pos;
 	uint64_t rec_off;		/* file offset of the current compressed record */
+	uint64_t out, out_max;		/* what it expanded to so far, and may */
 	uint64_t records;		/* compressed records read */
 };
 
@@ -108,6 +115,8 @@ int pd_z_enter(struct perfdata *pd, const unsigned char *p, uint32_t type, uint3
 	pd->z->in_pos = 0;
 	pd->z->rec_off = pd_off(pd);
 	pd->z->records++;
+	pd->z->out = 0;
+	pd->z->out_max = pd->comp_mmap_len ? pd->comp_mmap_len : PD_ZOUT_DEFAULT;
 	pd->pos += size;
 	/* the file's cursor aside, the decompressed data's in its place */
 	pd_cursor_save(pd, &file);
@@ -146,6 +155,13 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 			break;	/* no progress: the data ends inside a zstd block */
 		pd->len += out.pos;
 		z->in_pos = in.pos;
+		z->out += out.pos;
+		if (z->out > z->out_max) {
+			pd_err(pd, err, errlen, z->rec_off, "compressed record expands past %llu "
+			       "bytes, the size of the ring it was taken from",
+			       (unsigned long long)z->out_max);
+			return -1;
+		}
 	}
 	return pd->len - pd->pos >= need;
 }
