@@ -26,6 +26,12 @@ struct heatmap;
  */
 struct heatmap *heatmap_open(const char *base, char *err, size_t errlen);
 /*
+ * The exit code of a heatmap_open() that failed, from the errno it left:
+ * 2 when the name is wrong (a directory "DIR/", "-", a missing directory),
+ * 1 when the file system refused (read-only, full, no permission).
+ */
+int heatmap_open_code(int e);
+/*
  * Append "<time_ns> <latency_ns>\n" (printf "%llu %llu\n") to a private
  * buffer; no allocation, a write(2) per 256 KiB.  A failed write is
  * remembered and reported by heatmap_close(); later lines are dropped.

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <perf-prof/commands.h>
 #include <perf-prof/latency.h>
+#include <perf-prof/stdfds.h>
 #include <perf-prof/version.h>
 
 static void usage(FILE *f)
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
 {
 	int i;
 
+	/* before any open(): a closed stdout must not become the heatmap's file */
+	stdfds_guard();
 	/* past a file size limit, a write fails with EFBIG and is reported */
 	signal(SIGXFSZ, SIG_IGN);
 	/* a reader that leaves (| head) ends the output, not the process: a

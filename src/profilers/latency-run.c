@@ -112,7 +112,7 @@ static void bind_fast_path(struct lat_ctx *c)
 	c->plain_end = !c->vcpu_filter && !c->pair_options;
 }
 
-/* what the options name, opened before tracing starts: 0, or 2 (a bad argument) */
+/* what the options name, opened before tracing starts: 0, or the exit code */
 static int open_files(struct lat_ctx *c)
 {
 	const struct lat_env *env = c->env;
@@ -141,8 +141,10 @@ static int open_files(struct lat_ctx *c)
 	if (env->heatmap) {
 		c->hm = heatmap_open(env->heatmap, err, sizeof(err));
 		if (!c->hm) {
+			int e = errno;
+
 			fprintf(stderr, "perf-prof: %s\n", err);
-			return 2;
+			return heatmap_open_code(e);
 		}
 	}
 	return 0;

@@ -48,7 +48,7 @@ struct heatmap {
  * heatmap_close(), so a run that fails leaves @path and its .old as they
  * were.  A character device or FIFO (a symlink to /dev/null or to a named
  * pipe): written in place, there is nothing to keep.  Returns the fd and
- * sets *in_place, or -1 with a message.
+ * sets *in_place, or -1 with a message and errno.
  */
 static int open_target(struct heatmap *hm, char *err, size_t errlen)
 {
@@ -61,6 +61,7 @@ static int open_target(struct heatmap *hm, char *err, size_t errlen)
 		if (S_ISDIR(st.st_mode)) {
 			errmsg(err, errlen, "cannot write heatmap file '%s': %s",
 				hm->path, strerror(EISDIR));
+			errno = EISDIR;
 			return -1;
 		}
 		if (!S_ISREG(st.st_mode)) {
@@ -111,16 +112,54 @@ static char *lat_path(const char *base, const char *suffix)
 	return p;
 }
 
+/*
+ * A name that names no file of its own: "DIR/" (or "DIR/.") would write
+ * the hidden DIR/.lat, "-" a file named -.lat where stdout was meant.
+ */
+static int bad_name(const char *base, char *err, size_t errlen)
+{
+	const char *slash = strrchr(base, '/'), *name = slash ? slash + 1 : base;
+
+	if (!*base) {
+		errmsg(err, errlen, "cannot write heatmap file: empty file name");
+	} else if (!strcmp(base, "-")) {
+		errmsg(err, errlen, "--heatmap '-': the heatmap is a file (standard output "
+		       "carries the table): give a file name, e.g. --heatmap kvm for kvm.lat");
+	} else if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
+		errmsg(err, errlen, "--heatmap '%s' names a directory: give a file in it "
+		       "(--heatmap %.*skvm writes %.*skvm.lat)", base, (int)(name - base), base,
+		       (int)(name - base), base);
+	} else {
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int heatmap_open_code(int e)
+{
+	switch (e) {
+	case EINVAL:		/* the name itself (bad_name()) */
+	case ENOENT:		/* a directory that is not there */
+	case ENOTDIR:
+	case EISDIR:
+	case ENAMETOOLONG:
+	case ELOOP:
+		return 2;
+	default:		/* a read-only or full file system, no permission, no memory */
+		return 1;
+	}
+}
+
 struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 {
 	struct heatmap *hm;
+	int e;
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!base || !*base) {
-		errmsg(err, errlen, "cannot write heatmap file: empty file name");
+	if (bad_name(base ? base : "", err, errlen) < 0)
 		return NULL;
-	}
 	hm = calloc(1, sizeof(*hm));
 	if (hm) {
 		hm->path = lat_path(base, "");
@@ -130,6 +169,7 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 	if (!hm || !hm->path || !hm->old || !hm->tmp) {
 		errmsg(err, errlen, "cannot write heatmap file '%s.lat': %s",
 			base, strerror(ENOMEM));
+		errno = ENOMEM;
 		goto fail;
 	}
 	hm->fd = open_target(hm, err, errlen);
@@ -137,12 +177,14 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen)
 		goto fail;
 	return hm;
 fail:
+	e = errno;	/* heatmap_open_code()'s */
 	if (hm) {
 		free(hm->path);
 		free(hm->old);
 		free(hm->tmp);
 		free(hm);
 	}
+	errno = e;
 	return NULL;
 }
 

@@ -211,6 +211,48 @@ START_TEST(test_open_missing_dir)
 }
 END_TEST
 
+/*
+ * Names that name no file: "DIR/" wrote the hidden DIR/.lat and "-" a file
+ * named -.lat.  Refused before anything is created, as usage errors (2);
+ * a missing directory is a wrong name (2), a read-only or unwritable one
+ * the system's refusal (1).
+ */
+START_TEST(test_open_names_no_file)
+{
+	static const char *const names[] = { "sub/", "sub/.", "sub/..", "-" };
+	char err[512], want[512];
+	size_t i;
+
+	ck_assert_int_eq(mkdir(tpath("sub"), 0755), 0);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *n = strcmp(names[i], "-") ? tpath(names[i]) : "-";
+
+		errno = 0;
+		ck_assert_ptr_null(heatmap_open(n, err, sizeof(err)));
+		ck_assert_int_eq(heatmap_open_code(errno), 2);
+		ck_assert_ptr_null(strchr(err, '\n'));
+	}
+	snprintf(want, sizeof(want), "--heatmap '%s/sub/' names a directory: give a file in it "
+		 "(--heatmap %s/sub/kvm writes %s/sub/kvm.lat)", tmpdir, tmpdir, tmpdir);
+	ck_assert_ptr_null(heatmap_open(tpath("sub/"), err, sizeof(err)));
+	ck_assert_str_eq(err, want);
+	ck_assert_ptr_null(heatmap_open("-", err, sizeof(err)));
+	ck_assert_str_eq(err, "--heatmap '-': the heatmap is a file (standard output carries "
+			 "the table): give a file name, e.g. --heatmap kvm for kvm.lat");
+	/* nothing was created: not sub/.lat, not -.lat */
+	ck_assert_int_eq(rmdir(tpath("sub")), 0);
+	ck_assert_int_eq(access("-.lat", F_OK), -1);
+	/* a missing directory: the name is wrong */
+	errno = 0;
+	ck_assert_ptr_null(heatmap_open(tpath("nodir/y"), err, sizeof(err)));
+	ck_assert_int_eq(heatmap_open_code(errno), 2);
+	/* what the file system refuses is a runtime error */
+	ck_assert_int_eq(heatmap_open_code(EROFS), 1);
+	ck_assert_int_eq(heatmap_open_code(EACCES), 1);
+	ck_assert_int_eq(heatmap_open_code(ENOSPC), 1);
+}
+END_TEST
+
 START_TEST(test_open_not_writable)
 {
 	char err[512], want[512];
@@ -1159,6 +1201,7 @@ static Suite *heatmap_suite(void)
 	tcase_add_test(w, test_rotate_old);
 	tcase_add_test(w, test_open_missing_dir);
 	tcase_add_test(w, test_open_not_writable);
+	tcase_add_test(w, test_open_names_no_file);
 	tcase_add_test(w, test_close_enospc);
 	tcase_add_test(w, test_null_handle);
 	tcase_add_test(w, test_discard_keeps_previous);

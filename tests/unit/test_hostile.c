@@ -166,6 +166,68 @@ START_TEST(test_heatmap_lat_suffix)
 }
 END_TEST
 
+/*
+ * --heatmap names that are no file name are usage errors (2) and write
+ * nothing (DIR/ wrote DIR/.lat, - wrote -.lat); a file system that refuses
+ * the file (read-only; for a user, a directory without write permission)
+ * is a runtime error (1, was 2).
+ */
+START_TEST(test_heatmap_bad_names)
+{
+	char *out;
+
+	out = sh("cd %s && mkdir d && %s kvm-exit --input %s --heatmap d/ 2>&1; echo rc=$?; "
+		 "%s kvm-exit --input %s --heatmap - 2>&1; echo rc=$?; ls -A . d",
+		 dir, PP, SAMPLE, PP, SAMPLE);
+	ck_assert_msg(strstr(out, "perf-prof: --heatmap 'd/' names a directory: give a file in "
+			     "it (--heatmap d/kvm writes d/kvm.lat)\nrc=2\n") &&
+		      strstr(out, "perf-prof: --heatmap '-': the heatmap is a file (standard "
+			     "output carries the table): give a file name, e.g. --heatmap kvm "
+			     "for kvm.lat\nrc=2\n.:\nd\n\nd:\n"), "%s", out);
+	ck_assert_msg(!strstr(out, "kvm-exit latency"), "%s", out);
+	free(out);
+	if (geteuid() == 0)
+		out = sh("cd %s && mkdir ro && mount -t tmpfs -o ro,size=64k tmpfs ro && "
+			 "{ %s kvm-exit --input %s --heatmap ro/h 2>&1; echo rc=$?; umount ro; }",
+			 dir, PP, SAMPLE);
+	else
+		out = sh("cd %s && mkdir ro && chmod 555 ro && %s kvm-exit --input %s "
+			 "--heatmap ro/h 2>&1; echo rc=$?", dir, PP, SAMPLE);
+	ck_assert_msg(strstr(out, geteuid() == 0 ?
+			     "perf-prof: cannot write heatmap file 'ro/h.lat': Read-only file system\n" :
+			     "perf-prof: cannot write heatmap file 'ro/h.lat': Permission denied\n") &&
+		      rc_of(out) == 1, "%s", out);
+	free(out);
+}
+END_TEST
+
+/*
+ * Rule 3: with standard output (or all three) closed by the caller, the
+ * heatmap's temporary file took descriptor 1 and the table was written
+ * into it.  The tool's own files never take 0-2: the heatmap holds its
+ * lines only, the run exits 0.
+ */
+START_TEST(test_closed_std_fds)
+{
+	static const char *const closes[] = { ">&-", ">&- 2>&-", "<&- >&- 2>&-" };
+	char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof(closes) / sizeof(closes[0]); i++) {
+		out = sh("cd %s && rm -f h.lat && %s kvm-exit --input %s --heatmap h %s; "
+			 "echo rc=$?; grep -cv '^[0-9]* [0-9]*$' h.lat; wc -l < h.lat",
+			 dir, PP, SAMPLE, closes[i]);
+		ck_assert_msg(!strcmp(out, "rc=0\n0\n5998\n"), "%s: %s", closes[i], out);
+		free(out);
+	}
+	/* stdin closed: --input - reads nothing, said so */
+	out = sh("%s kvm-exit --input - <&- 2>&1; echo rc=$?", PP);
+	ck_assert_msg(strstr(out, "perf-prof: -: offset 0: empty file, not a perf.data file\n") &&
+		      rc_of(out) == 1, "%s", out);
+	free(out);
+}
+END_TEST
+
 /* an endless line (/dev/zero) is an error at once, not an endless read */
 START_TEST(test_svg_endless_line)
 {
@@ -626,6 +688,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_stalled_pipe_interrupted);
 	tcase_add_test(tc, test_failed_run_keeps_heatmap);
 	tcase_add_test(tc, test_heatmap_lat_suffix);
+	tcase_add_test(tc, test_heatmap_bad_names);
 	tcase_add_test(tc, test_svg_endless_line);
 	tcase_add_test(tc, test_svg_write_error_keeps_previous);
 	tcase_add_test(tc, test_reads_end);
@@ -640,6 +703,7 @@ static Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_stdout_write_errors);
+	tcase_add_test(tc, test_closed_std_fds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("order");
 	tcase_set_timeout(tc, 120);
