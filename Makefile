@@ -54,6 +54,8 @@ endif
 ifeq ($(SANITIZE),1)
   CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   LDFLAGS += -fsanitize=address,undefined
+  # libtraceevent's own leaks (src/base/lsan.c): no one references it, -u links it
+  LDFLAGS += -Wl,-u,__lsan_default_suppressions
   BUILD   := $(BUILD)-san
 endif
 

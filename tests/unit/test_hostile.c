@@ -228,6 +228,52 @@ START_TEST(test_closed_std_fds)
 }
 END_TEST
 
+/*
+ * A damaged event format costs libtraceevent's parser a token it never
+ * frees (a field named "\nfo1" in a recording, a field with no type,
+ * "field:long;", in tracefs): under make check SANITIZE=1 LeakSanitizer
+ * reported 4-6 bytes and the run exited 23.  The library's own leak,
+ * suppressed beneath its two parse calls only (src/base/lsan.c); the
+ * answers are those of the run: the recording's table, the missing field.
+ */
+START_TEST(test_damaged_format_no_leak_report)
+{
+	char path[128], *good, *out, *raw, *hit;
+	size_t len;
+	FILE *f;
+
+	raw = slurp_file(SAMPLE);
+	ck_assert_ptr_nonnull(raw);
+	f = fopen(SAMPLE, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fclose(f);
+	hit = memmem(raw, len, "field:u64 info1;", 16);
+	ck_assert_ptr_nonnull(hit);
+	memcpy(hit + 10, "\\n", 2);
+	snprintf(path, sizeof(path), "%s/fmt.data", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(raw, 1, len, f), len);
+	fclose(f);
+	free(raw);
+	good = sh("%s kvm-exit --input %s 2>&1; echo rc=$?", PP, SAMPLE);
+	out = sh("%s kvm-exit --input %s 2>&1; echo rc=$?", PP, path);
+	ck_assert_msg(!strcmp(out, good), "not the intact file's answer: ...%s",
+		      out + (strlen(out) > 600 ? strlen(out) - 600 : 0));
+	free(out);
+	free(good);
+	out = sh("cd %s && mkdir -p t/events/raw_syscalls/sys_enter t/events/raw_syscalls/sys_exit"
+		 " && sed 's/field:long id;/field:long;/' " TEST_DATA_DIR "/x86-6.18-sys_enter.format"
+		 " > t/events/raw_syscalls/sys_enter/format && cp " TEST_DATA_DIR
+		 "/x86-6.18-sys_exit.format t/events/raw_syscalls/sys_exit/format && "
+		 "PERF_PROF_TRACEFS=%s/t %s syscalls -C 0 2>&1; echo rc=$?", dir, dir, PP);
+	ck_assert_str_eq(out, "perf-prof: raw_syscalls events lack the id/ret fields\nrc=1\n");
+	free(out);
+}
+END_TEST
+
 /* an endless line (/dev/zero) is an error at once, not an endless read */
 START_TEST(test_svg_endless_line)
 {
@@ -689,6 +735,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_failed_run_keeps_heatmap);
 	tcase_add_test(tc, test_heatmap_lat_suffix);
 	tcase_add_test(tc, test_heatmap_bad_names);
+	tcase_add_test(tc, test_damaged_format_no_leak_report);
 	tcase_add_test(tc, test_svg_endless_line);
 	tcase_add_test(tc, test_svg_write_error_keeps_previous);
 	tcase_add_test(tc, test_reads_end);
