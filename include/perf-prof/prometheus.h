@@ -16,10 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <perf-prof/promseries.h>
 #include <perf-prof/promtext.h>
-
-/* label sets (histograms) at most; more are counted under reason="_other" */
-#define PROM_MAX_SERIES	1024
 
 struct prom;
 
@@ -29,11 +27,7 @@ struct prom_cfg {
 	bool qemu_names;	/* name a -p process by its qemu -name, else by comm */
 	const char *listen;	/* HOST:PORT, or NULL */
 	const char *textfile;	/* or NULL */
-};
-
-/* the instance labels of a histogram; -1: not a label */
-struct prom_inst {
-	int64_t pid, vcpu, tid, cpu;
+	bool verbose;		/* -v: say when a process is renamed */
 };
 
 /* HOST:PORT, [V6]:PORT or :PORT; 0, or -1 with a message (a usage error) */
@@ -47,7 +41,11 @@ int prom_parse_listen(const char *s, char *host, size_t hostlen, char *port, siz
  */
 struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen);
 
-/* a -p process, for its pid and vm/process labels */
+/*
+ * A -p process, for its pid and vm/process labels.  Its name is read
+ * again once a second (at prom_publish()): after an exec, what it counts
+ * is labelled by the new name, and the old series keeps what it counted.
+ */
 void prom_add_process(struct prom *x, int pid, const char *comm);
 
 /* reader: the histogram of (@reason, @in), created on first use */

@@ -117,6 +117,7 @@ int proc_tgid(int tid)
 bool proc_comm(int pid, char *buf, size_t len)
 {
 	char path[64], *comm;
+	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	comm = read_file(path, NULL);
@@ -125,7 +126,9 @@ bool proc_comm(int pid, char *buf, size_t len)
 		snprintf(buf, len, "<...>");
 		return false;
 	}
-	snprintf(buf, len, "%.*s", (int)strcspn(comm, "\n"), comm);
+	/* the kernel ends it with a newline; a name may hold one of its own */
+	n = strlen(comm);
+	snprintf(buf, len, "%.*s", (int)(n && comm[n - 1] == '\n' ? n - 1 : n), comm);
 	free(comm);
 	return true;
 }

@@ -33,6 +33,7 @@ static int export_open(struct lat_ctx *c)
 	pc.profiler = c->cls->name;
 	pc.proc_label = label;
 	pc.qemu_names = c->cls->qemu_procs;
+	pc.verbose = c->env->verbose;
 	pc.listen = c->env->prometheus;
 	pc.textfile = c->env->prom_textfile;
 	c->prom = prom_open(&pc, err, sizeof(err));

@@ -22,21 +22,10 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <microhttpd.h>
-#include <perf-prof/proc.h>
+#include <perf-prof/promconn.h>
 #include <perf-prof/prometheus.h>
-#include <perf-prof/u64map.h>
 #include <perf-prof/tracefs.h>
 #include <perf-prof/version.h>
-
-struct prom_series {
-	struct prom_hist h;	/* first: prom_hist_of() hands out &h */
-	char *labels;		/* never changes, freed at prom_close() */
-};
-
-struct prom_proc {
-	int pid;
-	char name[128];
-};
 
 struct prom {
 	struct prom_cfg cfg;	/* its strings are our own copies */
@@ -45,12 +34,7 @@ struct prom {
 	struct prom_info info;
 
 	/* the reader's */
-	struct prom_series **series;
-	uint32_t nseries, cap;
-	struct u64map map;		/* hash of the labels -> series index */
-	struct prom_series *other;	/* past PROM_MAX_SERIES */
-	struct prom_proc *procs;
-	int nprocs;
+	struct promseries series;
 	struct prom_snap snaps[2];
 	struct prom_snap *back;		/* filled by the reader, then swapped */
 	uint64_t published, skipped, publish_ns, publish_max_ns;
@@ -62,6 +46,7 @@ struct prom {
 
 	struct MHD_Daemon *mhd;
 	int listen_fd;
+	struct promconn conns;		/* the server thread's */
 
 	char *textfile, *tmpl;		/* FILE and dir/.name.XXXXXX */
 	mode_t mode;
@@ -165,7 +150,7 @@ static int bind_listen(const char *listen_on, char *url, size_t urllen, char *er
 		}
 		/* a restart binds at once despite old connections in TIME_WAIT */
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, PROM_BACKLOG) == 0)
 			break;
 		e = errno;
 		close(fd);
@@ -220,20 +205,16 @@ bool prom_publish(struct prom *x, uint64_t lost, uint64_t dropped)
 {
 	struct prom_snap *b = x->back, *t;
 	uint64_t t0 = cpu_ns(), dt;
-	uint32_t i, n = x->nseries + (x->other != NULL);
+	uint32_t i, n;
 
+	promseries_names(&x->series, now_ns());
+	n = promseries_count(&x->series);
 	if (snap_reserve(b, n) < 0) {
 		x->skipped++;
 		return false;	/* the last snapshot stays; counts are kept */
 	}
-	for (i = 0; i < x->nseries; i++) {
-		b->rows[i].labels = x->series[i]->labels;
-		b->rows[i].h = x->series[i]->h;
-	}
-	if (x->other) {
-		b->rows[i].labels = x->other->labels;
-		b->rows[i].h = x->other->h;
-	}
+	for (i = 0; i < n; i++)
+		promseries_row(&x->series, i, &b->rows[i]);
 	b->n = n;
 	b->lost = lost;
 	b->dropped = dropped;
@@ -296,116 +277,14 @@ static char *render(struct prom *x, enum prom_format f, size_t *len, bool scrape
 
 /* ---------------------------------------------------------------- series */
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
-	return h;
-}
-
-static struct prom_series *series_new(const char *labels)
-{
-	struct prom_series *s = calloc(1, sizeof(*s));
-
-	if (!s || !(s->labels = strdup(labels)))
-		abort();	/* as the statistics do: a histogram cannot go missing */
-	return s;
-}
-
-static const char *proc_name(struct prom *x, int64_t pid)
-{
-	int i;
-
-	for (i = 0; i < x->nprocs; i++)
-		if (x->procs[i].pid == pid)
-			return x->procs[i].name;
-	return NULL;
-}
-
 struct prom_hist *prom_hist_of(struct prom *x, const char *reason, const struct prom_inst *in)
 {
-	char labels[640], num[24];
-	const char *name;
-	size_t pos = 0;
-	uint32_t *slot, i;
-
-	prom_label(labels, sizeof(labels), &pos, "profiler", x->cfg.profiler);
-	prom_label(labels, sizeof(labels), &pos, "reason", reason);
-	if (in->pid >= 0) {
-		name = proc_name(x, in->pid);
-		if (name)
-			prom_label(labels, sizeof(labels), &pos, x->cfg.proc_label, name);
-		snprintf(num, sizeof(num), "%ld", (long)in->pid);
-		prom_label(labels, sizeof(labels), &pos, "pid", num);
-	}
-	if (in->vcpu >= 0) {
-		snprintf(num, sizeof(num), "%ld", (long)in->vcpu);
-		prom_label(labels, sizeof(labels), &pos, "vcpu", num);
-	} else if (in->tid >= 0) {
-		snprintf(num, sizeof(num), "%ld", (long)in->tid);
-		prom_label(labels, sizeof(labels), &pos, "tid", num);
-	}
-	if (in->cpu >= 0) {
-		snprintf(num, sizeof(num), "%ld", (long)in->cpu);
-		prom_label(labels, sizeof(labels), &pos, "cpu", num);
-	}
-
-	slot = u64map_slot(&x->map, fnv1a(labels));
-	if (*slot != UINT32_MAX && !strcmp(x->series[*slot]->labels, labels))
-		return &x->series[*slot]->h;
-	if (*slot != UINT32_MAX) {	/* two label sets of one hash: look them all over */
-		for (i = 0; i < x->nseries; i++)
-			if (!strcmp(x->series[i]->labels, labels))
-				return &x->series[i]->h;
-	}
-	if (x->nseries == PROM_MAX_SERIES) {
-		if (!x->other) {
-			pos = 0;
-			prom_label(labels, sizeof(labels), &pos, "profiler", x->cfg.profiler);
-			prom_label(labels, sizeof(labels), &pos, "reason", "_other");
-			x->other = series_new(labels);
-			fprintf(stderr, "perf-prof: --prometheus: more than %d label sets; the "
-				"latencies of new ones are counted under reason=\"_other\"\n",
-				PROM_MAX_SERIES);
-		}
-		return &x->other->h;
-	}
-	if (x->nseries == x->cap) {
-		uint32_t cap = x->cap ? x->cap * 2 : 64;
-		struct prom_series **n = realloc(x->series, cap * sizeof(*n));
-
-		if (!n)
-			abort();
-		x->series = n;
-		x->cap = cap;
-	}
-	x->series[x->nseries] = series_new(labels);
-	if (*slot == UINT32_MAX)
-		*slot = x->nseries;
-	return &x->series[x->nseries++]->h;
+	return promseries_hist(&x->series, reason, in);
 }
 
 void prom_add_process(struct prom *x, int pid, const char *comm)
 {
-	struct prom_proc *n = realloc(x->procs, (x->nprocs + 1) * sizeof(*n));
-	char path[64], *cmd;
-	size_t len = 0;
-
-	if (!n)
-		return;
-	x->procs = n;
-	n = &x->procs[x->nprocs++];
-	n->pid = pid;
-	snprintf(n->name, sizeof(n->name), "%s", comm);
-	if (!x->cfg.qemu_names)
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	cmd = read_file(path, &len);
-	if (cmd)
-		prom_qemu_name(cmd, len, n->name, sizeof(n->name));
-	free(cmd);
+	promseries_add_process(&x->series, pid, comm);
 }
 
 /* ---------------------------------------------------------------- HTTP */
@@ -449,6 +328,7 @@ static enum MHD_Result serve(void *arg, struct MHD_Connection *conn, const char 
 	if (strcmp(url, "/metrics"))
 		return reply(conn, MHD_HTTP_NOT_FOUND, "text/plain", not_found,
 			     strlen(not_found), false);
+	promconn_answering(conn);
 	f = prom_negotiate(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							MHD_HTTP_HEADER_ACCEPT));
 	text = render(x, f, &len, true);
@@ -559,23 +439,12 @@ static char *textfile_tmpl(const char *path)
 
 static void prom_free(struct prom *x)
 {
-	uint32_t i;
-
-	for (i = 0; i < x->nseries; i++) {
-		free(x->series[i]->labels);
-		free(x->series[i]);
-	}
-	if (x->other) {
-		free(x->other->labels);
-		free(x->other);
-	}
-	free(x->series);
-	u64map_free(&x->map);
-	free(x->procs);
+	promseries_free(&x->series);
 	free(x->snaps[0].rows);
 	free(x->snaps[1].rows);
 	free(x->textfile);
 	free(x->tmpl);
+	promconn_free(&x->conns);
 	free((char *)x->cfg.profiler);
 	free((char *)x->cfg.proc_label);
 	free((char *)x->cfg.listen);
@@ -600,11 +469,15 @@ static int start_threads(struct prom *x, char *err, size_t errlen)
 	sigaddset(&block, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	if (x->listen_fd >= 0) {
+		/* one thread, every callback on it (promconn.h relies on that) */
 		x->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, serve, x,
 					  MHD_OPTION_LISTEN_SOCKET, x->listen_fd,
-					  MHD_OPTION_CONNECTION_LIMIT, 64u,
+					  /* one above: the newcomer makes room (promconn.c) */
+					  MHD_OPTION_CONNECTION_LIMIT, PROM_MAX_CONNS + 1u,
 					  /* a client that sends nothing is dropped */
-					  MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+					  MHD_OPTION_CONNECTION_TIMEOUT, PROM_CONN_TIMEOUT_S,
+					  MHD_OPTION_NOTIFY_CONNECTION, promconn_notify, &x->conns,
+					  MHD_OPTION_NOTIFY_COMPLETED, promconn_completed, &x->conns,
 					  MHD_OPTION_END);
 		if (!x->mhd) {
 			snprintf(err, errlen, "--prometheus %s: libmicrohttpd could not start",
@@ -656,11 +529,21 @@ struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen)
 	}
 	x->listen_fd = -1;
 	pthread_mutex_init(&x->lock, NULL);
+	if (promconn_init(&x->conns) < 0) {
+		snprintf(err, errlen, "out of memory");
+		prom_free(x);
+		return NULL;
+	}
 	/* the caller's strings may not outlive this call */
 	x->cfg.profiler = strdup(cfg->profiler);
 	x->cfg.proc_label = strdup(cfg->proc_label);
 	x->cfg.qemu_names = cfg->qemu_names;
+	x->cfg.verbose = cfg->verbose;
 	x->cfg.listen = cfg->listen ? strdup(cfg->listen) : NULL;
+	x->series.profiler = x->cfg.profiler;
+	x->series.proc_label = x->cfg.proc_label;
+	x->series.qemu_names = cfg->qemu_names;
+	x->series.verbose = cfg->verbose;
 	if (!x->cfg.profiler || !x->cfg.proc_label || (cfg->listen && !x->cfg.listen)) {
 		snprintf(err, errlen, "out of memory");
 		prom_free(x);
@@ -736,12 +619,14 @@ int prom_close(struct prom *x, uint64_t lost, uint64_t dropped, bool verbose)
 	if (verbose)
 		fprintf(stderr, "perf-prof: prometheus: %u label sets, %lu snapshots published "
 			"(%lu skipped while a scrape copied one), each took the reader %.1f us of "
-			"CPU on average, %.1f us at most; %lu scrapes held the lock %.1f us at most\n",
-			x->nseries + (x->other != NULL), (unsigned long)x->published,
+			"CPU on average, %.1f us at most; %lu scrapes held the lock %.1f us at most; "
+			"%lu connections, %lu of them closed to make room for others\n",
+			promseries_count(&x->series), (unsigned long)x->published,
 			(unsigned long)x->skipped,
 			x->published + x->skipped ?
 			x->publish_ns / 1e3 / (x->published + x->skipped) : 0.0,
-			x->publish_max_ns / 1e3, (unsigned long)x->scrapes, x->hold_max_ns / 1e3);
+			x->publish_max_ns / 1e3, (unsigned long)x->scrapes, x->hold_max_ns / 1e3,
+			(unsigned long)x->conns.opened, (unsigned long)x->conns.evicted);
 	prom_free(x);
 	return rc;
 }

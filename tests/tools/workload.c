@@ -21,6 +21,9 @@
  *                                 ms a line "<CLOCK_REALTIME ns> <calls>" on
  *                                 stdout, the calls since the last line;
  *                                 then "total <calls>"
+ *   workload getppid-exec N PROG ARGS...  N getppid(), "done" on stdout,
+ *                                 then at a second byte exec PROG ARGS:
+ *                                 the same pid under a new name
  */
 #include <pthread.h>
 #include <sched.h>
@@ -95,6 +98,16 @@ int main(int argc, char **argv)
 		wait_go();
 		for (i = 0; i < n; i++)
 			syscall(SYS_getppid);
+	} else if (!strcmp(argv[1], "getppid-exec") && argc > 3) {
+		wait_go();
+		for (i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		printf("done\n");
+		fflush(stdout);
+		wait_go();
+		execv(argv[3], argv + 3);
+		perror("workload: exec");
+		return 3;
 	} else if (!strcmp(argv[1], "getppid-hold")) {
 		char c;
 

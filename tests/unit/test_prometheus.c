@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <perf-prof/promtext.h>
 #include <perf-prof/prometheus.h>
 #include "textutil.h"
@@ -396,6 +397,58 @@ START_TEST(test_textfile_cumulative_over_intervals)
 END_TEST
 
 /*
+ * A -p process renamed (an exec; here prctl, as an exec sets the same
+ * comm): the label was read once at attach and kept for ever, and a name
+ * with a newline was cut at it.  At the next reading of the names, what
+ * the series counted stays under the old name, and the series, the same
+ * histogram its rows add to, goes on from zero under the new name.
+ */
+START_TEST(test_process_renamed)
+{
+	struct promseries t = { .profiler = "syscalls", .proc_label = "process" };
+	struct prom_inst in = { getpid(), -1, -1, -1 };
+	char before[16], want[256];
+	struct prom_hist *h;
+	struct prom_row r;
+
+	prctl(PR_GET_NAME, before);
+	ck_assert_int_eq(prctl(PR_SET_NAME, "first"), 0);
+	promseries_add_process(&t, getpid(), "unused");
+	h = promseries_hist(&t, "getppid", &in);
+	prom_hist_add(h, 1500);
+	prom_hist_add(h, 2500);
+	promseries_names(&t, 1);	/* the first reading: no change */
+	ck_assert_uint_eq(promseries_count(&t), 1);
+	ck_assert_int_eq(prctl(PR_SET_NAME, "re\nnamed"), 0);
+	promseries_names(&t, 2);	/* within the second: not read again */
+	ck_assert_uint_eq(promseries_count(&t), 1);
+	promseries_names(&t, 2 + PROM_NAMES_EVERY_NS);
+	ck_assert_uint_eq(promseries_count(&t), 2);
+	promseries_row(&t, 0, &r);
+	snprintf(want, sizeof(want), "profiler=\"syscalls\",reason=\"getppid\","
+		 "process=\"re\\nnamed\",pid=\"%d\"", getpid());
+	ck_assert_str_eq(r.labels, want);
+	ck_assert_uint_eq(r.h.sum_ns, 0);
+	promseries_row(&t, 1, &r);
+	snprintf(want, sizeof(want), "profiler=\"syscalls\",reason=\"getppid\","
+		 "process=\"first\",pid=\"%d\"", getpid());
+	ck_assert_str_eq(r.labels, want);
+	ck_assert_uint_eq(r.h.sum_ns, 4000);
+	/* the rows go on adding to the same histogram, now under the new name */
+	ck_assert_ptr_eq(promseries_hist(&t, "getppid", &in), h);
+	prom_hist_add(h, 700);
+	promseries_row(&t, 0, &r);
+	ck_assert_uint_eq(r.h.sum_ns, 700);
+	/* a new row of the process: the new name's series too */
+	ck_assert_ptr_eq(promseries_hist(&t, "getppid", &in), h);
+	ck_assert_ptr_ne(promseries_hist(&t, "read", &in), h);
+	ck_assert_uint_eq(promseries_count(&t), 3);
+	promseries_free(&t);
+	prctl(PR_SET_NAME, before);
+}
+END_TEST
+
+/*
  * The series are bounded: past PROM_MAX_SERIES label sets, pairs go to one
  * reason="_other" histogram, so sums stay exact; one label set asked for
  * twice is one histogram.
@@ -403,7 +456,7 @@ END_TEST
 START_TEST(test_series_bounded)
 {
 	char path[] = "/tmp/pp-prom-XXXXXX.prom", *prom;
-	struct prom_cfg cfg = { "syscalls", "process", false, NULL, path };
+	struct prom_cfg cfg = { "syscalls", "process", false, NULL, path, false };
 	struct prom_hist *h, *first = NULL, *other = NULL;
 	char err[256];
 	int fd = mkstemps(path, 5), i;
@@ -491,6 +544,7 @@ static Suite *prometheus_suite(void)
 	tcase_add_test(tc, test_textfile_from_recording);
 	tcase_add_test(tc, test_textfile_cumulative_over_intervals);
 	tcase_add_test(tc, test_series_bounded);
+	tcase_add_test(tc, test_process_renamed);
 	tcase_add_test(tc, test_bad_prometheus_arguments);
 	suite_add_tcase(s, tc);
 	return s;
