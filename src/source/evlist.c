@@ -97,14 +97,26 @@ static void open_hint(int e, const struct evlist *el, char *buf, size_t len)
 	}
 }
 
-/* a refused ring buffer: the locked-memory settings that decide it */
+/*
+ * A refused ring buffer: the setting that decides it.  The kernel says
+ * EPERM past the locked-memory limits; ENOMEM when the mapping does not
+ * fit the address space (ulimit -v) or the buffer cannot be allocated.
+ */
 static void mmap_hint(int e, int pages, char *buf, size_t len)
 {
 	long kb = read_file_long("/proc/sys/kernel/perf_event_mlock_kb", 516);
+	unsigned long need = (pages + 1ul) * (getpagesize() >> 10);
 	struct rlimit rl;
 
 	buf[0] = 0;
-	if (e != EPERM && e != ENOMEM)
+	if (e == ENOMEM && getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(buf, len, " (address space: ulimit -v (RLIMIT_AS) is %lu KB and each "
+			 "buffer maps %lu KB: lower -m (now %d) or raise it)",
+			 (unsigned long)(rl.rlim_cur >> 10), need, pages);
+	else if (e == ENOMEM)
+		snprintf(buf, len, " (the kernel could not allocate a buffer of %lu KB: lower -m "
+			 "(now %d))", need, pages);
+	if (e != EPERM)
 		return;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		snprintf(buf, len, " (locked memory: kernel.perf_event_mlock_kb is %ld KB a CPU, "
@@ -169,6 +181,18 @@ static void close_target(struct evlist *el, int t, struct ring *r)
 	}
 }
 
+/* a filter in a message: all of it, or its start and its length */
+#define FILTER_SHOWN	80
+static void filter_quote(const char *f, char *buf, size_t len)
+{
+	size_t n = strlen(f);
+
+	if (n <= FILTER_SHOWN)
+		snprintf(buf, len, "'%s'", f);
+	else
+		snprintf(buf, len, "'%.*s...' (%zu bytes)", FILTER_SHOWN, f, n);
+}
+
 /*
  * Event @e on target @t (a CPU, or a thread when @cpu is -1), its filter
  * set.  The fd, or -1 with a message and *exit_code; -2 when the thread
@@ -202,10 +226,19 @@ static int open_event(struct evlist *el, int e, int cpu, int tid, char *err, siz
 	el->clock = attr.use_clockid;
 	el->lost_fmt = attr.read_format != 0;
 	if (ev->filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev->filter) < 0) {
-		snprintf(err, errlen, "the kernel rejected filter '%s' on %s: %s",
-			 ev->filter, ev->name, strerror(errno));
+		int saved = errno;
+		char q[FILTER_SHOWN + 48];
+
+		filter_quote(ev->filter, q, sizeof(q));
+		/* any answer but ENOMEM is about the filter, even EPERM (a ';') */
+		if (saved == ENOMEM)
+			snprintf(err, errlen, "cannot set filter %s on %s: %s", q, ev->name,
+				 strerror(saved));
+		else
+			snprintf(err, errlen, "invalid filter %s on %s (the kernel refused it: %s)",
+				 q, ev->name, strerror(saved));
 		close(fd);
-		*exit_code = 2;
+		*exit_code = saved == ENOMEM ? 1 : 2;
 		return -1;
 	}
 	return fd;

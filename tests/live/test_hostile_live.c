@@ -153,6 +153,34 @@ START_TEST(test_memlock_named)
 END_TEST
 
 /*
+ * A ring buffer that does not fit the address space (ulimit -v): the
+ * kernel says ENOMEM, and the message blamed perf_event_mlock_kb and
+ * ulimit -l.  It names RLIMIT_AS and what each buffer maps.  (An
+ * AddressSanitizer build cannot start under a small ulimit -v at all.)
+ */
+START_TEST(test_address_space_named)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return;
+#endif
+	char *out, want[256];
+	long kb = (65536 + 1) * (sysconf(_SC_PAGESIZE) >> 10);
+
+	if (access("/usr/bin/prlimit", X_OK))
+		return;
+	out = sh("prlimit --as=%d -- %s syscalls -C 0 -m 65536 2>&1; echo rc=$?", 200 << 20,
+		 pp_bin());
+	snprintf(want, sizeof(want), ": Cannot allocate memory (address space: ulimit -v "
+		 "(RLIMIT_AS) is 204800 KB and each buffer maps %ld KB: lower -m (now 65536) or "
+		 "raise it)\n", kb);
+	ck_assert_msg(strstr(out, "perf-prof: cannot mmap 65536 pages of ring buffer") &&
+		      strstr(out, want) && !strstr(out, "mlock") && rc_of(out) == 1,
+		      "want %s in:\n%s", want, out);
+	free(out);
+}
+END_TEST
+
+/*
  * ulimit -n: a soft limit below what the buffers need is raised to the
  * hard one; a hard limit below it is an error that names the setting.
  */
@@ -308,6 +336,7 @@ static Suite *hostile_live_suite(void)
 	tcase_add_test(tc, test_unprivileged_refused_by_kernel);
 	tcase_add_test(tc, test_cap_perfmon_traces);
 	tcase_add_test(tc, test_memlock_named);
+	tcase_add_test(tc, test_address_space_named);
 	tcase_add_test(tc, test_nofile_limit);
 	suite_add_tcase(s, tc);
 	return s;

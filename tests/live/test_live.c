@@ -502,11 +502,32 @@ START_TEST(test_usage_errors)
 }
 END_TEST
 
+/*
+ * A filter the kernel refuses is invalid, whatever errno it says: a ';'
+ * got "Operation not permitted", which read as a permission problem.  A
+ * long one is cut in the message, with its length (a 24 KB filter was
+ * echoed whole).
+ */
 START_TEST(test_bad_filter)
 {
 	const char *a[] = { "kvm-exit", "-C", "0", "--filter", "exit_reason===", NULL };
+	const char *b[] = { "syscalls", "-C", "0", "--filter", "id == 1; id == 2", NULL };
+	const char *c[] = { "syscalls", "-C", "0", "--filter", NULL, NULL };
+	char *big = malloc(24 * 1024 + 1), want[256];
+	size_t i;
 
-	expect_error(a, 2, "the kernel rejected filter 'exit_reason===' on kvm:kvm_exit");
+	expect_error(a, 2, "perf-prof: invalid filter 'exit_reason===' on kvm:kvm_exit (the "
+		     "kernel refused it: ");
+	expect_error(b, 2, "perf-prof: invalid filter 'id == 1; id == 2' on raw_syscalls:sys_enter "
+		     "(the kernel refused it: Operation not permitted)\n");
+	for (i = 0; i < 24 * 1024; i++)
+		big[i] = "id == 1 && "[i % 11];
+	big[24 * 1024] = 0;
+	c[4] = big;
+	snprintf(want, sizeof(want), "perf-prof: invalid filter '%.80s...' (24576 bytes) on "
+		 "raw_syscalls:sys_enter (the kernel refused it: ", big);
+	expect_error(c, 2, want);
+	free(big);
 }
 END_TEST
 
