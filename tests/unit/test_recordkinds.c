@@ -49,17 +49,10 @@ static void record(const char *args)
 	free(out);
 }
 
-/*
- * Under the sanitizers, libtraceevent 1.7 leaks 2 bytes parsing one of the
- * formats trace-cmd extract saves (of every event), called by libtracecmd:
- * not ours to free (tests/fuzz/lsan.supp)
- */
-#define LSAN "LSAN_OPTIONS=suppressions=" TEST_DATA_DIR "/../fuzz/lsan.supp "
-
 /* perf-prof syscalls --input FILE ARGS: stdout and stderr */
 static char *pp(const char *file, const char *args)
 {
-	return sh("cd %s && " LSAN "%s syscalls --input %s %s 2>&1", dir, pp_bin(), file, args);
+	return sh("cd %s && %s syscalls --input %s %s 2>&1", dir, pp_bin(), file, args);
 }
 
 /* the events of syscall @nr in what perf script prints of @file */
