@@ -286,6 +286,12 @@ static void report_lost(struct run *r, bool final)
 	uint64_t lost = 0, total = 0;
 	int i, nbuf = 0, ntotal = 0;
 
+	/* a THROTTLE is a drop too: the event stopped until the next tick */
+	if (final && r->gaps.throttled)
+		fprintf(stderr, "perf-prof: %s%sthe kernel throttled the events %lu times (past "
+			"kernel.perf_event_max_sample_rate): what fired meanwhile was not recorded; "
+			"pairs across were dropped\n", src->live ? "" : src->name,
+			src->live ? "" : ": ", (unsigned long)r->gaps.throttled);
 	if (!src->live) {
 		if (final && r->gaps.lost)
 			fprintf(stderr, "perf-prof: the recording lost %lu records; %s\n",

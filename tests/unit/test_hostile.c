@@ -274,6 +274,42 @@ START_TEST(test_damaged_format_no_leak_report)
 }
 END_TEST
 
+/*
+ * Rule 4: what the kernel says it dropped is said without -v.  A THROTTLE
+ * record (the event stopped until the next tick, past
+ * kernel.perf_event_max_sample_rate) was counted only in -v's gaps.
+ */
+START_TEST(test_throttle_reported)
+{
+	struct { uint32_t type; uint16_t misc, size; uint64_t time, id, stream; } t = {
+		5, 0, 32, 1000000000ull, 17, 17 };
+	char path[128], *out, want[256];
+	FILE *f;
+	int i;
+
+	out = sh("cd %s && %s/gen-perfdata -n 2000 -p -f " TEST_DATA_DIR "/x86-6.18 -o p.data "
+		 "-e /dev/null 2>&1 && echo ok", dir, TOOLS_DIR);
+	ck_assert_msg(strstr(out, "ok"), "%s", out);
+	free(out);
+	/* the intact stream: nothing to say */
+	out = sh("cd %s && %s kvm-exit --input p.data 2>&1 >/dev/null; echo rc=$?", dir, PP);
+	ck_assert_str_eq(out, "rc=0\n");
+	free(out);
+	snprintf(path, sizeof(path), "%s/p.data", dir);
+	f = fopen(path, "ab");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(fwrite(&t, sizeof(t), 1, f), 1);
+	fclose(f);
+	out = sh("cd %s && %s kvm-exit --input p.data 2>&1 >/dev/null; echo rc=$?", dir, PP);
+	snprintf(want, sizeof(want), "perf-prof: p.data: the kernel throttled the events 3 times "
+		 "(past kernel.perf_event_max_sample_rate): what fired meanwhile was not "
+		 "recorded; pairs across were dropped\nrc=0\n");
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+END_TEST
+
 /* an endless line (/dev/zero) is an error at once, not an endless read */
 START_TEST(test_svg_endless_line)
 {
@@ -736,6 +772,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_heatmap_lat_suffix);
 	tcase_add_test(tc, test_heatmap_bad_names);
 	tcase_add_test(tc, test_damaged_format_no_leak_report);
+	tcase_add_test(tc, test_throttle_reported);
 	tcase_add_test(tc, test_svg_endless_line);
 	tcase_add_test(tc, test_svg_write_error_keeps_previous);
 	tcase_add_test(tc, test_reads_end);
