@@ -17,7 +17,10 @@ struct json_head {
 	uint64_t lost;		/* records lost in this interval */
 };
 
-/* prints nothing when the instance has no calls */
+/*
+ * Prints nothing when the instance has no calls; @in NULL: an interval
+ * that saw nothing, an object with "rows":[] (h->inst_id -1).
+ */
 void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 		const struct json_head *h);
 /* @s as a JSON string literal */

@@ -60,6 +60,7 @@ struct lat_ctx {
 	struct guestsym *syms;	/* --vmlinux, --kallsyms */
 	uint64_t paired, dumped, lost_interval, filtered;
 	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
+	uint64_t printed;	/* tables or JSON lines with rows, over the run */
 	int npid;
 	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
 	FILE *out;

@@ -53,6 +53,7 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 	}
 }
 
+/* one object of instance @in; NULL: the interval's empty object */
 static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 {
 	static const char *const kinds[] = { "all", "thread", "cpu", "process" };
@@ -71,9 +72,9 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	h.time = when;
 	h.time_ns = time;
 	h.inst_type = kinds[c->kind];
-	h.inst_id = c->kind == INST_ALL ? -1 : (int64_t)in->id;
-	h.vcpu = in->vcpu;
-	h.comm = c->kind == INST_VM ? vm_comm(c, in->id) : NULL;
+	h.inst_id = c->kind == INST_ALL || !in ? -1 : (int64_t)in->id;
+	h.vcpu = in ? in->vcpu : -1;
+	h.comm = c->kind == INST_VM && in ? vm_comm(c, in->id) : NULL;
 	h.lost = c->lost_interval;
 	json_print(c->out, &c->style, in, &h);
 }
@@ -121,7 +122,10 @@ void lat_interval(void *arg, uint64_t time, bool final)
 		}
 		if (!c->env->json)
 			fputc('\n', c->out);
+	} else if (c->env->json) {
+		print_json(c, NULL, time);	/* idle is told from broken: an empty object */
 	}
+	c->printed += n;
 	free(v);
 	/* the textfile at each interval; the last one at prom_close() */
 	if (c->prom && !final) {

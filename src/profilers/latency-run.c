@@ -179,6 +179,23 @@ static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct engine_
 	return INST_ALL;
 }
 
+/* a run that showed nothing, in one line: idle is told from broken */
+static void say_empty(const struct lat_ctx *c, const struct engine_stats *st, uint64_t t0)
+{
+	if (!c->env->input && !st->samples)
+		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
+			c->cls->begin_event, (pp_clock_now() - t0) / 1e9,
+			c->cls->quiet_hint ? c->cls->quiet_hint : "");
+	else if (!st->samples)
+		fprintf(stderr, "perf-prof: %s: no %s or %s sample in the recording\n",
+			c->env->input, c->cls->begin_event, c->cls->end_event);
+	else
+		fprintf(stderr, "perf-prof: nothing to show: %lu samples, none %s (%lu filtered "
+			"by --vcpu, %lu ends without a begin)\n", (unsigned long)st->samples,
+			c->counts ? "counted" : "paired", (unsigned long)c->filtered,
+			(unsigned long)c->pairs.unmatched);
+}
+
 /* after the run, on stderr: an empty run's reason, --order-mem's overflow, -v's counts */
 static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint64_t t0,
 		    int code)
@@ -186,10 +203,8 @@ static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint
 	const struct lat_env *env = c->env;
 
 	/* an empty run prints no table: say why instead of nothing */
-	if (!env->input && code == 0 && !st->samples)
-		fprintf(stderr, "perf-prof: no %s event fired in %.1f s of tracing%s\n",
-			c->cls->begin_event, (pp_clock_now() - t0) / 1e9,
-			c->cls->quiet_hint ? c->cls->quiet_hint : "");
+	if (code == 0 && !c->printed)
+		say_empty(c, st, t0);
 	if (st->forced)
 		fprintf(stderr, "perf-prof: --order-mem %lu bytes is too small for this data: "
 			"%lu records went out early and %lu came too late to sort; %lu pairs that "

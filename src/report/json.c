@@ -40,8 +40,9 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 	uint64_t all = 0;
 	int n, i, k;
 
-	n = table_sorted_rows(st, in, &rows);
-	if (!n) {
+	rows = NULL;
+	n = in ? table_sorted_rows(st, in, &rows) : 0;
+	if (in && !n) {
 		free(rows);
 		return;
 	}

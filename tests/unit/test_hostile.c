@@ -645,6 +645,64 @@ START_TEST(test_reads_end)
 }
 END_TEST
 
+/* the "time_ns" values of the JSON lines of @out, joined by spaces */
+static void json_times(const char *out, char *buf, size_t len)
+{
+	const char *p = out;
+	size_t n = 0;
+
+	buf[0] = 0;
+	while ((p = strstr(p, "\"time_ns\":")) && n + 24 < len) {
+		p += 10;
+		n += snprintf(buf + n, len - n, "%ld ", strtol(p, NULL, 10));
+	}
+}
+
+/*
+ * Rule 4: a run that shows nothing says why in one line (it printed
+ * nothing at all, even with --json, so idle could not be told from
+ * broken), and --json prints an object with "rows":[] for each interval.
+ */
+START_TEST(test_empty_run_said)
+{
+	const char *rec = TEST_DATA_DIR "/kvm-x86-6.1-svm-1vcpu.perf.data";
+	char *out, *full, t1[512], t2[512];
+
+	out = sh("cd %s && %s/gen-perfdata -n 1 -t 1 -c 1 -f " TEST_DATA_DIR "/x86-6.18 -o one.data"
+		 " -e /dev/null && %s kvm-exit --input one.data 2>&1; echo rc=$?; "
+		 "%s kvm-exit --input one.data --json 2>/dev/null", dir, TOOLS_DIR, PP, PP);
+	ck_assert_str_eq(out, "perf-prof: nothing to show: 1 samples, none paired (0 filtered by "
+			 "--vcpu, 1 ends without a begin)\nrc=0\n{\"time\":\"1000.000006\","
+			 "\"time_ns\":1000000006835,\"title\":\"kvm-exit latency\",\"instance\":"
+			 "{\"type\":\"all\"},\"lost\":0,\"rows\":[]}\n");
+	free(out);
+	/* every pair filtered away: said, with the count */
+	out = sh("%s kvm-exit --input %s --vcpu 7 2>&1; echo rc=$?", PP, rec);
+	ck_assert_str_eq(out, "perf-prof: nothing to show: 3026 samples, none paired (1512 "
+			 "filtered by --vcpu, 1 ends without a begin)\nrc=0\n");
+	free(out);
+	/* -i: an empty object for each interval the full run prints */
+	out = sh("%s kvm-exit --input %s --vcpu 7 --json -i 50 2>/dev/null", PP, rec);
+	full = sh("%s kvm-exit --input %s --json -i 50 2>/dev/null", PP, rec);
+	json_times(out, t1, sizeof(t1));
+	json_times(full, t2, sizeof(t2));
+	ck_assert_str_eq(t1, t2);
+	ck_assert_int_eq(count_substr(out, "\"rows\":[]}\n"), 6);
+	ck_assert_int_eq(count_substr(out, "\n"), 6);
+	free(out);
+	free(full);
+	/* a real recording of an idle host: no exit fired (this machine's KVM never exits) */
+	if (geteuid() != 0 || access("/usr/bin/perf", X_OK) != 0)
+		return;
+	out = sh("cd %s && perf record -q -e kvm:kvm_exit -e kvm:kvm_entry -a -o idle.data "
+		 "sleep 0.2 >/dev/null 2>&1; %s kvm-exit --input idle.data 2>&1; echo rc=$?",
+		 dir, PP);
+	ck_assert_str_eq(out, "perf-prof: idle.data: no kvm:kvm_exit or kvm:kvm_entry sample in "
+			 "the recording\nrc=0\n");
+	free(out);
+}
+END_TEST
+
 /* out-of-range and malformed option values: one line naming it, exit 2, no output */
 START_TEST(test_option_bounds)
 {
@@ -788,6 +846,7 @@ static Suite *hostile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_stdout_write_errors);
 	tcase_add_test(tc, test_closed_std_fds);
+	tcase_add_test(tc, test_empty_run_said);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("order");
 	tcase_set_timeout(tc, 120);
