@@ -90,10 +90,11 @@ else
 all: $(BUILD)/perf-prof
 endif
 
-# a clear word instead of a wall of missing-header errors
-ifneq ($(filter-out clean,$(MAKECMDGOALS) all),)
+# a clear word instead of a wall of missing-header errors (make run and
+# make check install what is missing first, then build in a second make)
+ifneq ($(filter-out clean check run,$(MAKECMDGOALS) all),)
 ifneq ($(shell pkg-config --exists $(PKGS) && echo ok),ok)
-$(error missing build dependencies ($(PKGS)): run 'sudo .ci/deps' (Debian/Ubuntu))
+$(error missing build dependencies ($(PKGS)): 'make check' or '.ci/deps' as root installs them (Debian/Ubuntu))
 endif
 endif
 
@@ -163,27 +164,23 @@ endif
 tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS) $(GUEST_ELF) \
 	$(BIOSES)
 
-check: tests
+# .ci/deps first: as root it installs what is missing (and says what), else
+# it names the missing packages in one line; the build then runs in a second
+# make, which sees the flags of the libraries just installed
+check:
+	@bash .ci/deps
+	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/run-all
 
-# The main job: trace the VMs running here for ten seconds, one table a
-# second.  With no VM here, boot the VM suite's KVM host (tests/vm) and show
-# perf-prof tracing a tiny guest live there; without qemu, analyse a real
-# recording made in that VM.
-SAMPLE := tests/data/kvm-x86-6.1-svm-2vcpu.perf.data
-run: perf-prof $(BUILD)/perf-prof $(BUILD)/tests/tools/vmm $(GUEST_ELF)
-	@pids=$$(pgrep -d, '^qemu' || true); \
-	if [ -n "$$pids" ]; then \
-		echo "perf-prof: tracing the VMs of qemu processes $$pids for 10 s" >&2; \
-		timeout -s INT 12 ./perf-prof kvm-exit -p "$$pids" -i 1000 || [ $$? = 124 ]; \
-	elif BUILD=$(BUILD) tests/vm/run --demo; then \
-		:; \
-	else \
-		echo "perf-prof: no VM runs here and the test VM cannot boot (above);" \
-		     "analysing $(SAMPLE), a real recording (see tests/data/README.md)" >&2; \
-		./perf-prof kvm-exit --input $(SAMPLE) && \
-		./perf-prof kvm-exit --input $(SAMPLE) --perins --than 20ms | head -40; \
-	fi
+# The main job (tests/run-main): trace the VMs running here for ten
+# seconds, one table a second; with no VM here, boot the VM suite's KVM
+# host (tests/vm) and show perf-prof tracing a tiny guest live there;
+# without qemu, analyse a real recording made in that VM.  Like check, it
+# installs what it misses first (.ci/deps run).
+run:
+	@bash .ci/deps run
+	@$(MAKE) --no-print-directory perf-prof $(BUILD)/perf-prof $(BUILD)/tests/tools/vmm $(GUEST_ELF)
+	@BUILD=$(BUILD) bash tests/run-main
 
 bench: perf-prof $(TOOLS)
 	@BUILD=$(BUILD) sh bench/run
