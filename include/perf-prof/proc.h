@@ -28,6 +28,12 @@ int proc_tgid(int tid);
 /* the name of task @pid (its first line, cut to @len - 1); "<...>" and false if unknown */
 bool proc_comm(int pid, char *buf, size_t len);
 
+/*
+ * Is process @pid a VM, by its descriptors: 1 if it holds /dev/kvm (or a
+ * KVM VM's descriptor) open, 0 if not, -1 if /proc/PID/fd cannot be read.
+ */
+int proc_holds_kvm(int pid);
+
 /* online CPUs from /sys/devices/system/cpu/online */
 int online_cpus(struct id_list *out, char *err, size_t errlen);
 

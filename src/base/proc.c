@@ -151,3 +151,32 @@ int online_cpus(struct id_list *out, char *err, size_t errlen)
 	free(buf);
 	return r < 0 ? -1 : 0;
 }
+
+int proc_holds_kvm(int pid)
+{
+	char path[64], link[64];
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while (!found && (de = readdir(d))) {
+		char fd[64 + 256];
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(fd, sizeof(fd), "%s/%s", path, de->d_name);
+		n = readlink(fd, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = 0;
+		/* a VMM may close /dev/kvm once it has its VM's descriptor */
+		found = !strcmp(link, "/dev/kvm") || !strcmp(link, "anon_inode:kvm-vm");
+	}
+	closedir(d);
+	return found;
+}

@@ -84,6 +84,10 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_c
 		c->pids[i].pid = pid;
 		proc_comm(pid, c->pids[i].comm, sizeof(c->pids[i].comm));
 		c->npid++;
+		/* only KVM processes are VMs: traced still, with a word */
+		if (c->cls->qemu_procs && proc_holds_kvm(pid) == 0)
+			fprintf(stderr, "perf-prof: pid %d (%s) has no /dev/kvm open: not a VM?\n",
+				pid, c->pids[i].comm);
 	}
 	cap = cfg->tids.n;
 	for (i = 0; i < env->tids.n; i++) {

@@ -24,7 +24,10 @@
  *   workload getppid-exec N PROG ARGS...  N getppid(), "done" on stdout,
  *                                 then at a second byte exec PROG ARGS:
  *                                 the same pid under a new name
+ *   workload kvm N                /dev/kvm held open (a VM to perf-prof's
+ *                                 eyes), then N getppid()
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -90,11 +93,15 @@ int main(int argc, char **argv)
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: workload getppid|getppid-hold|nanosleep|migrate|storm|twothreads|spawn|"
-			"storm-log ARGS\n");
+			"storm-log|getppid-exec|kvm ARGS\n");
 		return 2;
 	}
 	n = atol(argv[2]);
-	if (!strcmp(argv[1], "getppid")) {
+	if (!strcmp(argv[1], "kvm") && open("/dev/kvm", O_RDWR | O_CLOEXEC) < 0) {
+		perror("workload: /dev/kvm");
+		return 4;
+	}
+	if (!strcmp(argv[1], "getppid") || !strcmp(argv[1], "kvm")) {
 		wait_go();
 		for (i = 0; i < n; i++)
 			syscall(SYS_getppid);
