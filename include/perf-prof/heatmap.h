@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * --heatmap FILE: one "<time ns> <latency ns>" line per paired event in
- * FILE.lat (the input of FlameGraph's trace2heatmap.pl), and the
- * `perf-prof heatmap` subcommand that renders such a file as SVG.
+ * --heatmap FILE: one "<time ns> <latency ns> <reason>" line per paired
+ * event in FILE.lat, after a "# perf-prof PROFILER: time_ns latency_ns
+ * KEY" header (FlameGraph's trace2heatmap.pl reads the first two columns
+ * and skips the header), and the `perf-prof heatmap` subcommand that
+ * renders such a file as SVG, all reasons or one.
  */
 #ifndef PERF_PROF_HEATMAP_H
 #define PERF_PROF_HEATMAP_H
@@ -39,6 +41,19 @@ int heatmap_open_code(int e);
  */
 void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns);
 /*
+ * The header line "# perf-prof @profiler: time_ns latency_ns @key_header",
+ * and how heatmap_write_key() names a key (@name, called once per key and
+ * cached; blanks at either end and control characters do not survive).
+ * Before the first line is written.
+ */
+void heatmap_describe(struct heatmap *hm, const char *profiler, const char *key_header,
+		      void (*name)(void *arg, uint64_t key, char *buf, size_t len), void *arg);
+/*
+ * "<time_ns> <latency_ns> <name of key>\n"; without heatmap_describe()
+ * the two columns of heatmap_write().
+ */
+void heatmap_write_key(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns, uint64_t key);
+/*
  * The run succeeded: flush, sync, put the file in place, free @hm (NULL:
  * returns 0).  Returns 0, or -1 if a write failed (then nothing is
  * renamed), e.g. "error writing heatmap file 'x.lat': No space left on
@@ -52,7 +67,8 @@ void heatmap_discard(struct heatmap *hm);
 struct heatmap_svg_opts {
 	const char *in;		/* FILE.lat, "-" = stdin */
 	const char *out;	/* OUT.svg, "-" = stdout */
-	const char *title;	/* NULL: "Latency Heat Map: FILE.lat" */
+	const char *title;	/* NULL: the header's profiler, the reason, FILE.lat */
+	const char *reason;	/* only the lines of this reason (NULL: all) */
 	uint64_t step_ns;	/* column width, 0: chosen for 100-200 columns */
 	const char *step_arg;	/* the step as given, for messages */
 };

@@ -11,12 +11,14 @@
 #include <perf-prof/opttable.h>
 #include <perf-prof/parse.h>
 
-enum { OPT_STEP_MS = 256 };
+enum { OPT_STEP_MS = 256, OPT_REASON };
 
 static const struct opt_spec hm_opts[] = {
 	{ 'o', "output", "FILE", "write the SVG to FILE (\"-\" for standard output);\n"
 				 "required", 0, 0 },
-	{ 't', "title", "TEXT", "title (default \"Latency Heat Map: FILE.lat\")", 0, 0 },
+	{ 't', "title", "TEXT", "title (default: the profiler, the reason and FILE.lat)", 0, 0 },
+	{ OPT_REASON, "reason", "NAME", "draw only the events of this reason (the third\n"
+					"column, e.g. io, MSR_WRITE, read)", 0, 0 },
 	{ 's', "step", "DURATION", "column width in time, with a unit: ns, us, ms or s\n"
 				   "(e.g. 500us, 10ms, 1s; a bare number is ns);\n"
 				   "default: chosen for about 100-200 columns", 0, 0 },
@@ -33,17 +35,19 @@ static void usage(FILE *f)
 	fputs("perf-prof heatmap: a latency heat map as SVG.\n"
 	      "\n"
 	      "Render a latency heat map from FILE.lat, written by the --heatmap option of\n"
-	      "the latency profilers (one \"<time ns> <latency ns>\" line per event), as a\n"
-	      "self-contained SVG: time on x, latency on a log scale on y, each cell\n"
-	      "coloured by the number of events in it.  Hover a cell in a browser to see\n"
-	      "its time range, latency range and count.\n"
+	      "the latency profilers (one \"<time ns> <latency ns> <reason>\" line per\n"
+	      "event), as a self-contained SVG: time on x, latency on a log scale on y,\n"
+	      "each cell coloured by the number of events in it.  Hover a cell in a\n"
+	      "browser to see its time range, latency range and count.\n"
 	      "\n"
-	      "USAGE: perf-prof heatmap [-h] [--title TEXT] [--step STEP] -o OUT.svg FILE.lat\n"
+	      "USAGE: perf-prof heatmap [-h] [--reason NAME] [--title TEXT] [--step STEP]\n"
+	      "       -o OUT.svg FILE.lat\n"
 	      "\n"
 	      "EXAMPLES:\n"
 	      "    perf-prof kvm-exit --heatmap kvm                    # write kvm.lat\n"
 	      "    perf-prof heatmap kvm.lat -o kvm.svg                # 100-200 columns\n"
 	      "    perf-prof heatmap kvm.lat -o kvm.svg --step 10ms    # 10 ms per column\n"
+	      "    perf-prof heatmap kvm.lat -o io.svg --reason io     # the io exits only\n"
 	      "    perf-prof heatmap kvm.lat -o kvm.svg --title 'vm1'  # custom title\n"
 	      "    perf-prof heatmap kvm.lat -o - | gzip > kvm.svgz    # SVG to stdout\n"
 	      "    perf-prof heatmap - -o kvm.svg < kvm.lat            # read stdin\n"
@@ -108,6 +112,9 @@ static int option(struct heatmap_svg_opts *o, int key, char **argv)
 		return 0;
 	case 't':
 		o->title = optarg;
+		return 0;
+	case OPT_REASON:
+		o->reason = optarg;
 		return 0;
 	case 's':
 	case OPT_STEP_MS:

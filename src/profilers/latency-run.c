@@ -151,6 +151,9 @@ static int open_files(struct lat_ctx *c)
 			fprintf(stderr, "perf-prof: %s\n", err);
 			return heatmap_open_code(e);
 		}
+		/* the third column: each pair's reason, named as the tables name it */
+		heatmap_describe(c->hm, c->cls->name, c->cls->key_header, c->cls->key_name,
+				 c->cls_state);
 	}
 	return 0;
 }

@@ -191,7 +191,7 @@ static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
 		rip_add(row->rips, p->aux, lat);
 	}
 	if (c->hm)
-		heatmap_write(c->hm, p->time, lat);
+		heatmap_write_key(c->hm, p->time, lat, p->key);
 	if (c->keep_raw && lat >= c->env->than_ns &&
 	    (c->env->than_idle || !c->cls->idle_key || !c->cls->idle_key(c->cls_state, p->key))) {
 		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, &c->clock);

@@ -4,8 +4,11 @@
  * in the manner of Brendan Gregg's trace2heatmap.pl, as a self-contained
  * SVG.
  *
- * Input: one "<time ns> <latency ns>" line per event, as written by
- * --heatmap (blank lines and lines starting with '#' are ignored).
+ * Input: one "<time ns> <latency ns> [<reason>]" line per event, as
+ * written by --heatmap (blank lines and lines starting with '#' are
+ * ignored, but for the header "# perf-prof PROFILER: time_ns latency_ns
+ * KEY", which names the profiler and the reason's column in the title).
+ * The reason is the rest of the line; --reason keeps one reason's lines.
  *
  * Output: time since the first event on x, in columns of one step;
  * latency on y, on a log scale, in rows of 1/rpo of a power of two
@@ -116,8 +119,15 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* a data line: its time, latency and reason (rlen 0: none) */
+struct hm_line {
+	uint64_t t, l;
+	const char *reason;
+	size_t rlen;
+};
+
 /* 1: data line, 0: blank or comment, -1: malformed (*why set) */
-static int parse_line(const char *s, size_t len, uint64_t *t, uint64_t *l, const char **why)
+static int parse_line(const char *s, size_t len, struct hm_line *d, const char **why)
 {
 	const char *p = s;
 	int range = 0;
@@ -131,18 +141,21 @@ static int parse_line(const char *s, size_t len, uint64_t *t, uint64_t *l, const
 	if (*p == '\0' || *p == '#')
 		return 0;
 	*why = "malformed line";
-	p = parse_u64(p, t, &range);
+	p = parse_u64(p, &d->t, &range);
 	if (!p || !is_blank(*p))
 		return -1;
 	while (is_blank(*p))
 		p++;
-	p = parse_u64(p, l, &range);
-	if (!p)
+	p = parse_u64(p, &d->l, &range);
+	if (!p || (*p && !is_blank(*p)))
 		return -1;
 	while (is_blank(*p))
 		p++;
-	if (*p)
-		return -1;
+	/* the reason: the rest of the line ("PF excp" has a space) */
+	d->reason = p;
+	d->rlen = strlen(p);
+	while (d->rlen && is_blank(p[d->rlen - 1]))
+		d->rlen--;
 	if (range) {
 		*why = "number out of range in line";
 		return -1;
@@ -167,12 +180,60 @@ static void excerpt(char *dst, size_t cap, const char *s, size_t len, int trunc)
 	dst[n] = '\0';
 }
 
+#define MAX_REASONS	12	/* named in the message of a --reason not found */
+
 struct hm_input {
 	const char *name;	/* for messages */
 	FILE *f;
 	int own;		/* fclose f */
 	FILE *spool;		/* copy of the data lines when f cannot seek */
+	const char *reason;	/* --reason: only its lines */
+	/* from the header: "# perf-prof kvm-exit: time_ns latency_ns exit_reason" */
+	char profiler[32], key_header[32];
+	/* the reasons of the lines left out, for the message when none is left */
+	unsigned long long with_reason;
+	int nreasons;
+	char reasons[MAX_REASONS][48];
 };
+
+/* the header's profiler and reason column, if @line is that header */
+static void parse_header(struct hm_input *in, const char *line)
+{
+	char prof[32], key[32];
+
+	if (!in->profiler[0] &&
+	    sscanf(line, "# perf-prof %31[^: ]: time_ns latency_ns %31s", prof, key) == 2) {
+		strcpy(in->profiler, prof);
+		strcpy(in->key_header, key);
+	}
+}
+
+/* is the line of @d one of --reason's (or is there no --reason)? */
+static int is_reason(const struct hm_input *in, const struct hm_line *d)
+{
+	return !in->reason ||
+	       (d->rlen == strlen(in->reason) && !memcmp(d->reason, in->reason, d->rlen));
+}
+
+/* is the line of @d drawn? Notes the reasons left out */
+static int wanted(struct hm_input *in, const struct hm_line *d)
+{
+	int i;
+
+	if (d->rlen)
+		in->with_reason++;
+	if (is_reason(in, d))
+		return 1;
+	if (!d->rlen || d->rlen >= sizeof(in->reasons[0]))
+		return 0;
+	for (i = 0; i < in->nreasons; i++)
+		if (!strncmp(in->reasons[i], d->reason, d->rlen) && !in->reasons[i][d->rlen])
+			return 0;
+	if (in->nreasons < MAX_REASONS)
+		snprintf(in->reasons[in->nreasons++], sizeof(in->reasons[0]), "%.*s",
+			 (int)d->rlen, d->reason);
+	return 0;
+}
 
 static int input_open(struct hm_input *in, const char *path)
 {
@@ -229,22 +290,27 @@ static int pass1(struct hm_input *in, struct hm_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	while ((len = read_line(in->f, line, sizeof(line), &trunc)) >= 0) {
+		struct hm_line d;
 		uint64_t t, l;
 		const char *why = NULL;
 		int r;
 
 		lineno++;
-		r = trunc ? -1 : parse_line(line, (size_t)len, &t, &l, &why);
+		r = trunc ? -1 : parse_line(line, (size_t)len, &d, &why);
 		if (r < 0) {
 			char ex[80];
 
 			excerpt(ex, sizeof(ex), line, (size_t)len, trunc);
-			heatmap_msg("%s:%llu: %s '%s' (expected \"<time ns> <latency ns>\")",
+			heatmap_msg("%s:%llu: %s '%s' (expected \"<time ns> <latency ns> [<reason>]\")",
 			    in->name, lineno, trunc ? "line too long" : why, ex);
 			return -1;
 		}
 		if (r == 0)
+			parse_header(in, line);
+		if (r == 0 || !wanted(in, &d))
 			continue;
+		t = d.t;
+		l = d.l;
 		if (!st->n) {
 			st->tmin = st->tmax = t;
 			st->lmin = st->lmax = l;
@@ -379,17 +445,18 @@ static int pass2(struct hm_input *in, struct hm_grid *g, unsigned long long n)
 	}
 	clearerr(f);
 	while (seen < n && (len = read_line(f, line, sizeof(line), &trunc)) >= 0) {
-		uint64_t t, l;
+		struct hm_line d;
 		const char *why;
-		int r = trunc ? -1 : parse_line(line, (size_t)len, &t, &l, &why);
+		int r = trunc ? -1 : parse_line(line, (size_t)len, &d, &why);
 
 		if (r < 0) {
 			heatmap_msg("'%s' changed while it was read", in->name);
 			return -1;
 		}
-		if (r == 0)
+		/* the spool holds the wanted lines only */
+		if (r == 0 || (f != in->spool && !is_reason(in, &d)))
 			continue;
-		grid_add(g, t, l);
+		grid_add(g, d.t, d.l);
 		seen++;
 	}
 	if (ferror(f)) {
@@ -951,6 +1018,48 @@ static int is_input(const struct heatmap_svg_opts *o, const struct hm_input *in)
 	       stat(o->out, &so) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino;
 }
 
+/* --reason named none of the input's reasons: say which there are */
+static int reason_missing(const struct hm_input *in)
+{
+	char list[MAX_REASONS * 50 + 8];
+	size_t n = 0;
+	int i;
+
+	if (!in->with_reason) {
+		heatmap_msg("--reason: '%s' has no reason column (\"<time ns> <latency ns> "
+			    "<reason>\", as --heatmap writes it)", in->name);
+		return EXIT_USAGE;
+	}
+	list[0] = 0;
+	for (i = 0; i < in->nreasons; i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s'%s'", i ? ", " : "",
+				      in->reasons[i]);
+	if (in->nreasons == MAX_REASONS)
+		snprintf(list + n, sizeof(list) - n, ", ...");
+	heatmap_msg("--reason: no line of '%s' has the reason '%s' (it has %s)", in->name,
+		    in->reason, list);
+	return EXIT_USAGE;
+}
+
+/* the default title: what the header names, the reason, the file */
+static char *default_title(const struct hm_input *in, const char *file)
+{
+	char *t = NULL;
+	int r;
+
+	if (in->profiler[0] && in->reason)
+		r = asprintf(&t, "%s latency heat map: %s %s (%s)", in->profiler, in->key_header,
+			     in->reason, file);
+	else if (in->profiler[0])
+		r = asprintf(&t, "%s latency heat map: every %s (%s)", in->profiler,
+			     in->key_header, file);
+	else if (in->reason)
+		r = asprintf(&t, "Latency Heat Map: %s (%s)", in->reason, file);
+	else
+		r = asprintf(&t, "Latency Heat Map: %s", file);
+	return r < 0 ? NULL : t;
+}
+
 /* both passes over the input: its ranges into @st, its events into @g; 0 or an exit code */
 static int read_input(struct hm_input *in, const struct heatmap_svg_opts *o,
 		      struct hm_stats *st, struct hm_grid *g)
@@ -959,6 +1068,8 @@ static int read_input(struct hm_input *in, const struct heatmap_svg_opts *o,
 
 	if (pass1(in, st) < 0)
 		return EXIT_RUNTIME;
+	if (!st->n && in->reason)
+		return reason_missing(in);
 	if (!st->n)
 		return 0;
 	r = grid_init(g, st, o);
@@ -1017,6 +1128,7 @@ int heatmap_svg_render(const struct heatmap_svg_opts *o)
 	memset(&g, 0, sizeof(g));
 	if (input_open(&in, o->in) < 0)
 		goto out;
+	in.reason = o->reason;
 	if (is_input(o, &in)) {
 		heatmap_msg("output '%s' is the input file", o->out);
 		ret = EXIT_USAGE;
@@ -1026,9 +1138,8 @@ int heatmap_svg_render(const struct heatmap_svg_opts *o)
 	if (ret)
 		goto out;
 	ret = EXIT_RUNTIME;
-	if (!title && asprintf(&title_buf, "Latency Heat Map: %s",
-			       strcmp(o->in, "-") ? base_name(o->in) : "stdin") < 0) {
-		title_buf = NULL;
+	if (!title && !(title_buf = default_title(&in, strcmp(o->in, "-") ?
+						     base_name(o->in) : "stdin"))) {
 		heatmap_msg("out of memory");
 		goto out;
 	}

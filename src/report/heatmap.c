@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * --heatmap FILE: write one "<time ns> <latency ns>\n" line per paired
- * event to FILE.lat, the input format of FlameGraph's trace2heatmap.pl
- * (with ns instead of us) and of `perf-prof heatmap`.
+ * --heatmap FILE: write one "<time ns> <latency ns> <reason>\n" line per
+ * paired event to FILE.lat, after a "# perf-prof PROFILER: ..." header.
+ * FlameGraph's trace2heatmap.pl reads the first two columns (with ns
+ * instead of us) and takes a first line with letters for a header;
+ * `perf-prof heatmap` reads all three (--reason draws one reason).
  *
  * heatmap_write() runs once per event (millions per second), so it only
- * formats two integers into a large private buffer; the buffer goes to
- * the kernel with write(2) when full.  The first failed write is
- * remembered, later data is dropped, and heatmap_close() reports it.
+ * formats two integers and copies a cached name into a large private
+ * buffer; the buffer goes to the kernel with write(2) when full.  The
+ * first failed write is remembered, later data is dropped, and
+ * heatmap_close() reports it.
  *
  * The data goes to a temporary file beside FILE.lat and takes the name
  * only when heatmap_close() says the run succeeded: a run that fails, at
@@ -28,8 +31,17 @@
 #include <perf-prof/heatmap.h>
 
 #define HM_BUFSZ	(256 * 1024)
-/* longest line: two 20-digit numbers, a space and a newline */
-#define HM_LINE_MAX	42
+/* longest name of a key, and line: two 20-digit numbers, a name, two spaces, a newline */
+#define HM_NAME_MAX	47
+#define HM_LINE_MAX	(20 + 1 + 20 + 1 + HM_NAME_MAX + 1)
+/* the names of the keys seen last, direct-mapped by key */
+#define HM_NAMES	256
+
+struct hm_name {
+	uint64_t key;
+	unsigned char len;	/* 0: empty slot */
+	char s[HM_NAME_MAX];
+};
 
 struct heatmap {
 	int fd;
@@ -39,6 +51,10 @@ struct heatmap {
 	unsigned long long lines;	/* lines handed to heatmap_write() */
 	char *path, *old;	/* FILE.lat, FILE.lat.old */
 	char *tmp;		/* FILE.lat.XXXXXX until heatmap_close() */
+	/* heatmap_describe(): how a key is named */
+	void (*name)(void *arg, uint64_t key, char *buf, size_t len);
+	void *name_arg;
+	struct hm_name names[HM_NAMES];
 	char buf[HM_BUFSZ];
 };
 
@@ -243,6 +259,18 @@ static inline char *put_u64(char *p, uint64_t v)
 	return p + n;
 }
 
+/* room for one more line, flushing the buffer (or dropping it after a failure) */
+static char *line_start(struct heatmap *hm)
+{
+	if (hm->len > HM_BUFSZ - HM_LINE_MAX) {
+		if (hm->err)
+			hm->len = 0;	/* already failed: drop */
+		else
+			hm_flush(hm);
+	}
+	return hm->buf + hm->len;
+}
+
 void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns)
 {
 	char *p;
@@ -250,17 +278,82 @@ void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns)
 	if (!hm)
 		return;
 	hm->lines++;
-	if (hm->len > HM_BUFSZ - HM_LINE_MAX) {
-		if (hm->err) {
-			hm->len = 0;	/* already failed: drop */
-			return;
-		}
-		hm_flush(hm);
-	}
-	p = hm->buf + hm->len;
+	p = line_start(hm);
 	p = put_u64(p, time_ns);
 	*p++ = ' ';
 	p = put_u64(p, lat_ns);
+	*p++ = '\n';
+	hm->len = (size_t)(p - hm->buf);
+}
+
+/* @s as one column: printable, no blank at either end, never empty */
+static size_t clean_name(char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = '?';
+	while (n && s[n - 1] == ' ')
+		n--;
+	for (i = 0; i < n && s[i] == ' '; i++)
+		;
+	memmove(s, s + i, n - i);
+	n -= i;
+	if (!n)
+		s[n++] = '?';
+	s[n] = 0;
+	return n;
+}
+
+static const struct hm_name *key_name(struct heatmap *hm, uint64_t key)
+{
+	struct hm_name *e = &hm->names[(key ^ key >> 32) % HM_NAMES];
+
+	if (!e->len || e->key != key) {
+		char buf[HM_NAME_MAX];
+
+		buf[0] = 0;
+		hm->name(hm->name_arg, key, buf, sizeof(buf));
+		e->len = (unsigned char)clean_name(buf);
+		memcpy(e->s, buf, e->len);
+		e->key = key;
+	}
+	return e;
+}
+
+void heatmap_describe(struct heatmap *hm, const char *profiler, const char *key_header,
+		      void (*name)(void *arg, uint64_t key, char *buf, size_t len), void *arg)
+{
+	if (!hm)
+		return;
+	hm->name = name;
+	hm->name_arg = arg;
+	/* before any line: the buffer has room */
+	hm->len += (size_t)snprintf(hm->buf + hm->len, HM_BUFSZ - hm->len,
+				    "# perf-prof %s: time_ns latency_ns %s\n", profiler, key_header);
+}
+
+void heatmap_write_key(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns, uint64_t key)
+{
+	const struct hm_name *n;
+	char *p;
+
+	if (!hm)
+		return;
+	if (!hm->name) {
+		heatmap_write(hm, time_ns, lat_ns);
+		return;
+	}
+	hm->lines++;
+	n = key_name(hm, key);
+	p = line_start(hm);
+	p = put_u64(p, time_ns);
+	*p++ = ' ';
+	p = put_u64(p, lat_ns);
+	*p++ = ' ';
+	memcpy(p, n->s, n->len);
+	p += n->len;
 	*p++ = '\n';
 	hm->len = (size_t)(p - hm->buf);
 }

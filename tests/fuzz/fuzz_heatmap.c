@@ -4,7 +4,8 @@
  * FILE.lat written to a memfd and rendered by heatmap_svg_main() to
  * /dev/null, so both passes over the input, the grid and every SVG
  * formatter run.  The first byte picks the --step option (none, a tiny
- * one that must be refused for long spans, and two ordinary ones).
+ * one that must be refused for long spans, and two ordinary ones) and,
+ * with bit 2, --reason io (a reason the input may not have: refused).
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
  *     tests/fuzz/fuzz_heatmap.c src/report/heatmap-svg.c -lm -o fuzz_heatmap
@@ -58,14 +59,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const steps[] = { NULL, "1ns", "1ms", "250us" };
-	char *argv[8];
+	char *argv[12];
 	size_t done = 0;
 	int argc = 0, rc;
 	const char *step;
+	int reason;
 
 	if (size < 1)
 		return 0;
 	step = steps[data[0] & 3];
+	reason = data[0] & 4;
 	data++;
 	size--;
 	if (ftruncate(mfd, 0) || lseek(mfd, 0, SEEK_SET) < 0)
@@ -85,10 +88,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = (char *)"--step";
 		argv[argc++] = (char *)step;
 	}
+	if (reason) {
+		argv[argc++] = (char *)"--reason";
+		argv[argc++] = (char *)"io";
+	}
 	argv[argc] = NULL;
 	rc = heatmap_svg_main(argc, argv);
-	/* 0, 1 (bad input) or 2 (a step that makes too many columns) */
-	if (rc < 0 || rc > 2 || (rc == 2 && !step))
+	/* 0, 1 (bad input) or 2 (too many columns, or no line of that reason) */
+	if (rc < 0 || rc > 2 || (rc == 2 && !step && !reason))
 		abort();
 	return 0;
 }

@@ -307,7 +307,10 @@ START_TEST(test_than_heatmap_svg)
 	}
 	lat = read_file("/tmp/pp-live-h.lat", NULL);
 	ck_assert_ptr_nonnull(lat);
-	ck_assert_int_eq(count_substr(lat, "\n"), calls);
+	/* after the header line naming the profiler and the reason column */
+	ck_assert_int_eq(strncmp(lat, "# perf-prof syscalls: time_ns latency_ns syscall\n", 49), 0);
+	ck_assert_int_eq(count_substr(lat, "\n"), calls + 1);
+	ck_assert_int_eq(count_substr(lat, " clock_nanosleep\n"), 20);
 	free(lat);
 	pp_run(svg, &s);
 	ck_assert_msg(s.code == 0, "%s", s.err);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "textutil.h"
 #include <perf-prof/commands.h>
 #include <perf-prof/heatmap.h>
 
@@ -1024,11 +1025,11 @@ START_TEST(test_svg_malformed)
 	/* no (partial) output left behind */
 	ck_assert_int_ne(access(tpath("m.svg"), F_OK), 0);
 
-	/* three fields, negative, out of range, non-printable */
-	spit(tpath("m2.lat"), "1 2 3\n");
+	/* a latency run into a reason, negative, out of range, non-printable */
+	spit(tpath("m2.lat"), "1 2x 3\n");
 	r = run_svg("heatmap", tpath("m2.lat"), "-o", tpath("m.svg"), NULL);
 	ck_assert_int_eq(r.rc, 1);
-	ck_assert_msg(strstr(r.err, "m2.lat:1: ") && strstr(r.err, "'1 2 3'"), "%s", r.err);
+	ck_assert_msg(strstr(r.err, "m2.lat:1: ") && strstr(r.err, "'1 2x 3'"), "%s", r.err);
 	run_free(&r);
 
 	spit(tpath("m3.lat"), "\n\n-1 2\n");
@@ -1189,6 +1190,151 @@ START_TEST(test_svg_stdio)
 }
 END_TEST
 
+/* --------------------------------------------------------- by exit reason */
+
+static int name_calls;
+
+static void name_key(void *arg, uint64_t key, char *buf, size_t len)
+{
+	static const char *const names[] = { "", "io", "PF excp", " \tbad\nname ", "" };
+
+	name_calls++;
+	ck_assert_str_eq((const char *)arg, "state");
+	snprintf(buf, len, "%s", key < 5 ? names[key] : key == 257 ? "io2" : "wide");
+}
+
+START_TEST(test_write_reason)
+{
+	char err[256], *s;
+	struct heatmap *hm = heatmap_open(tpath("r"), err, sizeof(err));
+
+	ck_assert_msg(hm, "heatmap_open: %s", err);
+	heatmap_describe(hm, "kvm-exit", "exit_reason", name_key, "state");
+	name_calls = 0;
+	heatmap_write_key(hm, 10, 1, 1);
+	heatmap_write_key(hm, 20, 2, 2);
+	heatmap_write_key(hm, 30, 3, 1);
+	heatmap_write_key(hm, 40, 4, 3);
+	heatmap_write_key(hm, 50, 5, 4);
+	heatmap_write_key(hm, 60, 6, 257);	/* the cache slot of key 1 */
+	heatmap_write_key(hm, 70, 7, 1);
+	heatmap_write_key(hm, UINT64_MAX, UINT64_MAX, 99);
+	ck_assert_int_eq(heatmap_close(hm, err, sizeof(err)), 0);
+	/* named once per key while it keeps its cache slot */
+	ck_assert_int_eq(name_calls, 7);
+	s = slurp(tpath("r.lat"), NULL);
+	ck_assert_str_eq(s,
+		"# perf-prof kvm-exit: time_ns latency_ns exit_reason\n"
+		"10 1 io\n"
+		"20 2 PF excp\n"
+		"30 3 io\n"
+		"40 4 ?bad?name\n"
+		"50 5 ?\n"
+		"60 6 io2\n"
+		"70 7 io\n"
+		"18446744073709551615 18446744073709551615 wide\n");
+	free(s);
+}
+END_TEST
+
+/*
+ * FlameGraph's trace2heatmap.pl drops a first line with letters in it (a
+ * header) and reads the first two blank-separated fields of the others.
+ */
+START_TEST(test_lat_reads_as_trace2heatmap)
+{
+	char *out = sh("%s kvm-exit --input %s/kvm-x86-6.1-svm-2vcpu.perf.data --heatmap %s "
+		       ">/dev/null && awk 'NR == 1 && /[a-zA-Z]/ { next } "
+		       "$1 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/ { bad++ } { n++ } "
+		       "END { print n, bad + 0 }' %s", pp_bin(), TEST_DATA_DIR, tpath("t"),
+		       tpath("t.lat"));
+
+	ck_assert_str_eq(out, "3033 0\n");
+	free(out);
+	/* the header, then one line per pair, its reason as the table names it */
+	out = sh("head -1 %s; awk 'NR > 1 { $1 = $2 = \"\"; sub(/^  /, \"\"); n[$0]++ } "
+		 "END { for (r in n) print r, n[r] }' %s | sort", tpath("t.lat"), tpath("t.lat"));
+	ck_assert_str_eq(out, "# perf-prof kvm-exit: time_ns latency_ns exit_reason\n"
+			      "PF excp 601\ncpuid 600\nhlt 2\ninterrupt 28\nio 602\nmsr 1200\n");
+	free(out);
+}
+END_TEST
+
+static const char reason_lat[] =
+	"# perf-prof kvm-exit: time_ns latency_ns exit_reason\n"
+	"1000 10 io\n"
+	"2000 20 PF excp\n"
+	"3000 30 io \n"
+	"4000 40 msr\n"
+	"5000 50\n";
+
+START_TEST(test_svg_reason)
+{
+	struct run r;
+	char *svg, want[512];
+	FILE *in;
+	int fd;
+
+	spit(tpath("r.lat"), reason_lat);
+	/* every reason (and the line without one) */
+	r = run_svg("heatmap", tpath("r.lat"), "-o", tpath("all.svg"), NULL);
+	ck_assert_msg(r.rc == 0, "rc %d: %s", r.rc, r.err);
+	run_free(&r);
+	svg = check_svg_file(tpath("all.svg"), 5);
+	ck_assert_ptr_nonnull(strstr(svg, "<title>kvm-exit latency heat map: every exit_reason "
+					  "(r.lat)</title>"));
+	free(svg);
+	/* one reason: its lines, named in the title */
+	r = run_svg("heatmap", tpath("r.lat"), "-o", tpath("io.svg"), "--reason", "io", NULL);
+	ck_assert_msg(r.rc == 0 && !*r.err, "rc %d: %s", r.rc, r.err);
+	run_free(&r);
+	svg = check_svg_file(tpath("io.svg"), 2);
+	ck_assert_ptr_nonnull(strstr(svg, "<title>kvm-exit latency heat map: exit_reason io "
+					  "(r.lat)</title>"));
+	free(svg);
+	r = run_svg("heatmap", tpath("r.lat"), "-o", tpath("pf.svg"), "--reason=PF excp", NULL);
+	ck_assert_msg(r.rc == 0, "rc %d: %s", r.rc, r.err);
+	run_free(&r);
+	free(check_svg_file(tpath("pf.svg"), 1));
+	/* from a pipe (spooled): the same lines */
+	in = fopen(tpath("r.lat"), "r");
+	ck_assert_ptr_nonnull(in);
+	fd = dup(0);
+	dup2(fileno(in), 0);
+	r = run_svg("heatmap", "-", "-o", tpath("msr.svg"), "--reason", "msr", NULL);
+	dup2(fd, 0);
+	close(fd);
+	fclose(in);
+	ck_assert_msg(r.rc == 0, "rc %d: %s", r.rc, r.err);
+	run_free(&r);
+	free(check_svg_file(tpath("msr.svg"), 1));
+	/* a reason the file does not have: which it has, exit 2, no SVG */
+	r = run_svg("heatmap", tpath("r.lat"), "-o", tpath("x.svg"), "--reason", "IO", NULL);
+	ck_assert_int_eq(r.rc, 2);
+	snprintf(want, sizeof(want), "perf-prof heatmap: --reason: no line of '%s' has the "
+		 "reason 'IO' (it has 'io', 'PF excp', 'msr')\n", tpath("r.lat"));
+	ck_assert_str_eq(r.err, want);
+	run_free(&r);
+	ck_assert_int_ne(access(tpath("x.svg"), F_OK), 0);
+	/* a file of two columns has no reason to choose */
+	spit(tpath("two.lat"), "1 2\n3 4\n");
+	r = run_svg("heatmap", tpath("two.lat"), "-o", tpath("x.svg"), "--reason", "io", NULL);
+	ck_assert_int_eq(r.rc, 2);
+	snprintf(want, sizeof(want), "perf-prof heatmap: --reason: '%s' has no reason column "
+		 "(\"<time ns> <latency ns> <reason>\", as --heatmap writes it)\n", tpath("two.lat"));
+	ck_assert_str_eq(r.err, want);
+	run_free(&r);
+	/* reasons without the header: the title names the reason */
+	spit(tpath("nohdr.lat"), "1 2 read\n3 4 write\n");
+	r = run_svg("heatmap", tpath("nohdr.lat"), "-o", tpath("rd.svg"), "--reason", "read", NULL);
+	ck_assert_msg(r.rc == 0, "rc %d: %s", r.rc, r.err);
+	run_free(&r);
+	svg = check_svg_file(tpath("rd.svg"), 1);
+	ck_assert_ptr_nonnull(strstr(svg, "<title>Latency Heat Map: read (nohdr.lat)</title>"));
+	free(svg);
+}
+END_TEST
+
 static Suite *heatmap_suite(void)
 {
 	Suite *s = suite_create("heatmap");
@@ -1208,6 +1354,8 @@ static Suite *heatmap_suite(void)
 	tcase_add_test(w, test_lat_suffix_not_doubled);
 	tcase_add_test(w, test_write_error_keeps_previous);
 	tcase_add_test(w, test_fifo_without_reader);
+	tcase_add_test(w, test_write_reason);
+	tcase_add_test(w, test_lat_reads_as_trace2heatmap);
 	suite_add_tcase(s, w);
 
 	tcase_add_checked_fixture(v, setup, teardown);
@@ -1222,6 +1370,7 @@ static Suite *heatmap_suite(void)
 	tcase_add_test(v, test_svg_malformed);
 	tcase_add_test(v, test_svg_usage);
 	tcase_add_test(v, test_svg_stdio);
+	tcase_add_test(v, test_svg_reason);
 	suite_add_tcase(s, v);
 	return s;
 }
