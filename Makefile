@@ -7,7 +7,7 @@
 #   make bench           benchmarks against peers (bench/)
 #   make soak            ten minutes under a syscall storm (bench/soak)
 #   make soak-prom       the same, scraped by Prometheus or not (bench/soak-prom)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   binary, man pages, bash completion
 
 # CROSS_COMPILE=aarch64-linux-gnu- builds for another architecture into
 # build-<target> (pkg-config then reads that architecture's .pc files), so
@@ -25,6 +25,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man/man1
+COMPDIR := $(PREFIX)/share/bash-completion/completions
 
 PKGS       := libtraceevent libelf libdw libseccomp libmicrohttpd libzstd
 # trace-cmd's trace.dat is read with libtracecmd where it is installed (Debian's
@@ -196,9 +197,10 @@ soak-prom: perf-prof $(TOOLS)
 	@BUILD=$(BUILD) bash bench/soak-prom
 
 install: perf-prof
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(COMPDIR)
 	install -m 0755 perf-prof $(DESTDIR)$(BINDIR)/perf-prof
 	install -m 0644 docs/*.1 $(DESTDIR)$(MANDIR)/
+	install -m 0644 src/cli/perf-prof.bash $(DESTDIR)$(COMPDIR)/perf-prof
 
 clean:
 	rm -rf build build-san build-*-linux-gnu* perf-prof

@@ -9,11 +9,17 @@
 #ifndef PERF_PROF_COMMANDS_H
 #define PERF_PROF_COMMANDS_H
 
+#include <stdio.h>
+
 struct lat_class;
 
 /* `perf-prof kvm-exit|syscalls [options]` */
 int latency_command(const struct lat_class *cls, int argc, char **argv);
 /* `perf-prof heatmap FILE.lat -o OUT.svg [options]` */
 int heatmap_svg_main(int argc, char **argv);
+
+/* each command's options for shell completion (opt_list()'s lines) */
+void latency_list_options(const struct lat_class *cls, FILE *f);
+void heatmap_list_options(FILE *f);
 
 #endif

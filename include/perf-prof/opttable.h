@@ -43,5 +43,11 @@ const struct opt_spec *opt_find(const struct opt_spec *spec, int n, int key);
  */
 void opt_help(FILE *f, const struct opt_spec *spec, int n, unsigned cmd,
 	      const char *const *vars);
+/*
+ * For shell completion: the options that apply to command @cmd, one a
+ * line, "--name" or "--name=" when it takes a value, then "-X" or "-X="
+ * for each short one (aliases, which have no help, left out).
+ */
+void opt_list(FILE *f, const struct opt_spec *spec, int n, unsigned cmd);
 
 #endif

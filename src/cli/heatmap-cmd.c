@@ -173,3 +173,8 @@ int heatmap_svg_main(int argc, char **argv)
 
 	return r >= 0 ? r : heatmap_svg_render(&o);
 }
+
+void heatmap_list_options(FILE *f)
+{
+	opt_list(f, hm_opts, NOPTS, 0);
+}

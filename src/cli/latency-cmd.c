@@ -502,3 +502,8 @@ int latency_command(const struct lat_class *cls, int argc, char **argv)
 	lat_env_free(&env);
 	return code;
 }
+
+void latency_list_options(const struct lat_class *cls, FILE *f)
+{
+	opt_list(f, lat_opts, NOPTS, cls->bit);
+}
