@@ -27,7 +27,7 @@ BINDIR  := $(PREFIX)/bin
 MANDIR  := $(PREFIX)/share/man/man1
 COMPDIR := $(PREFIX)/share/bash-completion/completions
 
-PKGS       := libtraceevent libelf libdw libseccomp libmicrohttpd libzstd
+PKGS       := libtraceevent libelf libdw libseccomp libmicrohttpd libzstd ncursesw
 # trace-cmd's trace.dat is read with libtracecmd where it is installed (Debian's
 # libtracecmd-dev is not multi-arch: a cross build may go without it, and
 # then says so when given a trace.dat)
