@@ -1342,6 +1342,8 @@ static Suite *heatmap_suite(void)
 	TCase *v = tcase_create("svg");
 
 	tcase_add_checked_fixture(w, setup, teardown);
+	/* fsync of megabytes: seconds on a loaded machine (Check's default is 4) */
+	tcase_set_timeout(w, 30);
 	tcase_add_test(w, test_write_exact);
 	tcase_add_test(w, test_write_many);
 	tcase_add_test(w, test_rotate_old);
