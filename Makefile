@@ -133,6 +133,11 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -Wall -Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LIB) $(PKG_LIBS) -lm -lpthread
 
+# the --tui screen's harness tests the module: built as the module is (sanitized too)
+$(BUILD)/tests/tools/tui-demo: tests/tools/tui-demo.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 # the tiny VMM's guest: real-mode code at 0x1000, an ELF that keeps its symbols
 GUEST_ELF := $(BUILD)/tests/tools/vmm-guest-x86.elf
 $(GUEST_ELF): tests/tools/vmm-guest-x86.S
