@@ -20,9 +20,11 @@ void dump_when(FILE *f, uint64_t time, const struct pp_clock *clock, bool header
 /*
  * One line: time, then "%16s %6u %s [%03u] %6lu.%06lu: sys:name: fields"
  * (comm, tid, irq/preempt flags, cpu, timestamp, the print format
- * rendered by libtraceevent).  comm is looked up in /proc when live.
+ * rendered by libtraceevent).  comm: @comm (a recording's COMM records),
+ * else looked up in /proc when live, else "<...>".
  */
 void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
-		uint32_t tid, uint32_t cpu, uint64_t time, const struct pp_clock *clock);
+		uint32_t tid, uint32_t cpu, uint64_t time, const struct pp_clock *clock,
+		const char *comm);
 
 #endif

@@ -24,6 +24,7 @@ struct engine_info {
 	bool switches;			/* context-switch records come (asked live, or recorded) */
 	struct pp_clock clock;		/* event time to wall clock, for printers */
 	bool merged;			/* records come merged by time (else per buffer in order) */
+	struct source *src;		/* for source_comm(): a recording's thread names */
 };
 
 struct profiler_ops {

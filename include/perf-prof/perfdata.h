@@ -104,6 +104,8 @@ bool perfdata_is_dir_header(const struct perfdata *pd);
 struct perfdata *perfdata_open_data(struct perfdata *head, const char *path,
 				    bool (*stopping)(void), char *err, size_t errlen);
 
+/* the name of thread @tid as the recording's COMM (or FORK) records say, or NULL */
+const char *perfdata_comm(const struct perfdata *pd, uint32_t tid);
 void perfdata_close(struct perfdata *pd);
 
 #endif

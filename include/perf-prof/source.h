@@ -83,6 +83,8 @@ struct source_ops {
 	void (*buffer)(struct source *s, int i, struct source_buffer *out);
 	/* what is left to say on stderr at the end (samples a recording could not place) */
 	void (*summary)(struct source *s);
+	/* a recording's name of thread @tid (its COMM records), NULL unknown; NULL op: none */
+	const char *(*comm)(struct source *s, uint32_t tid);
 	void (*close)(struct source *s);
 };
 
@@ -116,6 +118,12 @@ struct source *source_live_open(const struct source_cfg *cfg, char *err, size_t 
  */
 struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(void),
 				char *err, size_t errlen, int *code);
+
+/* thread @tid's name as the source knows it (a recording's COMM records), or NULL */
+static inline const char *source_comm(struct source *s, uint32_t tid)
+{
+	return s && s->ops->comm ? s->ops->comm(s, tid) : NULL;
+}
 
 /* for the sources of recordings: the end of the data is the end; a buffer is a CPU */
 bool source_recording_exhausted(struct source *s);

@@ -23,6 +23,8 @@ struct u64map {
 int u64map_init(struct u64map *m, uint32_t cap);
 /* pointer to the value slot of @key, inserting UINT32_MAX if absent */
 uint32_t *u64map_slot(struct u64map *m, uint64_t key);
+/* the value of @key, UINT32_MAX if absent; inserts nothing */
+uint32_t u64map_find(const struct u64map *m, uint64_t key);
 void u64map_free(struct u64map *m);
 
 /*

@@ -57,6 +57,19 @@ uint32_t *u64map_slot(struct u64map *m, uint64_t key)
 	}
 }
 
+uint32_t u64map_find(const struct u64map *m, uint64_t key)
+{
+	uint32_t mask, i;
+
+	if (!m->cap)
+		return UINT32_MAX;
+	mask = m->cap - 1;
+	for (i = hash64(key, mask); m->vals[i] != UINT32_MAX; i = (i + 1) & mask)
+		if (m->keys[i] == key)
+			return m->vals[i];
+	return UINT32_MAX;
+}
+
 void u64map_free(struct u64map *m)
 {
 	free(m->keys);

@@ -377,6 +377,7 @@ static int setup(struct run *r)
 	info.switches = r->src->switches;
 	info.clock = r->src->clock;
 	info.merged = r->merge;
+	info.src = r->src;
 	code = r->ops->setup(r->ctx, &info, r->err, sizeof(r->err));
 	if (code) {
 		complain(r, r->err);

@@ -31,6 +31,7 @@ struct lat_ctx {
 	struct lat_env *env;
 	struct engine_cfg *cfg;
 	struct tep_handle *tep;
+	struct source *src;	/* its thread names, for --than */
 	int begin_id, end_id, switch_id;
 	int count_id;		/* counts mode: the begin event, else -1 */
 	bool counts;		/* a recording of begin events only: counted */

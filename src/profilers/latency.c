@@ -100,6 +100,7 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	}
 	c->tep = tep;
 	c->clock = info->clock;
+	c->src = info->src;
 	c->by_time = info->merged;
 	c->begin_id = b->id;
 	c->end_id = e->id;
@@ -194,9 +195,10 @@ static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
 		heatmap_write_key(c->hm, p->time, lat, p->key);
 	if (c->keep_raw && lat >= c->env->than_ns &&
 	    (c->env->than_idle || !c->cls->idle_key || !c->cls->idle_key(c->cls_state, p->key))) {
-		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, &c->clock);
+		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, &c->clock,
+			   source_comm(c->src, p->tid));
 		dump_event(c->out, c->tep, rec->raw, rec->raw_size, rec->tid, rec->cpu, rec->time,
-			   &c->clock);
+			   &c->clock, source_comm(c->src, rec->tid));
 		c->dumped++;
 	}
 }

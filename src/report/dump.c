@@ -32,7 +32,8 @@ static void lat_flags(const unsigned char *raw, uint32_t size, char out[5])
 }
 
 void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
-		uint32_t tid, uint32_t cpu, uint64_t time, const struct pp_clock *clock)
+		uint32_t tid, uint32_t cpu, uint64_t time, const struct pp_clock *clock,
+		const char *name)
 {
 	struct tep_record rec;
 	struct tep_event *ev;
@@ -53,8 +54,10 @@ void dump_event(FILE *f, struct tep_handle *tep, const void *raw, uint32_t size,
 	if (ev)
 		tep_print_event(tep, &s, &rec, "%s", TEP_PRINT_INFO);
 	trace_seq_terminate(&s);
-	/* a recording's threads are not ours to look up */
-	if (clock->wall)
+	/* a recording's threads are not ours to look up in /proc */
+	if (name)
+		snprintf(comm, sizeof(comm), "%s", name);
+	else if (clock->wall)
 		proc_comm((int)tid, comm, sizeof(comm));
 	else
 		snprintf(comm, sizeof(comm), "<...>");

@@ -86,6 +86,11 @@ static void file_close(struct source *s)
 	free(f);
 }
 
+static const char *file_comm(struct source *s, uint32_t tid)
+{
+	return perfdata_comm(((struct file_src *)s)->pd, tid);
+}
+
 static const struct source_ops file_ops = {
 	.formats = file_formats,
 	.next = file_next,
@@ -93,6 +98,7 @@ static const struct source_ops file_ops = {
 	.release = file_release,
 	.buffer = source_recording_buffer,
 	.summary = file_summary,
+	.comm = file_comm,
 	.close = file_close,
 };
 

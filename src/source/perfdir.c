@@ -192,12 +192,19 @@ static void dir_close(struct source *s)
 	free(d);
 }
 
+/* the data files' names are kept in the header file's table */
+static const char *dir_comm(struct source *s, uint32_t tid)
+{
+	return perfdata_comm(((struct dir_src *)s)->head, tid);
+}
+
 static const struct source_ops dir_ops = {
 	.formats = dir_formats,
 	.next = dir_next,
 	.exhausted = source_recording_exhausted,
 	.buffer = source_recording_buffer,
 	.summary = dir_summary,
+	.comm = dir_comm,
 	.close = dir_close,
 };
 

@@ -247,12 +247,22 @@ static void tc_choose(struct tc_src *t, const char *path)
 	}
 }
 
+/* trace.dat's saved cmdlines, which libtracecmd gave the tep */
+static const char *tc_comm(struct source *s, uint32_t tid)
+{
+	struct tc_src *t = (struct tc_src *)s;
+
+	return tep_is_pid_registered(t->tep, (int)tid) ? tep_data_comm_from_pid(t->tep, (int)tid)
+						       : NULL;
+}
+
 static const struct source_ops tc_ops = {
 	.formats = tc_formats,
 	.next = tc_next,
 	.exhausted = source_recording_exhausted,
 	.buffer = source_recording_buffer,
 	.summary = tc_summary,
+	.comm = tc_comm,
 	.close = tc_close,
 };
 

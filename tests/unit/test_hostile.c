@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,69 @@ START_TEST(test_throttle_reported)
 		 "recorded; pairs across were dropped\nrc=0\n");
 	ck_assert_str_eq(out, want);
 	free(out);
+}
+END_TEST
+
+/* @s with each run of spaces made one space, in place */
+static void squeeze(char *s)
+{
+	char *w = s, *start = s;
+
+	for (; *s; s++)
+		if (*s != ' ' || w == start || w[-1] != ' ')
+			*w++ = *s;
+	*w = 0;
+}
+
+/*
+ * --than's dump names each thread as the recording's COMM records do
+ * ("CPU 0/KVM", as perf script prints it; it printed <...>): every dumped
+ * line of two real recordings, the x86 one checked against perf script
+ * when perf is here.
+ */
+START_TEST(test_than_names_threads)
+{
+	static const char *const recs[] = { "kvm-x86-6.1-svm-1vcpu", "kvm-arm64-6.1-2vcpu" };
+	char *out, *line, *save = NULL, *ref = NULL, key[96], comm[32], ts[32];
+	bool perf = access("/usr/bin/perf", X_OK) == 0;
+	unsigned tid, cpu;
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		out = sh("%s kvm-exit --input " TEST_DATA_DIR "/%s.perf.data --than 5ms 2>&1 | "
+			 "grep ': kvm:kvm_e'", PP, recs[i]);
+		/* this host's perf script reads the x86 one (not the arm64 one) */
+		if (perf) {
+			ref = sh("perf script -i " TEST_DATA_DIR "/%s.perf.data 2>/dev/null", recs[i]);
+			squeeze(ref);
+			if (!*ref && i == 1) {
+				free(ref);
+				ref = NULL;
+			}
+		}
+		n = 0;
+		for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			/* "TIME <comm, 16 wide> TID FLAGS [CPU] TIME: sys:event: ..." */
+			const char *c = strchr(line, ' ');
+
+			ck_assert_msg(c && strlen(c) > 17 && !strstr(line, "<...>"), "%s", line);
+			snprintf(comm, sizeof(comm), "%.16s", c + 1 + strspn(c + 1, " "));
+			comm[16 - strspn(c + 1, " ")] = 0;
+			ck_assert_msg(sscanf(c + 17, " %u %*s [%u] %31[0-9.]:", &tid, &cpu, ts) == 3,
+				      "%s", line);
+			ck_assert_msg(strstr(comm, "/KVM"), "%s: %s", recs[i], line);
+			/* perf script, spaces squeezed: "COMM TID [CPU] TIME: " */
+			snprintf(key, sizeof(key), " %s %u [%03u] %s: ", comm, tid, cpu, ts);
+			ck_assert_msg(!ref || strstr(ref, key), "%s: '%s' not in perf script",
+				      recs[i], key);
+			n++;
+		}
+		ck_assert_int_gt(n, 2);
+		free(out);
+		free(ref);
+		ref = NULL;
+	}
 }
 END_TEST
 
@@ -832,6 +896,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_heatmap_bad_names);
 	tcase_add_test(tc, test_damaged_format_no_leak_report);
 	tcase_add_test(tc, test_throttle_reported);
+	tcase_add_test(tc, test_than_names_threads);
 	tcase_add_test(tc, test_svg_endless_line);
 	tcase_add_test(tc, test_svg_write_error_keeps_previous);
 	tcase_add_test(tc, test_reads_end);

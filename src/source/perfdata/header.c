@@ -423,6 +423,7 @@ void perfdata_close(struct perfdata *pd)
 		free(pd->ids);
 	}
 	pd_z_free(pd);
+	pd_comm_free(pd);
 	free(pd->buf);
 	while (pd->nretired)
 		free(pd->retired[--pd->nretired].mem);

@@ -164,11 +164,17 @@ struct perfdata {
 	struct pp_record pend;
 	char pend_err[256];
 
+	struct pd_comms *comms;	/* thread names (comm.c), the head's for a data file */
 	bool (*stopping)(void);	/* set: a read interrupted by a signal gives up */
 	uint64_t nunknown;	/* samples whose id matched no attr */
 	unsigned nformats;	/* formats parsed so far, and their bytes */
 	uint64_t fmt_bytes;
 };
+
+/* ---- comm.c: thread names from COMM and FORK records */
+
+void pd_comm_record(struct perfdata *pd, const unsigned char *p, uint32_t type, uint32_t size);
+void pd_comm_free(struct perfdata *pd);
 
 /* ---- input.c */
 

@@ -301,6 +301,11 @@ int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen
 		case PERF_RECORD_SWITCH_CPU_WIDE:
 			r = pd_switch(pd, p, type, size, rec);
 			break;
+		case PERF_RECORD_COMM:
+		case PERF_RECORD_FORK:
+			pd_comm_record(pd, p, type, size);
+			pd->pos += size;
+			continue;
 		case PD_REC_FINISHED_ROUND:
 			pd_other(rec, PP_REC_ROUND);
 			pd->pos += size;
