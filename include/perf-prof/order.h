@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 #include <perf-prof/record.h>
+#include <perf-prof/u64map.h>
 
 typedef void (*order_cb)(const struct pp_record *rec, void *arg);
 
@@ -27,7 +28,7 @@ struct qent {
 	struct pp_record rec;
 	uint64_t seq;		/* ties in time: lower first */
 	uint32_t rawlen;	/* bytes held in the stream's raw FIFO, 0 = by reference */
-	uint32_t pad;
+	uint32_t owned;		/* the heap's copy: rec.raw is malloc()ed for it */
 };
 
 struct order_fifo {
@@ -39,10 +40,28 @@ struct order_fifo {
 	uint64_t last;		/* time of the newest record pushed */
 };
 
+/*
+ * Lanes: one per buffer, found at the buffer's number below ORDER_DIRECT
+ * and through a map otherwise, at most ORDER_MAX_LANES; the last lane
+ * made is the spill lane, which the merge fills from the heap.  A record
+ * that its buffer's lane cannot keep sorted (out of order in it, or a
+ * buffer beyond the lanes: a damaged file's cpu) goes to the heap.  So
+ * memory grows with the buffers there are and the records queued, never
+ * with a number a record states.
+ */
+#define ORDER_DIRECT	4096
+#define ORDER_MAX_LANES	1024
+
 struct order {
 	struct order_fifo *fifo;
-	int nfifo;
-	void *heap;		/* scratch for the merge */
+	int nfifo, fifo_cap;
+	int32_t *lane_of;	/* buffer -> lane, -1 none, for buffers 0 .. nlane_of - 1 */
+	uint32_t nlane_of;
+	struct u64map far;	/* the other buffers -> lane */
+	int spill;		/* the spill lane, -1 none yet */
+	struct qent *heap;	/* a min-heap by (time, seq) */
+	uint32_t nheap, heap_cap;
+	void *scratch;		/* the merge's, a key per lane */
 	uint64_t mem, mem_limit, mem_peak;
 	uint64_t mem_next;	/* mem above this: a new peak, or over the limit */
 	uint64_t queued;
@@ -94,13 +113,14 @@ static inline int order_push_ref(struct order *o, const struct pp_record *rec,
 				 uint64_t seq)
 {
 	struct order_fifo *f;
+	int32_t l;
 
 	if (rec->time < o->late_before)
 		return order_push_late(o, rec);
-	/* the per-record case: its own stream, in order, with room */
-	if ((uint32_t)rec->buf >= (uint32_t)o->nfifo)
+	/* the per-record case: its own lane, in order, with room */
+	if ((uint32_t)rec->buf >= o->nlane_of || (l = o->lane_of[rec->buf]) < 0)
 		return order_push_ref_slow(o, rec, seq);
-	f = &o->fifo[rec->buf];
+	f = &o->fifo[l];
 	if ((f->wr != f->rd && f->last > rec->time) || f->wr - f->rd == f->cap)
 		return order_push_ref_slow(o, rec, seq);
 	order_commit(o, f, &f->e[f->wr & (f->cap - 1)], rec, seq, 0);
@@ -152,7 +172,7 @@ static inline void order_rounds_see(struct order_rounds *r, uint64_t time)
 /* a FINISHED_ROUND: what is older than the bound returned may go */
 static inline uint64_t order_rounds_end(struct order_rounds *r)
 {
-	uint64_t bound = r->prev + 1;
+	uint64_t bound = r->prev == UINT64_MAX ? UINT64_MAX : r->prev + 1;
 
 	r->prev = r->newest;
 	return bound;

@@ -9,6 +9,10 @@
  * stream is sorted, so it is a prefix); the merge itself then needs no
  * bound check.  One or two streams (the common cases: per-thread buffers,
  * a 2-CPU recording) are merged without a heap.
+ *
+ * Records that no lane keeps sorted wait in a binary heap; a flush first
+ * moves those older than its bound, in order, into the spill lane, which
+ * the merge then treats as any other.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -24,31 +28,37 @@ struct hent {
 
 #define QALIGN(x) (((x) + 7) & ~(size_t)7)
 
+static int spill_in(struct order *o, uint64_t upto);
+
 int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg)
 {
 	memset(o, 0, sizeof(*o));
 	o->mem_limit = mem_limit;
 	o->cb = cb;
 	o->arg = arg;
+	o->spill = -1;
 	return 0;
 }
 
-static int grow_streams(struct order *o, int n)
+/* a new, empty lane: its index, or -1 out of memory */
+static int add_lane(struct order *o)
 {
-	struct order_fifo *f;
-	void *h;
+	if (o->nfifo == o->fifo_cap) {
+		int n = o->fifo_cap ? 2 * o->fifo_cap : 4;
+		struct order_fifo *f = realloc(o->fifo, n * sizeof(*f));
+		void *h;
 
-	f = realloc(o->fifo, n * sizeof(*f));
-	if (!f)
-		return -1;
-	memset(f + o->nfifo, 0, (n - o->nfifo) * sizeof(*f));
-	o->fifo = f;
-	h = realloc(o->heap, n * sizeof(struct hent));
-	if (!h)
-		return -1;
-	o->heap = h;
-	o->nfifo = n;
-	return 0;
+		if (!f)
+			return -1;
+		o->fifo = f;
+		h = realloc(o->scratch, n * sizeof(struct hent));
+		if (!h)
+			return -1;
+		o->scratch = h;
+		o->fifo_cap = n;
+	}
+	memset(&o->fifo[o->nfifo], 0, sizeof(o->fifo[0]));
+	return o->nfifo++;
 }
 
 static inline uint32_t queued(const struct order_fifo *f)
@@ -209,9 +219,13 @@ static void merge_heap(struct order *o, struct hent *h, int n, uint64_t max)
 /* deliver up to @max records older than @upto, in (time, seq) order */
 static void merge(struct order *o, uint64_t upto, uint64_t max)
 {
-	struct hent *h = (struct hent *)o->heap;
+	struct hent *h;
 	int n = 0, i;
 
+	/* first (it may add the spill lane, and move the scratch) */
+	if (o->nheap)
+		spill_in(o, upto);	/* out of memory: the heap waits for the next flush */
+	h = (struct hent *)o->scratch;
 	for (i = 0; i < o->nfifo; i++) {
 		struct order_fifo *f = &o->fifo[i];
 		uint32_t k = older(f, upto);
@@ -235,33 +249,176 @@ static void merge(struct order *o, uint64_t upto, uint64_t max)
 	}
 }
 
-/* the stream @rec goes to: its buffer's, unless that would unsort it */
-static struct order_fifo *lane(struct order *o, const struct pp_record *rec)
+/* the lane of buffer @buf: 0 found, 1 none (its records go to the heap), -1 out of memory */
+static int lane_of(struct order *o, int32_t buf, int *lane)
 {
-	int s = rec->buf < 0 ? 0 : rec->buf;
+	uint32_t v;
 
-	if (s >= o->nfifo && grow_streams(o, s + 1) < 0)
-		return NULL;
-	if (queued(&o->fifo[s]) && o->fifo[s].last > rec->time) {
-		/*
-		 * Out of order within its stream (a perf.data chunk of another
-		 * buffer): put it in any lane it keeps sorted, so the merge of
-		 * sorted lanes stays exact.
-		 */
-		for (s = 0; s < o->nfifo; s++)
-			if (!queued(&o->fifo[s]) || o->fifo[s].last <= rec->time)
-				break;
-		if (s == o->nfifo && grow_streams(o, s + 1) < 0)
-			return NULL;
+	if (buf >= 0 && buf < ORDER_DIRECT) {
+		if ((uint32_t)buf >= o->nlane_of) {
+			uint32_t n = o->nlane_of ? o->nlane_of : 16, i;
+			int32_t *t;
+
+			while (n <= (uint32_t)buf)
+				n *= 2;
+			t = realloc(o->lane_of, n * sizeof(*t));
+			if (!t)
+				return -1;
+			for (i = o->nlane_of; i < n; i++)
+				t[i] = -1;
+			o->lane_of = t;
+			o->nlane_of = n;
+		}
+		if (o->lane_of[buf] < 0) {
+			if (o->nfifo >= ORDER_MAX_LANES)
+				return 1;
+			if ((o->lane_of[buf] = add_lane(o)) < 0)
+				return -1;
+		}
+		*lane = o->lane_of[buf];
+		return 0;
 	}
-	return &o->fifo[s];
+	v = u64map_find(&o->far, (uint64_t)(int64_t)buf);
+	if (v == UINT32_MAX) {
+		int l;
+
+		if (o->nfifo >= ORDER_MAX_LANES)
+			return 1;
+		if ((l = add_lane(o)) < 0)
+			return -1;
+		*u64map_slot(&o->far, (uint64_t)(int64_t)buf) = v = (uint32_t)l;
+	}
+	*lane = (int)v;
+	return 0;
+}
+
+/* the lane @rec goes to, if its buffer's lane keeps sorted with it; NULL: the heap */
+static struct order_fifo *lane(struct order *o, const struct pp_record *rec, int *oom)
+{
+	int l, r = lane_of(o, rec->buf, &l);
+
+	*oom = r < 0;
+	if (r)
+		return NULL;
+	if (queued(&o->fifo[l]) && o->fifo[l].last > rec->time)
+		return NULL;	/* out of order within its buffer (a perf.data chunk of another) */
+	return &o->fifo[l];
+}
+
+static inline bool hbefore(const struct qent *a, const struct qent *b)
+{
+	return before(a->rec.time, a->seq, b->rec.time, b->seq);
+}
+
+/* queue @q (its payload copied or referenced already) in the heap */
+static int heap_add(struct order *o, const struct qent *q)
+{
+	uint32_t i;
+
+	if (o->nheap == o->heap_cap) {
+		uint32_t n = o->heap_cap ? 2 * o->heap_cap : 64;
+		struct qent *h = realloc(o->heap, (size_t)n * sizeof(*h));
+
+		if (!h)
+			return -1;
+		o->heap = h;
+		o->heap_cap = n;
+	}
+	for (i = o->nheap++; i > 0 && hbefore(q, &o->heap[(i - 1) / 2]); i = (i - 1) / 2)
+		o->heap[i] = o->heap[(i - 1) / 2];
+	o->heap[i] = *q;
+	return 0;
+}
+
+static void heap_pop(struct order *o)
+{
+	struct qent last = o->heap[--o->nheap];
+	uint32_t i = 0, n = o->nheap;
+
+	for (;;) {
+		uint32_t l = 2 * i + 1, m = l;
+
+		if (l >= n)
+			break;
+		if (l + 1 < n && hbefore(&o->heap[l + 1], &o->heap[l]))
+			m = l + 1;
+		if (!hbefore(&o->heap[m], &last))
+			break;
+		o->heap[i] = o->heap[m];
+		i = m;
+	}
+	if (n)
+		o->heap[i] = last;
+}
+
+static struct qent *tail(struct order_fifo *f);
+static unsigned char *raw_room(struct order_fifo *f, size_t len);
+
+/* the spill lane's entries back into the heap (after a forced merge left some) */
+static int spill_back(struct order *o, struct order_fifo *f)
+{
+	while (queued(f)) {
+		struct qent q = *at(f, f->rd);
+
+		if (q.rawlen) {
+			void *c = malloc(q.rec.raw_size ? q.rec.raw_size : 1);
+
+			if (!c)
+				return -1;
+			memcpy(c, f->raw + f->rrd, q.rec.raw_size);
+			f->rrd += q.rawlen;
+			q.rec.raw = c;
+			q.rawlen = 0;
+			q.owned = 1;
+		}
+		if (heap_add(o, &q) < 0)
+			return -1;
+		f->rd++;
+	}
+	f->rrd = f->rwr = 0;
+	return 0;
+}
+
+/* the heap's records older than @upto, in order, to the spill lane */
+static int spill_in(struct order *o, uint64_t upto)
+{
+	struct order_fifo *f;
+
+	if (o->spill < 0 && (o->spill = add_lane(o)) < 0)
+		return -1;
+	f = &o->fifo[o->spill];
+	if (queued(f) && spill_back(o, f) < 0)
+		return -1;
+	while (o->nheap && (upto == UINT64_MAX || o->heap[0].rec.time < upto)) {
+		struct qent *q = tail(f), *h = &o->heap[0];
+
+		if (!q)
+			return -1;
+		*q = *h;
+		if (h->owned) {
+			size_t len = QALIGN(h->rec.raw_size);
+			unsigned char *raw = len ? raw_room(f, len) : NULL;
+
+			if (len && !raw)
+				return -1;
+			memcpy(raw, h->rec.raw, h->rec.raw_size);
+			free((void *)h->rec.raw);
+			f->rwr += len;
+			q->rawlen = (uint32_t)len;
+			q->owned = 0;
+		}
+		f->wr++;
+		f->last = q->rec.time;
+		heap_pop(o);
+	}
+	return 0;
 }
 
 /* a free entry at the tail of @f */
 static struct qent *tail(struct order_fifo *f)
 {
 	if (queued(f) == f->cap) {
-		uint32_t ncap = f->cap ? f->cap * 2 : 1024, i;
+		uint32_t ncap = f->cap ? f->cap * 2 : 64, i;
 		struct qent *ne;
 
 		if (ncap < f->cap)
@@ -360,17 +517,51 @@ void order_mem_grew(struct order *o)
 	o->mem_next = o->mem_limit && o->mem_limit < o->mem_peak ? o->mem_limit : o->mem_peak;
 }
 
+/* @rec, whose payload @raw is copied (@copy) or referenced, into the heap */
+static int push_heap(struct order *o, const struct pp_record *rec, uint64_t seq, bool copy)
+{
+	struct qent q;
+
+	memset(&q, 0, sizeof(q));
+	q.rec = *rec;
+	q.seq = seq;
+	if (copy && rec->raw_size) {
+		void *c = malloc(rec->raw_size);
+
+		if (!c)
+			return -1;
+		memcpy(c, rec->raw, rec->raw_size);
+		q.rec.raw = c;
+		q.owned = 1;
+	}
+	if (heap_add(o, &q) < 0) {
+		if (q.owned)
+			free((void *)q.rec.raw);
+		return -1;
+	}
+	o->mem += sizeof(struct qent) + rec->raw_size;
+	o->queued++;
+	if (o->mem > o->mem_next)
+		order_mem_grew(o);
+	return 0;
+}
+
 int order_push(struct order *o, const struct pp_record *rec)
 {
 	struct order_fifo *f;
 	size_t len = QALIGN(rec->raw_size);
 	unsigned char *raw = NULL;
 	struct qent *q;
+	int oom;
 
 	if (rec->time < o->late_before)
 		return order_push_late(o, rec);
-	f = lane(o, rec);
-	if (!f || !(q = tail(f)) || (len && !(raw = raw_room(f, len))))
+	f = lane(o, rec, &oom);
+	if (oom)
+		return -1;
+	if (!f)
+		return push_heap(o, rec, o->seq++, true);
+	if (!(q = tail(f)) || (len && !(raw = raw_room(f, len))))
 		return -1;
 	if (len) {
 		memcpy(raw, rec->raw, rec->raw_size);
@@ -382,10 +573,15 @@ int order_push(struct order *o, const struct pp_record *rec)
 
 int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t seq)
 {
-	struct order_fifo *f = lane(o, rec);
+	int oom;
+	struct order_fifo *f = lane(o, rec, &oom);
 	struct qent *q;
 
-	if (!f || !(q = tail(f)))
+	if (oom)
+		return -1;
+	if (!f)
+		return push_heap(o, rec, seq, false);
+	if (!(q = tail(f)))
 		return -1;
 	order_commit(o, f, q, rec, seq, 0);
 	return 0;
@@ -394,12 +590,17 @@ int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t s
 uint64_t order_oldest_seq(const struct order *o)
 {
 	uint64_t min = UINT64_MAX;
+	uint32_t j;
 	int i;
 
 	/* seqs rise along each stream, so the heads hold the minimum */
 	for (i = 0; i < o->nfifo; i++)
 		if (queued(&o->fifo[i]) && at(&o->fifo[i], o->fifo[i].rd)->seq < min)
 			min = at(&o->fifo[i], o->fifo[i].rd)->seq;
+	/* the heap is ordered by time first: every entry */
+	for (j = 0; j < o->nheap; j++)
+		if (o->heap[j].seq < min)
+			min = o->heap[j].seq;
 	return min;
 }
 
@@ -415,13 +616,21 @@ void order_flush_all(struct order *o)
 
 void order_exit(struct order *o)
 {
+	uint32_t j;
 	int i;
 
 	for (i = 0; i < o->nfifo; i++) {
 		free(o->fifo[i].e);
 		free(o->fifo[i].raw);
 	}
+	for (j = 0; j < o->nheap; j++)
+		if (o->heap[j].owned)
+			free((void *)o->heap[j].rec.raw);
 	free(o->fifo);
+	free(o->scratch);
 	free(o->heap);
+	free(o->lane_of);
+	u64map_free(&o->far);
 	memset(o, 0, sizeof(*o));
+	o->spill = -1;
 }

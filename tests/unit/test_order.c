@@ -319,6 +319,116 @@ START_TEST(test_early_and_late)
 }
 END_TEST
 
+/*
+ * A damaged cpu (0x04000000) or negative buffer number costs one lane,
+ * not an array as long as the number: memory follows the buffers there
+ * are.  Beyond ORDER_MAX_LANES buffers, records wait in the heap, and
+ * everything still comes out in order.
+ */
+START_TEST(test_buffer_numbers_cost_nothing)
+{
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	int i;
+
+	order_init(&o, 0, collect, s);
+	push(&o, 0x04000000, 30, 1);
+	push(&o, -7, 20, 2);
+	push(&o, 0x7fffffff, 10, 3);
+	ck_assert_int_le(o.nfifo, 3);
+	ck_assert_uint_le(o.nlane_of, 16);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 3);
+	ck_assert_uint_eq(s->tid[0], 3);
+	ck_assert_uint_eq(s->tid[2], 1);
+	/* more buffers than lanes: one record each, in falling time */
+	s->n = 0;
+	for (i = 0; i < 3 * ORDER_MAX_LANES; i++)
+		push(&o, i * 7919, 100000 - i, i);
+	ck_assert_int_le(o.nfifo, ORDER_MAX_LANES + 1);
+	ck_assert_uint_le(o.nlane_of, ORDER_DIRECT);
+	order_flush(&o, 100000 - 2 * ORDER_MAX_LANES + 1);
+	ck_assert_int_eq(s->n, ORDER_MAX_LANES);
+	order_flush_all(&o);
+	ck_assert_int_eq(s->n, 3 * ORDER_MAX_LANES);
+	for (i = 0; i < s->n; i++)
+		ck_assert_uint_eq(s->tid[i], 3 * ORDER_MAX_LANES - 1 - i);
+	ck_assert_uint_eq(o.mem, 0);
+	ck_assert_uint_eq(o.queued, 0);
+	order_exit(&o);
+	free(s);
+}
+END_TEST
+
+/*
+ * Records in any order (a damaged time), copied and by reference, with
+ * flushes at bounds and a memory limit that delivers early: what is not
+ * late comes out sorted by (time, push order), each record once, and the
+ * oldest seq still queued is always a lower bound of what comes.
+ */
+static void shuffled(uint64_t limit, int by_ref)
+{
+	static uint32_t pay[10000];
+	struct seen *s = calloc(1, sizeof(*s));
+	struct order o;
+	uint64_t x = 88172645463325252ull;
+	int i, n = 10000, from = 0;
+
+	order_init(&o, limit, collect, s);
+	for (i = 0; i < n; i++) {
+		struct pp_record r;
+		uint64_t t;
+
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		t = (x % 8 == 0) ? x % 100000 : 1000 + (uint64_t)i * 10 + x % 40;
+		pay[i] = (uint32_t)i;
+		memset(&r, 0, sizeof(r));
+		r.buf = (int)(x >> 40) % 5 - 1;
+		r.time = t;
+		r.raw = &pay[i];
+		r.raw_size = 4;
+		if (by_ref)
+			ck_assert_int_eq(order_push_ref(&o, &r, (uint64_t)i * 8), 0);
+		else
+			ck_assert_int_eq(order_push(&o, &r), 0);
+		if (i % 997 == 996 || i == n - 1) {
+			uint64_t bound = i == n - 1 ? UINT64_MAX : 1000 + (uint64_t)i * 5;
+			int k;
+
+			order_flush(&o, bound);
+			/* what a flush delivers is older than its bound, and sorted */
+			for (k = from; !limit && k < s->n; k++) {
+				ck_assert_uint_lt(s->time[k], bound);
+				if (k > from)
+					ck_assert_msg(s->time[k - 1] < s->time[k] ||
+						      (s->time[k - 1] == s->time[k] &&
+						       s->tid[k - 1] < s->tid[k]),
+						      "record %d at %lu (%u) after %lu (%u)", k,
+						      (unsigned long)s->time[k], s->tid[k],
+						      (unsigned long)s->time[k - 1], s->tid[k - 1]);
+			}
+			from = s->n;
+		}
+	}
+	ck_assert_int_eq(s->n, n);
+	if (limit)
+		ck_assert_uint_gt(o.forced, 0);
+	ck_assert_uint_eq(o.mem, 0);
+	ck_assert_uint_eq(o.queued, 0);
+	ck_assert_uint_eq(order_oldest_seq(&o), UINT64_MAX);
+	order_exit(&o);
+	free(s);
+}
+
+START_TEST(test_shuffled_times)
+{
+	shuffled(0, 0);
+	shuffled(0, 1);
+	shuffled(65536, 0);
+	shuffled(65536, 1);
+}
+END_TEST
+
 static Suite *order_suite(void)
 {
 	Suite *s = suite_create("order");
@@ -333,6 +443,8 @@ static Suite *order_suite(void)
 	tcase_add_test(tc, test_memory_bound_one_two);
 	tcase_add_test(tc, test_two_streams_interleaved);
 	tcase_add_test(tc, test_early_and_late);
+	tcase_add_test(tc, test_buffer_numbers_cost_nothing);
+	tcase_add_test(tc, test_shuffled_times);
 	suite_add_tcase(s, tc);
 	return s;
 }
