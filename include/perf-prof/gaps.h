@@ -22,8 +22,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <perf-prof/record.h>
+#include <perf-prof/u64map.h>
 
-#define GAPS_MAX_BUF	65536	/* buffers beyond are not held (a damaged file's cpu) */
+/*
+ * Buffers numbered below this have their slot at their number; others
+ * (a recording's damaged cpu, a process of many threads) through a map,
+ * so memory grows with the buffers that lose records, never with a
+ * number a record states.
+ */
+#define GAPS_DIRECT	1024
 
 struct gap_buf {
 	uint64_t lost;		/* records lost on this buffer, in all */
@@ -32,8 +39,11 @@ struct gap_buf {
 };
 
 struct gaps {
-	struct gap_buf *buf;
+	struct gap_buf *buf;	/* buffers 0 .. nbuf - 1, nbuf <= GAPS_DIRECT */
 	int nbuf;
+	struct u64map far;	/* buffer -> index into far_buf */
+	struct gap_buf *far_buf;
+	uint32_t nfar, far_cap;
 	int nheld;
 	uint64_t lost;		/* records lost, in all */
 	uint64_t records;	/* LOST records */
@@ -72,5 +82,7 @@ struct pp_record *gaps_pop(struct gaps *g);
 
 /* records lost on buffer @i, in all */
 uint64_t gaps_lost(const struct gaps *g, int i);
+/* buffer @i's counts, NULL when it never lost a record */
+struct gap_buf *gaps_buf(struct gaps *g, int i);
 
 #endif

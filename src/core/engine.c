@@ -299,9 +299,11 @@ static void report_lost(struct run *r, bool final)
 						: "pairs across the gaps were dropped");
 		return;
 	}
-	for (i = 0; i < src->nbuf && i < r->gaps.nbuf; i++) {
-		struct gap_buf *g = &r->gaps.buf[i];
+	for (i = 0; i < src->nbuf; i++) {
+		struct gap_buf *g = gaps_buf(&r->gaps, i);
 
+		if (!g)
+			continue;
 		total += g->lost;
 		ntotal += g->lost != 0;
 		if (!g->lost_interval)

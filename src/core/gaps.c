@@ -11,49 +11,79 @@ void gaps_init(struct gaps *g)
 void gaps_free(struct gaps *g)
 {
 	free(g->buf);
+	free(g->far_buf);
+	u64map_free(&g->far);
 	memset(g, 0, sizeof(*g));
 }
 
-/* room for buffer @i; -1 out of memory */
-static int grow(struct gaps *g, int i)
+static void empty_slot(struct gap_buf *b)
 {
-	int n = i + 64, k;
-	struct gap_buf *nb;
+	memset(b, 0, sizeof(*b));
+	b->held.type = PP_REC_SAMPLE;
+}
+
+/* the slot of buffer @i (>= 0), made if absent; NULL out of memory */
+static struct gap_buf *slot(struct gaps *g, int i)
+{
+	bool added, moved;
+	uint32_t k;
 
 	if (i < g->nbuf)
-		return 0;
-	nb = realloc(g->buf, n * sizeof(*nb));
-	if (!nb)
-		return -1;
-	for (k = g->nbuf; k < n; k++) {
-		memset(&nb[k], 0, sizeof(nb[k]));
-		nb[k].held.type = PP_REC_SAMPLE;
+		return &g->buf[i];
+	if (i < GAPS_DIRECT) {
+		int n = g->nbuf ? g->nbuf : 8, j;
+		struct gap_buf *nb;
+
+		while (n <= i)
+			n *= 2;
+		if (n > GAPS_DIRECT)
+			n = GAPS_DIRECT;
+		nb = realloc(g->buf, n * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		for (j = g->nbuf; j < n; j++)
+			empty_slot(&nb[j]);
+		g->buf = nb;
+		g->nbuf = n;
+		return &g->buf[i];
 	}
-	g->buf = nb;
-	g->nbuf = n;
-	return 0;
+	k = u64map_index(&g->far, (uint64_t)i, &g->far_buf, &g->nfar, &g->far_cap, 8,
+			 sizeof(*g->far_buf), &added, &moved);
+	if (added)
+		empty_slot(&g->far_buf[k]);
+	return &g->far_buf[k];
+}
+
+struct gap_buf *gaps_buf(struct gaps *g, int i)
+{
+	uint32_t v;
+
+	if (i < 0)
+		return NULL;
+	if (i < GAPS_DIRECT)
+		return i < g->nbuf ? &g->buf[i] : NULL;
+	v = u64map_find(&g->far, (uint64_t)i);
+	return v == UINT32_MAX ? NULL : &g->far_buf[v];
 }
 
 int gaps_note(struct gaps *g, const struct pp_record *rec)
 {
-	struct gap_buf *b;
-	bool known = rec->buf >= 0 && rec->buf < GAPS_MAX_BUF;
+	struct gap_buf *b = NULL;
 
-	if (known && grow(g, rec->buf) < 0)
+	if (rec->buf >= 0 && !(b = slot(g, rec->buf)))
 		return -1;
 	if (rec->type == PP_REC_LOST) {
 		g->lost += rec->lost;
 		g->records++;
-		if (known) {
-			g->buf[rec->buf].lost += rec->lost;
-			g->buf[rec->buf].lost_interval += rec->lost;
+		if (b) {
+			b->lost += rec->lost;
+			b->lost_interval += rec->lost;
 		}
 	} else {
 		g->throttled++;
 	}
-	if (!known)
+	if (!b)
 		return 1;
-	b = &g->buf[rec->buf];
 	if (b->held.type == PP_REC_SAMPLE) {
 		b->held = *rec;
 		g->nheld++;
@@ -65,12 +95,9 @@ int gaps_note(struct gaps *g, const struct pp_record *rec)
 
 struct pp_record *gaps_take_slow(struct gaps *g, const struct pp_record *next)
 {
-	struct gap_buf *b;
+	struct gap_buf *b = gaps_buf(g, next->buf);
 
-	if (next->buf < 0 || next->buf >= g->nbuf)
-		return NULL;
-	b = &g->buf[next->buf];
-	if (b->held.type == PP_REC_SAMPLE)
+	if (!b || b->held.type == PP_REC_SAMPLE)
 		return NULL;
 	b->held.time = next->time;
 	g->nheld--;
@@ -79,10 +106,12 @@ struct pp_record *gaps_take_slow(struct gaps *g, const struct pp_record *next)
 	return &g->taken;
 }
 
+/* buffers in their order: the direct ones, then the far ones as they came */
 struct pp_record *gaps_pop(struct gaps *g)
 {
-	for (; g->nheld && g->next_pop < g->nbuf; g->next_pop++) {
-		struct gap_buf *b = &g->buf[g->next_pop];
+	for (; g->nheld && g->next_pop < g->nbuf + (int)g->nfar; g->next_pop++) {
+		int i = g->next_pop;
+		struct gap_buf *b = i < g->nbuf ? &g->buf[i] : &g->far_buf[i - g->nbuf];
 
 		if (b->held.type == PP_REC_SAMPLE)
 			continue;
@@ -97,5 +126,7 @@ struct pp_record *gaps_pop(struct gaps *g)
 
 uint64_t gaps_lost(const struct gaps *g, int i)
 {
-	return i >= 0 && i < g->nbuf ? g->buf[i].lost : 0;
+	struct gap_buf *b = gaps_buf((struct gaps *)g, i);
+
+	return b ? b->lost : 0;
 }
