@@ -46,6 +46,7 @@ struct run {
 	int put_mode;		/* enum put_mode: where records go */
 	bool ready;		/* the profiler's setup ran */
 	bool file_ticks;	/* intervals on the records' clock, ticked by samples */
+	bool ticking;		/* ... and the first sample started the clock */
 	uint64_t next_tick;
 	uint64_t next_ptick;	/* live: the next ops->tick (cfg->tick_ns) */
 	uint64_t pass_start;	/* live: when the pass under way began, 0 between passes */
@@ -101,15 +102,36 @@ static __attribute__((noinline)) void deliver_other(const struct pp_record *rec,
 		r->ops->lost(r->ctx, rec);
 }
 
-/* a recording's -i: intervals on its clock, ticked by samples */
+/*
+ * A recording's -i: intervals on its clock, ticked by samples.  The
+ * interval a sample ends is printed; the ones after it up to the sample
+ * held nothing (an empty interval prints nothing), so the clock skips
+ * them at once: a sample stamped far ahead (2^63 ns in a damaged file)
+ * costs one step, not one per interval.  Near the clock's end it stops.
+ */
+static __attribute__((noinline)) void file_tick_due(const struct pp_record *rec, struct run *r)
+{
+	uint64_t iv = r->cfg->interval_ns, next = r->next_tick, skip;
+
+	r->ops->interval(r->ctx, next, false);
+	if (rec->time - next < iv) {
+		next += iv;
+	} else {
+		skip = (rec->time - next) / iv + 1;	/* to the interval holding rec */
+		next = skip > (UINT64_MAX - next) / iv ? UINT64_MAX : next + skip * iv;
+	}
+	r->next_tick = next;
+}
+
 static inline void file_tick(const struct pp_record *rec, struct run *r)
 {
-	if (!r->next_tick)
-		r->next_tick = rec->time + r->cfg->interval_ns;
-	while (rec->time >= r->next_tick) {
-		r->ops->interval(r->ctx, r->next_tick, false);
-		r->next_tick += r->cfg->interval_ns;
+	if (!r->ticking) {
+		r->ticking = true;
+		r->next_tick = rec->time > UINT64_MAX - r->cfg->interval_ns ? UINT64_MAX
+					: rec->time + r->cfg->interval_ns;
 	}
+	if (rec->time >= r->next_tick && r->next_tick != UINT64_MAX)
+		file_tick_due(rec, r);
 }
 
 static __attribute__((noinline)) void deliver_ticked(const struct pp_record *rec, struct run *r)
