@@ -207,9 +207,14 @@ install: perf-prof
 	install -m 0644 docs/*.1 $(DESTDIR)$(MANDIR)/
 	install -m 0644 src/cli/perf-prof.bash $(DESTDIR)$(COMPDIR)/perf-prof
 
+# the libraries and defines the program builds with, for what builds it
+# otherwise (tests/fuzz/smoke's whole-run harness)
+print-pkgs:
+	@echo $(PKGS) $(CFLAGS_TRACECMD)
+
 clean:
 	rm -rf build build-san build-*-linux-gnu* perf-prof
 
-.PHONY: all check tests vm-arm64 bench soak soak-prom run install clean
+.PHONY: print-pkgs all check tests vm-arm64 bench soak soak-prom run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
