@@ -515,25 +515,17 @@ static void stop_threads(struct prom *x)
 	}
 }
 
-struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen)
+/* a struct prom with copies of @cfg's strings and the constant labels; NULL out of memory */
+static struct prom *prom_new(const struct prom_cfg *cfg)
 {
 	struct prom *x = calloc(1, sizeof(*x));
 	struct utsname u;
-	char url[128] = "";
 	size_t pos = 0;
-	mode_t mask;
 
-	if (!x) {
-		snprintf(err, errlen, "out of memory");
+	if (!x)
 		return NULL;
-	}
 	x->listen_fd = -1;
 	pthread_mutex_init(&x->lock, NULL);
-	if (promconn_init(&x->conns) < 0) {
-		snprintf(err, errlen, "out of memory");
-		prom_free(x);
-		return NULL;
-	}
 	/* the caller's strings may not outlive this call */
 	x->cfg.profiler = strdup(cfg->profiler);
 	x->cfg.proc_label = strdup(cfg->proc_label);
@@ -544,8 +536,8 @@ struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen)
 	x->series.proc_label = x->cfg.proc_label;
 	x->series.qemu_names = cfg->qemu_names;
 	x->series.verbose = cfg->verbose;
-	if (!x->cfg.profiler || !x->cfg.proc_label || (cfg->listen && !x->cfg.listen)) {
-		snprintf(err, errlen, "out of memory");
+	if (promconn_init(&x->conns) < 0 || !x->cfg.profiler || !x->cfg.proc_label ||
+	    (cfg->listen && !x->cfg.listen)) {
 		prom_free(x);
 		return NULL;
 	}
@@ -559,7 +551,19 @@ struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen)
 	prom_label(x->build, sizeof(x->build), &pos, "kernel_release", u.release);
 	x->info.profiler = x->profiler;
 	x->info.build = x->build;
+	return x;
+}
 
+struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen)
+{
+	struct prom *x = prom_new(cfg);
+	char url[128] = "";
+	mode_t mask;
+
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	if (cfg->textfile) {
 		struct stat st;
 
