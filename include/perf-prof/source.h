@@ -149,4 +149,11 @@ struct source *source_tracecmd_open(const struct source_cfg *cfg, char *err, siz
 /* do the first @n bytes at @p begin a trace.dat ("\x17\x08\x44tracing")? */
 bool source_is_tracedat(const unsigned char *p, size_t n);
 
+/*
+ * @in replayed at its own pace (--replay): each sample handed on no sooner
+ * than its time after the first, divided by @speed (1: as recorded), on
+ * this machine's clock.  Closing it closes @in.  NULL when out of memory.
+ */
+struct source *source_paced_open(struct source *in, double speed);
+
 #endif
