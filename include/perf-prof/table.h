@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <perf-prof/sortkey.h>
 #include <perf-prof/stats.h>
 
 #define TABLE_MAX_PCT 8
@@ -25,6 +26,8 @@ struct table_style {
 	 * came from guest kernel mode; no latency columns
 	 */
 	bool counts;
+	/* --sort: the rows' order (SORT_TOTAL, 0, by default; counts: by calls) */
+	enum sort_key sort;
 	/* the name of a row's key, with @key_arg */
 	void (*key_name)(void *arg, uint64_t key, char *buf, size_t len);
 	void *key_arg;
@@ -50,7 +53,8 @@ void table_pct_name(double pct, char *buf, size_t len);
 void table_pct_header(double pct, char *buf, size_t len);
 /*
  * One table: title (+ " " + @label when not NULL), header, dashed rule,
- * rows with calls > 0 sorted by total descending, then by name.
+ * rows with calls > 0 in @st->sort's order (by total, largest first, by
+ * default), then by name.
  * Prints nothing when no row has calls.  Returns rows printed.
  */
 int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label);

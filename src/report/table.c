@@ -52,6 +52,7 @@ void table_pct_header(double pct, char *buf, size_t len)
 
 struct sorted {
 	struct lat_row *row;
+	double val;		/* what --sort orders by, largest first */
 	char name[NAME_LEN];
 };
 
@@ -59,22 +60,31 @@ static int cmp_rows(const void *a, const void *b)
 {
 	const struct sorted *x = a, *y = b;
 
-	if (x->row->sum != y->row->sum)
-		return x->row->sum > y->row->sum ? -1 : 1;
+	if (x->val != y->val)
+		return x->val > y->val ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
-/* counts: no totals, by calls descending then name */
-static int cmp_counts(const void *a, const void *b)
+/*
+ * The value @r is ordered by (0 for every row by name); counts of begin
+ * events alone have no latency: by calls.
+ */
+static double sort_value(const struct table_style *st, struct lat_row *r)
 {
-	const struct sorted *x = a, *y = b;
-
-	if (x->row->calls != y->row->calls)
-		return x->row->calls > y->row->calls ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (st->sort == SORT_NAME)
+		return 0;
+	if (st->counts)
+		return (double)r->calls;
+	switch (st->sort) {
+	case SORT_CALLS: return (double)r->calls;
+	case SORT_AVG: return (double)r->sum / (double)r->calls;
+	case SORT_P99: return lat_row_quantile(r, 0.99);
+	case SORT_MAX: return (double)r->max;
+	default: return (double)r->sum;
+	}
 }
 
-/* rows with calls, sorted by total descending then name; *width: 20 or 32 */
+/* rows with calls in --sort's order (total, largest first), then by name; *width: 20 or 32 */
 static int sort_rows(const struct table_style *st, struct lat_inst *in, struct sorted **out,
 		     int *width)
 {
@@ -89,12 +99,13 @@ static int sort_rows(const struct table_style *st, struct lat_inst *in, struct s
 		if (!in->rows[i].calls)
 			continue;
 		v[n].row = &in->rows[i];
+		v[n].val = sort_value(st, &in->rows[i]);
 		st->key_name(st->key_arg, in->rows[i].key, v[n].name, NAME_LEN);
 		if (strlen(v[n].name) > 20)
 			*width = 32;
 		n++;
 	}
-	qsort(v, n, sizeof(*v), st->counts ? cmp_counts : cmp_rows);
+	qsort(v, n, sizeof(*v), cmp_rows);
 	*out = v;
 	return n;
 }
