@@ -168,7 +168,21 @@ vm-arm64:
 endif
 
 tests: $(BUILD)/perf-prof $(BUILD)/tests/unit-runner $(BUILD)/tests/live-runner $(TOOLS) $(GUEST_ELF) \
-	$(BIOSES)
+	$(BIOSES) examples
+
+# What the README's examples read beyond tests/data: a recording of a
+# randomized guest kernel with its vmlinux (and DWARF lines) and kallsyms,
+# and a recording of kvm_exit alone, in build/examples
+EXAMPLES := $(BUILD)/examples
+examples: $(EXAMPLES)/hot.data $(EXAMPLES)/vmlinux $(EXAMPLES)/exits.data $(GUEST_ELF)
+$(EXAMPLES)/hot.data: $(BUILD)/tests/tools/gen-perfdata
+	@mkdir -p $(dir $@)
+	$< -R 4 -k 1e200000 -o $@ > /dev/null
+$(EXAMPLES)/exits.data: $(BUILD)/tests/tools/gen-perfdata
+	@mkdir -p $(dir $@)
+	$< --exit-only -l 2 -n 20000 -o $@ > /dev/null
+$(EXAMPLES)/vmlinux: tests/tools/guest-vmlinux.sh
+	$< $(EXAMPLES) 1e200000
 
 # .ci/deps first: as root it installs what is missing (and says what), else
 # it names the missing packages in one line; the build then runs in a second
@@ -215,6 +229,6 @@ print-pkgs:
 clean:
 	rm -rf build build-san build-*-linux-gnu* perf-prof
 
-.PHONY: print-pkgs all check tests vm-arm64 bench soak soak-prom run install clean
+.PHONY: print-pkgs all check tests examples vm-arm64 bench soak soak-prom run install clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
