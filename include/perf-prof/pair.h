@@ -6,6 +6,10 @@
  * both alike: a pair of latency 0); a lost-records gap invalidates the
  * pending begins it may have hidden the end of, so no latency is ever
  * invented.
+ *
+ * Per record: pair_begin() for a begin, pair_end() for an end,
+ * pair_pending_at() for a record of another event that falls between
+ * them (a companion event, a context switch).
  */
 #ifndef PERF_PROF_PAIR_H
 #define PERF_PROF_PAIR_H
@@ -13,7 +17,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <perf-prof/record.h>
 
+#define PAIR_SIDE	4	/* side words per pending begin */
+
+/* a begin that waits for its end: what its record said */
 struct pair_pending {
 	uint32_t tid;
 	uint32_t used;		/* slot holds this tid */
@@ -22,10 +31,10 @@ struct pair_pending {
 	int32_t buf;
 	uint32_t pid;
 	uint64_t time;
-	uint64_t key;
+	uint64_t key;		/* the profiler's key of the begin */
 	uint64_t aux;		/* begin-side data of the profiler */
-	uint64_t out_since;	/* scheduled out at, 0 = on a CPU */
-	uint64_t sched;		/* ns scheduled out since the begin */
+	/* what records between begin and end said (zero at each begin) */
+	uint64_t side[PAIR_SIDE];
 	uint32_t raw_size, raw_cap;
 	void *raw;		/* copy of the begin record, when kept */
 };
@@ -34,83 +43,86 @@ struct pair_table {
 	struct pair_pending *slot;	/* never NULL between pair_init and pair_free */
 	uint32_t cap, n;
 	uint32_t mask;			/* cap - 1 */
+	uint32_t nside;			/* side words cleared at each begin */
+	bool keep_raw;			/* copy each begin record's bytes */
 	uint64_t invalidated;	/* pending begins dropped by lost records */
 	uint64_t unmatched;	/* ends without a usable begin */
 	uint64_t backwards;	/* ends stamped before their begin */
+	uint64_t dropped;	/* pending begins dropped by pair_drop() */
 };
 
-void pair_init(struct pair_table *t);
-/* the slot of @tid if it holds a valid begin, else NULL */
-struct pair_pending *pair_find(struct pair_table *t, uint32_t tid);
-/* keep a copy of the begin record (for --than) */
+/*
+ * An empty table whose begins keep a copy of their record (@keep_raw)
+ * and @nside side words (at most PAIR_SIDE).
+ */
+void pair_init(struct pair_table *t, bool keep_raw, uint32_t nside);
+void pair_free(struct pair_table *t);
+
+/* the home slot of @tid: where it is unless it collided */
+static inline struct pair_pending *pair_home(const struct pair_table *t, uint32_t tid)
+{
+	return &t->slot[(tid * 2654435761u) & t->mask];
+}
+
+/* the parts of pair_begin() and pair_end() past the home slot: call those */
+struct pair_pending *pair_begin_probe(struct pair_table *t, uint32_t tid);
+struct pair_pending *pair_end_probe(struct pair_table *t, uint32_t tid, uint64_t time);
 void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size);
 
 /*
- * pair_get() and pair_end() run for every record: their common case, the
- * tid in its home slot, is inline; probing, inserting and the reasons an
- * end does not pair are in pair.c.
+ * A begin: @rec's thread now waits for its end, with the record's time,
+ * cpu, buf and pid (and bytes, if kept); a begin still pending for it is
+ * replaced.  The caller sets key and aux of the returned begin.
  */
-struct pair_pending *pair_get_slow(struct pair_table *t, uint32_t tid);
-struct pair_pending *pair_end_slow(struct pair_table *t, uint32_t tid, uint64_t time);
-
-static inline uint32_t pair_hash(uint32_t tid, uint32_t mask)
+static inline struct pair_pending *pair_begin(struct pair_table *t, const struct pp_record *rec)
 {
-	return (tid * 2654435761u) & mask;
-}
+	struct pair_pending *p = pair_home(t, rec->tid);
 
-/* where @tid is unless it collided */
-static inline struct pair_pending *pair_home(const struct pair_table *t, uint32_t tid)
-{
-	return &t->slot[pair_hash(tid, t->mask)];
-}
-
-/* the slot of @tid when it is the home slot, else NULL; changes nothing */
-static inline struct pair_pending *pair_get_peek(const struct pair_table *t, uint32_t tid)
-{
-	struct pair_pending *p = pair_home(t, tid);
-
-	return p->used && p->tid == tid ? p : NULL;
-}
-
-/* the slot of @tid, created empty if needed */
-static inline struct pair_pending *pair_get(struct pair_table *t, uint32_t tid)
-{
-	struct pair_pending *p = pair_get_peek(t, tid);
-
-	return p ? p : pair_get_slow(t, tid);
+	if (!p->used || p->tid != rec->tid)
+		p = pair_begin_probe(t, rec->tid);
+	p->valid = 1;
+	p->time = rec->time;
+	p->cpu = rec->cpu;
+	p->buf = rec->buf;
+	p->pid = rec->pid;
+	if (t->nside)
+		memset(p->side, 0, t->nside * sizeof(p->side[0]));
+	if (t->keep_raw)
+		pair_keep_raw(p, rec->raw, rec->raw_size);
+	return p;
 }
 
 /*
- * The pending begin an end of @tid at @time pairs with, when it sits in
- * its home slot; NULL leaves the decision to pair_end().  Changes nothing.
- */
-static inline struct pair_pending *pair_end_peek(const struct pair_table *t, uint32_t tid,
-						 uint64_t time)
-{
-	struct pair_pending *p = pair_home(t, tid);
-
-	/* valid implies used: only pair_get's slots are ever made valid */
-	return p->tid == tid && p->valid && time >= p->time ? p : NULL;
-}
-
-/*
- * Decide whether an end at @time of @tid pairs.  Returns the pending begin
- * (and consumes it) or NULL, counting why not.
+ * An end of @tid at @time: the pending begin it closes (no longer
+ * pending; valid until the next begin of @tid), or NULL, counted as
+ * unmatched (no begin) or backwards (a begin stamped after it).
  */
 static inline struct pair_pending *pair_end(struct pair_table *t, uint32_t tid, uint64_t time)
 {
-	struct pair_pending *p = pair_end_peek(t, tid, time);
+	struct pair_pending *p = pair_home(t, tid);
 
-	if (p) {
+	/* valid implies used: only pair_begin's slots are ever made valid */
+	if (p->tid == tid && p->valid && time >= p->time) {
 		p->valid = 0;
 		return p;
 	}
-	return pair_end_slow(t, tid, time);
+	return pair_end_probe(t, tid, time);
 }
+
+/*
+ * The pending begin of @tid that a record at @time falls after, NULL if
+ * none: where a record between begin and end leaves what it says.
+ */
+struct pair_pending *pair_pending_at(struct pair_table *t, uint32_t tid, uint64_t time);
+/*
+ * A record of @tid at @time is lost to the profiler: a pending begin of
+ * @tid not newer than it is dropped (counted in t->dropped), since its
+ * pair could be wrong.
+ */
+void pair_drop(struct pair_table *t, uint32_t tid, uint64_t time);
 /* a gap on buffer @buf: drop pending begins recorded in it */
 void pair_invalidate_buf(struct pair_table *t, int buf);
 /* a gap ending at @time in a merged stream: drop begins not newer than @time */
 void pair_invalidate_before(struct pair_table *t, uint64_t time);
-void pair_free(struct pair_table *t);
 
 #endif

@@ -18,10 +18,12 @@ struct prom_hist;
 
 struct lat_row {
 	uint64_t key;
+	uint64_t inst;		/* the id of its instance */
 	uint64_t calls, sum, min, max;
 	uint64_t extra;
 	uint64_t sched;		/* ns of the latency spent scheduled out */
 	struct tdigest *td;
+	/* owned by their sinks (profilers/sink-*.c), which reset and free them */
 	struct rip_table *rips;	/* guest addresses, with --top-rip */
 	struct prom_hist *hist;	/* --prometheus: its cumulative histogram */
 };
@@ -33,68 +35,47 @@ struct lat_inst {
 	struct lat_row *rows;
 	uint32_t nrows, cap;
 	struct u64map map;	/* key → row index */
-	/* direct-mapped cache in front of map by key's low bits; emptied
-	 * when rows moves */
-	struct lat_row *cache[32];
 };
+
+#define LAT_ROW_CACHE	256
 
 struct lat_stats {
 	struct lat_inst *inst;
 	uint32_t ninst, cap;
 	struct u64map map;	/* instance id → index */
 	/*
-	 * direct-mapped cache in front of map by the id's low bits, which
-	 * tell apart the few vCPU threads or CPUs of --perins; emptied when
-	 * the inst array moves
+	 * Rows by (instance, key), direct-mapped: most pairs find their row
+	 * here.  Emptied when a rows array moves.
 	 */
-	struct lat_inst *cache[64];
+	struct lat_row *cache[LAT_ROW_CACHE];
 	double compression;
 	struct td_budget budget;	/* shared by every row's digest */
 };
 
 void lat_stats_init(struct lat_stats *s);
-
-/*
- * lat_stats_inst() and lat_inst_row() run for every pair: the cache hits
- * are inline, the map lookups and insertions in stats.c.
- */
-struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id);
-struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key);
-
-/* the instance @id if the cache holds it, else NULL */
-static inline struct lat_inst *lat_stats_inst_cached(const struct lat_stats *s, uint64_t id)
-{
-	struct lat_inst *in = s->cache[id & 63];
-
-	return in && in->id == id ? in : NULL;
-}
-
 /* the instance @id, created empty if needed */
-static inline struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
-{
-	struct lat_inst *in = lat_stats_inst_cached(s, id);
+struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id);
 
-	return in ? in : lat_stats_inst_slow(s, id);
+static inline uint32_t lat_row_slot(uint64_t inst, uint64_t key)
+{
+	/* exit reasons and syscall numbers differ in their low bits, threads too */
+	return (uint32_t)(key + (inst << 4)) & (LAT_ROW_CACHE - 1);
 }
 
-/* the row of @key in @in if the cache holds it, else NULL */
-static inline struct lat_row *lat_inst_row_cached(const struct lat_inst *in, uint64_t key)
-{
-	struct lat_row *r = in->cache[key & 31];
+/* the part of lat_stats_row() past the cache: call that */
+struct lat_row *lat_stats_row_insert(struct lat_stats *s, uint64_t inst, uint64_t key);
 
-	/* exit reasons and syscall numbers are small: most lookups end here */
-	return r && r->key == key ? r : NULL;
+/* the row of @key in instance @inst, created (with its instance) if needed */
+static inline struct lat_row *lat_stats_row(struct lat_stats *s, uint64_t inst, uint64_t key)
+{
+	struct lat_row *r = s->cache[lat_row_slot(inst, key)];
+
+	if (r && r->key == key && r->inst == inst)
+		return r;
+	return lat_stats_row_insert(s, inst, key);
 }
 
-/* the row of @key in @in, created empty if needed */
-static inline struct lat_row *lat_inst_row(struct lat_stats *s, struct lat_inst *in,
-					   uint64_t key)
-{
-	struct lat_row *r = lat_inst_row_cached(in, key);
-
-	return r ? r : lat_inst_row_slow(s, in, key);
-}
-
+/* one latency of @lat ns into @r, and @extra into its extra column */
 static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
 {
 	if (r->calls == 0 || lat < r->min)
@@ -114,7 +95,7 @@ static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
  */
 double lat_row_quantile(struct lat_row *r, double q);
 
-/* zero every counter, keep rows and digest memory */
+/* zero every counter, keep rows and digest memory (not rips, hist) */
 void lat_stats_reset(struct lat_stats *s);
 void lat_stats_free(struct lat_stats *s);
 uint64_t lat_inst_calls(const struct lat_inst *in);

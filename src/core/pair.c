@@ -1,25 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The pairing table: open addressing by tid, linear probing, grown at
+ * half full.  Slots are never emptied (a thread's next begin reuses its
+ * slot), so a probe ends at the first unused slot.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/pair.h>
 
 static void grow(struct pair_table *t);
 
-void pair_init(struct pair_table *t)
+void pair_init(struct pair_table *t, bool keep_raw, uint32_t nside)
 {
 	memset(t, 0, sizeof(*t));
+	t->keep_raw = keep_raw;
+	t->nside = nside < PAIR_SIDE ? nside : PAIR_SIDE;
 	grow(t);	/* a table is never empty: the inline lookups need no check */
 }
 
 static void grow(struct pair_table *t)
 {
-	struct pair_table nt;
-	uint32_t i;
+	struct pair_pending *slot;
+	uint32_t i, cap = t->cap ? t->cap * 2 : 64;
 
-	memset(&nt, 0, sizeof(nt));
-	nt.cap = t->cap ? t->cap * 2 : 64;
-	nt.slot = calloc(nt.cap, sizeof(*nt.slot));
-	if (!nt.slot)
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
 		abort();
 	for (i = 0; i < t->cap; i++) {
 		struct pair_pending *o = &t->slot[i];
@@ -27,49 +32,50 @@ static void grow(struct pair_table *t)
 
 		if (!o->used)
 			continue;
-		for (j = pair_hash(o->tid, nt.cap - 1); nt.slot[j].used; j = (j + 1) & (nt.cap - 1))
+		for (j = (o->tid * 2654435761u) & (cap - 1); slot[j].used; j = (j + 1) & (cap - 1))
 			;
-		nt.slot[j] = *o;
+		slot[j] = *o;
 	}
 	free(t->slot);
-	t->slot = nt.slot;
-	t->cap = nt.cap;
-	t->mask = nt.cap - 1;
+	t->slot = slot;
+	t->cap = cap;
+	t->mask = cap - 1;
 }
 
-struct pair_pending *pair_get_slow(struct pair_table *t, uint32_t tid)
+/* the slot of @tid, NULL if it has none */
+static struct pair_pending *find(struct pair_table *t, uint32_t tid)
 {
-	uint32_t i, mask;
+	struct pair_pending *p = pair_home(t, tid);
+	struct pair_pending *end = t->slot + t->cap;
 
+	for (; p->used; p = p + 1 < end ? p + 1 : t->slot)
+		if (p->tid == tid)
+			return p;
+	return NULL;
+}
+
+struct pair_pending *pair_begin_probe(struct pair_table *t, uint32_t tid)
+{
+	struct pair_pending *p = find(t, tid), *end;
+
+	if (p)
+		return p;
 	if ((t->n + 1) * 2 > t->cap)
 		grow(t);
-	mask = t->mask;
-	for (i = pair_hash(tid, mask);; i = (i + 1) & mask) {
-		struct pair_pending *p = &t->slot[i];
-
-		if (!p->used) {
-			p->used = 1;
-			p->tid = tid;
-			t->n++;
-			return p;
-		}
-		if (p->tid == tid)
-			return p;
-	}
+	end = t->slot + t->cap;
+	for (p = pair_home(t, tid); p->used; p = p + 1 < end ? p + 1 : t->slot)
+		;
+	p->used = 1;
+	p->tid = tid;
+	t->n++;
+	return p;
 }
 
-struct pair_pending *pair_find(struct pair_table *t, uint32_t tid)
+struct pair_pending *pair_pending_at(struct pair_table *t, uint32_t tid, uint64_t time)
 {
-	uint32_t i, mask = t->mask;
+	struct pair_pending *p = find(t, tid);
 
-	for (i = pair_hash(tid, mask);; i = (i + 1) & mask) {
-		struct pair_pending *p = &t->slot[i];
-
-		if (!p->used)
-			return NULL;
-		if (p->tid == tid)
-			return p->valid ? p : NULL;
-	}
+	return p && p->valid && time >= p->time ? p : NULL;
 }
 
 void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size)
@@ -88,11 +94,11 @@ void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size)
 	p->raw_size = size;
 }
 
-struct pair_pending *pair_end_slow(struct pair_table *t, uint32_t tid, uint64_t time)
+struct pair_pending *pair_end_probe(struct pair_table *t, uint32_t tid, uint64_t time)
 {
-	struct pair_pending *p = pair_find(t, tid);
+	struct pair_pending *p = find(t, tid);
 
-	if (!p) {
+	if (!p || !p->valid) {
 		t->unmatched++;
 		return NULL;
 	}
@@ -104,6 +110,16 @@ struct pair_pending *pair_end_slow(struct pair_table *t, uint32_t tid, uint64_t 
 	}
 	p->valid = 0;
 	return p;
+}
+
+void pair_drop(struct pair_table *t, uint32_t tid, uint64_t time)
+{
+	struct pair_pending *p = find(t, tid);
+
+	if (p && p->valid && p->time <= time) {
+		p->valid = 0;
+		t->dropped++;
+	}
 }
 
 void pair_invalidate_buf(struct pair_table *t, int buf)

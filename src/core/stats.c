@@ -2,7 +2,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <perf-prof/rips.h>
 #include <perf-prof/stats.h>
 
 void lat_stats_init(struct lat_stats *s)
@@ -11,14 +10,13 @@ void lat_stats_init(struct lat_stats *s)
 	s->compression = 100;
 }
 
-struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
+struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id)
 {
 	bool added, moved;
 	uint32_t i = u64map_index(&s->map, id, &s->inst, &s->ninst, &s->cap, 8, sizeof(*s->inst),
 				  &added, &moved);
 
-	if (moved)
-		memset(s->cache, 0, sizeof(s->cache));
+	/* the rows arrays stay where they are: the cache holds */
 	if (added) {
 		struct lat_inst *in = &s->inst[i];
 
@@ -26,29 +24,29 @@ struct lat_inst *lat_stats_inst_slow(struct lat_stats *s, uint64_t id)
 		in->id = id;
 		in->vcpu = -1;
 	}
-	s->cache[id & 63] = &s->inst[i];
-	return s->cache[id & 63];
+	return &s->inst[i];
 }
 
-struct lat_row *lat_inst_row_slow(struct lat_stats *s, struct lat_inst *in, uint64_t key)
+struct lat_row *lat_stats_row_insert(struct lat_stats *s, uint64_t inst, uint64_t key)
 {
+	struct lat_inst *in = lat_stats_inst(s, inst);
 	bool added, moved;
 	uint32_t i = u64map_index(&in->map, key, &in->rows, &in->nrows, &in->cap, 4,
 				  sizeof(*in->rows), &added, &moved);
+	struct lat_row *r = &in->rows[i];
 
 	if (moved)
-		memset(in->cache, 0, sizeof(in->cache));
+		memset(s->cache, 0, sizeof(s->cache));
 	if (added) {
-		struct lat_row *r = &in->rows[i];
-
 		memset(r, 0, sizeof(*r));
 		r->key = key;
+		r->inst = inst;
 		r->td = td_new(s->compression, &s->budget);
 		if (!r->td)
 			abort();
 	}
-	in->cache[key & 31] = &in->rows[i];
-	return in->cache[key & 31];
+	s->cache[lat_row_slot(inst, key)] = r;
+	return r;
 }
 
 double lat_row_quantile(struct lat_row *r, double q)
@@ -77,8 +75,6 @@ void lat_stats_reset(struct lat_stats *s)
 
 			r->calls = r->sum = r->min = r->max = r->extra = r->sched = 0;
 			td_reset(r->td);
-			if (r->rips)
-				rip_reset(r->rips);
 		}
 	}
 }
@@ -98,13 +94,8 @@ void lat_stats_free(struct lat_stats *s)
 	uint32_t i, j;
 
 	for (i = 0; i < s->ninst; i++) {
-		for (j = 0; j < s->inst[i].nrows; j++) {
+		for (j = 0; j < s->inst[i].nrows; j++)
 			td_free(s->inst[i].rows[j].td);
-			if (s->inst[i].rows[j].rips) {
-				rip_free(s->inst[i].rows[j].rips);
-				free(s->inst[i].rows[j].rips);
-			}
-		}
 		free(s->inst[i].rows);
 		u64map_free(&s->inst[i].map);
 	}

@@ -18,12 +18,11 @@
 #include <perf-prof/engine.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/pair.h>
+#include <perf-prof/sink.h>
 #include <perf-prof/stats.h>
 #include <perf-prof/table.h>
 #include <perf-prof/tep.h>
-
-/* what one table covers */
-enum inst_kind { INST_ALL, INST_THREAD, INST_CPU, INST_VM };
+#include "sinks.h"
 
 struct lat_ctx {
 	const struct lat_class *cls;
@@ -31,46 +30,45 @@ struct lat_ctx {
 	struct lat_env *env;
 	struct engine_cfg *cfg;
 	struct tep_handle *tep;
-	struct source *src;	/* its thread names, for --than */
-	int begin_id, end_id, switch_id;
+	int begin_id, end_id;
 	int count_id;		/* counts mode: the begin event, else -1 */
 	bool counts;		/* a recording of begin events only: counted */
-	struct pp_field prev_pid, next_pid;	/* sched:sched_switch in a recording */
 	enum inst_kind kind;
 	bool by_time;		/* records arrive merged by time */
-	bool keep_raw;		/* --than needs the begin record */
 	struct pp_clock clock;	/* event times to wall-clock times */
 	/*
 	 * Fixed for the run, copied here so the per-record path reads one
-	 * flag instead of following c->env and c->cls.
+	 * field instead of following c->env and c->cls.
 	 */
 	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
-	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
-	bool sched;		/* --offcpu */
 	bool vcpu_filter;	/* --vcpu */
-	bool label_vcpu;	/* per-thread tables show the vCPU id */
-	bool pair_options;	/* --offcpu, --top-rip, --heatmap or --than */
-	bool plain_end;		/* neither --vcpu nor pair_options */
+	bool switches;		/* a sink reads context switches */
 	struct pair_table pairs;
+	struct lat_sinks sinks;	/* what is done with a pair, in order */
+	struct lat_pair pair;	/* the pair the sinks are given (outlives on_end()) */
 	struct lat_stats stats;
 	struct table_style style;
-	struct heatmap *hm;
-	struct prom *prom;	/* --prometheus, --prometheus-textfile */
-	uint64_t next_textfile;	/* without -i: when the textfile is written next */
 	uint64_t lost_total;	/* of the run, for the exporter */
 	struct guestsym *syms;	/* --vmlinux, --kallsyms */
 	uint64_t paired, dumped, lost_interval, filtered;
-	uint64_t order_dropped;	/* --order-mem too small: pairs that could be wrong */
 	uint64_t printed;	/* tables or JSON lines with rows, over the run */
 	int npid;
-	struct { int pid; char comm[32]; } *pids;	/* -p, for per-VM labels */
+	struct lat_proc *pids;	/* -p, for per-VM labels */
 	FILE *out;
 };
 
 /* begins dropped because a gap or a late record could have hidden their end */
 static inline uint64_t lat_dropped_pairs(const struct lat_ctx *c)
 {
-	return c->pairs.invalidated + c->order_dropped;
+	return c->pairs.invalidated + c->pairs.dropped;
+}
+
+/* what the exporter reports beside its histograms */
+static inline struct lat_totals lat_totals_of(const struct lat_ctx *c)
+{
+	struct lat_totals t = { c->lost_total, lat_dropped_pairs(c) };
+
+	return t;
 }
 
 /* latency.c: the callbacks the engine drives */

@@ -11,7 +11,6 @@
 #include <perf-prof/dump.h>
 #include <perf-prof/guestsym.h>
 #include <perf-prof/json.h>
-#include <perf-prof/prometheus.h>
 #include "latency-int.h"
 
 static int cmp_inst(const void *a, const void *b)
@@ -79,25 +78,19 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	json_print(c->out, &c->style, in, &h);
 }
 
-/* live, every PROM_PUBLISH_EVERY_NS: what scrapes see */
+/* live, every engine tick: the sinks' (the exporter's publishing) */
 void lat_tick(void *arg)
 {
 	struct lat_ctx *c = arg;
-	uint64_t now;
+	struct lat_totals t = lat_totals_of(c);
 
-	prom_publish(c->prom, c->lost_total, lat_dropped_pairs(c));
-	if (c->env->interval_ns || !prom_has_textfile(c->prom))
-		return;
-	now = pp_clock_now();
-	if (now >= c->next_textfile) {
-		prom_textfile_kick(c->prom);
-		c->next_textfile = now + PROM_TEXTFILE_EVERY_NS;
-	}
+	lat_sinks_tick(&c->sinks, &t);
 }
 
 void lat_interval(void *arg, uint64_t time, bool final)
 {
 	struct lat_ctx *c = arg;
+	struct lat_totals t;
 	struct lat_inst **v;
 	uint32_t i, n = 0;
 	char label[96];
@@ -127,12 +120,9 @@ void lat_interval(void *arg, uint64_t time, bool final)
 	}
 	c->printed += n;
 	free(v);
-	/* the textfile at each interval; the last one at prom_close() */
-	if (c->prom && !final) {
-		prom_publish(c->prom, c->lost_total, lat_dropped_pairs(c));
-		prom_textfile_kick(c->prom);
-	}
-	lat_stats_reset(&c->stats);
+	/* the statistics start again, the exporter publishes */
+	t = lat_totals_of(c);
+	lat_sinks_interval(&c->sinks, time, final, &t);
 	c->lost_interval = 0;
 	/* a failed write stops the run (output.c); | head ends it quietly */
 	fflush(c->out);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A run of the latency profiler: the targets (-p, -t as threads to open),
- * the exporter, guest symbols and the heatmap opened, the engine run over
- * the source, then the run's summary and the last writes.
+ * guest symbols opened, the sinks chosen (what is done with each pair),
+ * the engine run over the source, then the run's summary and the sinks'
+ * last writes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,36 +16,6 @@
 #include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
 #include "latency-int.h"
-
-/* --prometheus, --prometheus-textfile: serving before tracing starts */
-static int export_open(struct lat_ctx *c)
-{
-	struct prom_cfg pc;
-	char err[512], label[16];
-	int i;
-
-	if (!c->env->prometheus && !c->env->prom_textfile)
-		return 0;
-	/* "VM" -> vm, "PROCESS" -> process */
-	for (i = 0; c->cls->proc_label[i] && i < (int)sizeof(label) - 1; i++)
-		label[i] = c->cls->proc_label[i] | 0x20;
-	label[i] = 0;
-	memset(&pc, 0, sizeof(pc));
-	pc.profiler = c->cls->name;
-	pc.proc_label = label;
-	pc.qemu_names = c->cls->qemu_procs;
-	pc.verbose = c->env->verbose;
-	pc.listen = c->env->prometheus;
-	pc.textfile = c->env->prom_textfile;
-	c->prom = prom_open(&pc, err, sizeof(err));
-	if (!c->prom) {
-		fprintf(stderr, "perf-prof: %s\n", err);
-		return -1;
-	}
-	for (i = 0; i < c->npid; i++)
-		prom_add_process(c->prom, c->pids[i].pid, c->pids[i].comm);
-	return 0;
-}
 
 /*
  * -p and -t as the threads to open, each once: a thread id given with -p
@@ -103,18 +74,46 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_c
 	return 0;
 }
 
-/* the per-run facts the per-record path tests, once the options are known */
-static void bind_fast_path(struct lat_ctx *c)
+/*
+ * The sinks after the heatmap's (open_files()), in the order pairs visit
+ * them: the statistics first, as the later ones read its rows.  0, or -1
+ * after a message.
+ */
+static int choose_sinks(struct lat_ctx *c)
 {
 	const struct lat_env *env = c->env;
+	struct sink_export_cfg xc = {
+		.stats = &c->stats, .cls = c->cls, .cls_state = c->cls_state, .kind = c->kind,
+		.procs = c->pids, .nproc = c->npid, .listen = env->prometheus,
+		.textfile = env->prom_textfile, .interval = env->interval_ns != 0,
+		.verbose = env->verbose,
+	};
+	char err[512];
 
+	sink_stats_add(&c->sinks, &c->stats, c->cls, c->cls_state,
+		       c->kind == INST_THREAD && c->cls->vcpu);
+	if (env->sched)
+		sink_offcpu_add(&c->sinks, env->input != NULL);
+	if (env->top_rips)
+		sink_rips_add(&c->sinks, &c->stats);
+	if (env->than)
+		sink_dump_add(&c->sinks, c->out, c->cls, c->cls_state, env->than_ns,
+			      env->than_idle, &c->dumped);
+	if ((env->prometheus || env->prom_textfile) &&
+	    sink_export_add(&c->sinks, &xc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* what the per-record path reads, once the sinks are chosen */
+static void bind_fast_path(struct lat_ctx *c)
+{
 	c->key = c->cls->key;
-	c->extra = c->cls->extra;
-	c->sched = env->sched;
-	c->vcpu_filter = env->vcpus.n != 0;
-	c->label_vcpu = c->kind == INST_THREAD && c->cls->vcpu;
-	c->pair_options = env->sched || env->top_rips || c->hm || c->keep_raw;
-	c->plain_end = !c->vcpu_filter && !c->pair_options;
+	c->vcpu_filter = c->env->vcpus.n != 0;
+	c->switches = lat_sinks_switches(&c->sinks);
+	pair_init(&c->pairs, lat_sinks_keep_begin(&c->sinks), c->sinks.nside);
 }
 
 /* what the options name, opened before tracing starts: 0, or the exit code */
@@ -143,19 +142,25 @@ static int open_files(struct lat_ctx *c)
 		if (guestsym_has_lines(c->syms))
 			c->style.rip_line = lat_rip_line;
 	}
-	if (env->heatmap) {
-		c->hm = heatmap_open(env->heatmap, err, sizeof(err));
-		if (!c->hm) {
-			int e = errno;
+	/* the first sink: it reads no row */
+	if (env->heatmap && sink_heatmap_add(&c->sinks, env->heatmap, c->cls, c->cls_state, err,
+					     sizeof(err)) < 0) {
+		int e = errno;
 
-			fprintf(stderr, "perf-prof: %s\n", err);
-			return heatmap_open_code(e);
-		}
-		/* the third column: each pair's reason, named as the tables name it */
-		heatmap_describe(c->hm, c->cls->name, c->cls->key_header, c->cls->key_name,
-				 c->cls_state);
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return heatmap_open_code(e);
 	}
 	return 0;
+}
+
+/* the events the sinks read, opened live beside begin and end */
+static void sink_events(const struct lat_sinks *s, struct source_cfg *src)
+{
+	int i, j;
+
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < s->v[i].nevents && src->nev < 4; j++)
+			src->events[src->nev++] = s->v[i].events[j];
 }
 
 /* the engine's configuration: the class's events, the options' source and intervals */
@@ -217,7 +222,7 @@ static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint
 			"%lu records went out early and %lu came too late to sort; %lu pairs that "
 			"could be wrong were dropped; raise --order-mem\n",
 			(unsigned long)env->order_mem, (unsigned long)st->forced,
-			(unsigned long)st->late, (unsigned long)c->order_dropped);
+			(unsigned long)st->late, (unsigned long)c->pairs.dropped);
 	if (env->verbose && c->counts)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
 			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
@@ -240,30 +245,11 @@ static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint
 			(unsigned long)st->order_mem_peak);
 }
 
-/* the files a run writes at its end (the heatmap, the exporter's last): the exit code */
-static int finish_files(struct lat_ctx *c, int code)
-{
-	char err[512];
-
-	/* the heatmap takes its name only when the run succeeded */
-	if (c->hm && code == 0 && heatmap_close(c->hm, err, sizeof(err)) < 0) {
-		fprintf(stderr, "perf-prof: %s\n", err);
-		code = 1;
-	} else if (c->hm && code != 0) {
-		heatmap_discard(c->hm);
-	}
-	c->hm = NULL;
-	if (c->prom && prom_close(c->prom, c->lost_total, lat_dropped_pairs(c),
-				  c->env->verbose) < 0 && code == 0)
-		code = 1;
-	c->prom = NULL;
-	return code;
-}
-
 int latency_run(const struct lat_class *cls, struct lat_env *env)
 {
 	struct engine_stats st;
 	struct engine_cfg cfg;
+	struct lat_totals t;
 	struct output *out;
 	struct lat_ctx c;
 	int code = 2;
@@ -275,8 +261,6 @@ int latency_run(const struct lat_class *cls, struct lat_env *env)
 	c.env = env;
 	out = output_open(engine_stopping, engine_request_stop);
 	c.out = output_stream(out);
-	c.keep_raw = env->than;
-	pair_init(&c.pairs);
 	c.cls_state = cls->state_new();
 	if (!c.cls_state) {
 		fprintf(stderr, "perf-prof: out of memory\n");
@@ -293,23 +277,20 @@ int latency_run(const struct lat_class *cls, struct lat_env *env)
 	if (!env->input && build_targets(&c, env, &cfg.src) < 0)
 		goto out;
 	c.kind = inst_kind_of(&c, &cfg);
-	if (export_open(&c) < 0)
+	if (choose_sinks(&c) < 0)
 		goto out;
-	if (c.prom && !env->input)
+	if ((env->prometheus || env->prom_textfile) && !env->input)
 		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
-	c.next_textfile = pp_clock_now() + PROM_TEXTFILE_EVERY_NS;
+	sink_events(&c.sinks, &cfg.src);
 
 	c.cfg = &cfg;
 	bind_fast_path(&c);
 	t0 = pp_clock_now();
 	code = engine_run(&cfg, &lat_ops, &c, &st);
 	summary(&c, &st, t0, code);
-	code = finish_files(&c, code);
 out:
-	if (c.prom)
-		prom_close(c.prom, c.lost_total, lat_dropped_pairs(&c), false);
-	if (c.hm)
-		heatmap_discard(c.hm);
+	t = lat_totals_of(&c);
+	code = lat_sinks_close(&c.sinks, code, &t);
 	if (c.syms) {
 		if (code == 0)
 			guestsym_report(c.syms, stderr);

@@ -2,19 +2,17 @@
 /*
  * The begin/end latency profiler (kvm-exit, syscalls), its per-record
  * side: the engine's callbacks.  sample() pairs a begin with its end and
- * counts the pair (or, for a recording of begin events alone, counts the
- * begin), lost() drops the pairs a gap could have corrupted, early() and
- * late() do what --order-mem's overflow allows; interval() and tick()
- * are in latency-print.c, the run in latency-run.c.
+ * hands the pair to the run's sinks (sink.h: the statistics, --offcpu,
+ * --top-rip, --heatmap, --than, the exporter), or, for a recording of
+ * begin events alone, hands them the begin; a record of an event a sink
+ * reads goes to that sink.  lost() drops the pairs a gap could have
+ * corrupted, early() and late() do what --order-mem's overflow allows;
+ * interval() and tick() are in latency-print.c, the run in latency-run.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
-#include <perf-prof/dump.h>
-#include <perf-prof/heatmap.h>
-#include <perf-prof/prometheus.h>
-#include <perf-prof/rips.h>
 #include "latency-int.h"
 
 /*
@@ -49,7 +47,8 @@ static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_ev
 	c->counts = true;
 	c->cfg->lost_note = "what they held is not counted";
 	c->count_id = b->id;
-	c->begin_id = c->end_id = c->switch_id = -1;
+	c->begin_id = c->end_id = -1;
+	lat_sinks_counts(&c->sinks);
 	c->tep = tep;
 	c->style.counts = true;
 	c->style.title = cls->count_title;
@@ -62,7 +61,8 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	struct lat_ctx *c = arg;
 	struct tep_handle *tep = info->tep;
 	const struct lat_class *cls = c->cls;
-	struct tep_event *b, *e, *sw;
+	struct tep_event *b, *e;
+	int code;
 
 	b = pp_tep_find(tep, cls->begin_event);
 	e = pp_tep_find(tep, cls->end_event);
@@ -82,25 +82,11 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 			 cls->begin_event);
 		return 2;
 	}
-	c->switch_id = -1;
-	if (c->env->sched && c->env->input) {
-		/*
-		 * A recording brings its own scheduling data: context-switch
-		 * records (perf record --switch-events), or sched_switch samples.
-		 */
-		sw = tep_find_event_by_name(tep, "sched", "sched_switch");
-		if (sw && pp_field_bind(sw, "prev_pid", &c->prev_pid) &&
-		    pp_field_bind(sw, "next_pid", &c->next_pid))
-			c->switch_id = sw->id;
-		else if (!info->switches) {
-			snprintf(err, errlen, "--offcpu needs context switches in the recording "
-				 "(perf record --switch-events, or -e sched:sched_switch)");
-			return 1;
-		}
-	}
+	code = lat_sinks_setup(&c->sinks, info, err, errlen);
+	if (code)
+		return code;
 	c->tep = tep;
 	c->clock = info->clock;
-	c->src = info->src;
 	c->by_time = info->merged;
 	c->begin_id = b->id;
 	c->end_id = e->id;
@@ -108,59 +94,26 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 }
 
 /*
- * The begin, end and sched_switch handlers are noinline: inlined into
- * lat_sample(), their register needs would make every record pay for the
- * largest of them.
+ * on_begin() and on_end() run for every record, and are kept out of
+ * lat_sample(): inlined there, their register needs would make every
+ * record pay for the larger of them.
  */
 
-/* what an end pairs with: the begin's time, place, key and --than copy */
-static inline void fill_begin(struct lat_ctx *c, const struct pp_record *rec,
-			      struct pair_pending *p, bool keep_raw)
+/* a begin: its thread now waits for its end, keyed by the class */
+static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct pp_record *rec)
 {
-	p->valid = 1;
-	p->time = rec->time;
-	p->cpu = rec->cpu;
-	p->buf = rec->buf;
-	p->pid = rec->pid;
-	p->out_since = 0;
-	p->sched = 0;
-	if (keep_raw)
-		pair_keep_raw(p, rec->raw, rec->raw_size);
+	struct pair_pending *p = pair_begin(&c->pairs, rec);
+
 	p->key = c->key(c->cls_state, rec, &p->aux);
 }
 
-/* any begin: its tid's slot found or made, the begin kept */
-static __attribute__((noinline)) void on_begin_any(struct lat_ctx *c,
-						     const struct pp_record *rec)
+/* the table a pair (or a counted begin) of @rec, begun on @cpu, counts in */
+static uint64_t inst_id(const struct lat_ctx *c, uint32_t cpu, const struct pp_record *rec)
 {
-	fill_begin(c, rec, pair_get(&c->pairs, rec->tid), c->keep_raw);
-}
-
-/*
- * The usual begin: no --than, and the tid's slot is its home slot.  Then
- * only key() is called, and only p lives across it; any other begin goes
- * to on_begin_any(), which may insert and copy.
- */
-static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct pp_record *rec)
-{
-	struct pair_pending *p;
-
-	if (c->keep_raw || !(p = pair_get_peek(&c->pairs, rec->tid))) {
-		on_begin_any(c, rec);
-		return;
-	}
-	fill_begin(c, rec, p, false);
-}
-
-static uint64_t inst_id(struct lat_ctx *c, const struct pair_pending *p,
-			const struct pp_record *end)
-{
-	if (c->kind == INST_ALL)	/* the default: test it before the jump table */
-		return 0;
 	switch (c->kind) {
-	case INST_THREAD: return end->tid;
-	case INST_CPU: return p->cpu;
-	case INST_VM: return end->pid;
+	case INST_THREAD: return rec->tid;
+	case INST_CPU: return cpu;
+	case INST_VM: return rec->pid;
 	default: return 0;
 	}
 }
@@ -172,90 +125,11 @@ static bool vcpu_wanted(struct lat_ctx *c, const struct pp_record *end)
 	return v >= 0 && v <= 0x7fffffff && id_list_has(&c->env->vcpus, (int)v);
 }
 
-/* what --offcpu, --top-rip, --heatmap and --than add to a pair */
-static void pair_options(struct lat_ctx *c, const struct pp_record *rec,
-			 struct pair_pending *p, struct lat_row *row, uint64_t lat)
-{
-	if (c->sched) {
-		/*
-		 * Still out: a per-task recording sees its switch-outs only
-		 * (sched_switch fires in the outgoing task); it ran again by
-		 * this end, so count the gap up to it.
-		 */
-		if (p->out_since)
-			p->sched += rec->time - p->out_since;
-		row->sched += p->sched < lat ? p->sched : lat;
-	}
-	if (c->env->top_rips) {
-		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
-			abort();
-		rip_add(row->rips, p->aux, lat);
-	}
-	if (c->hm)
-		heatmap_write_key(c->hm, p->time, lat, p->key);
-	if (c->keep_raw && lat >= c->env->than_ns &&
-	    (c->env->than_idle || !c->cls->idle_key || !c->cls->idle_key(c->cls_state, p->key))) {
-		dump_event(c->out, c->tep, p->raw, p->raw_size, p->tid, p->cpu, p->time, &c->clock,
-			   source_comm(c->src, p->tid));
-		dump_event(c->out, c->tep, rec->raw, rec->raw_size, rec->tid, rec->cpu, rec->time,
-			   &c->clock, source_comm(c->src, rec->tid));
-		c->dumped++;
-	}
-}
-
-/*
- * The exported histogram of a new row: labelled by reason and, as the
- * tables are split, by process (-p), vCPU or thread (--perins, per
- * thread) or CPU (--perins, per CPU).  Rows persist, so this runs once
- * per row.
- */
-static struct prom_hist *export_hist(struct lat_ctx *c, const struct lat_inst *in,
-				     const struct pp_record *end, uint64_t key)
-{
-	struct prom_inst pi = { -1, -1, -1, -1 };
-	char reason[64];
-
-	c->cls->key_name(c->cls_state, key, reason, sizeof(reason));
-	switch (c->kind) {
-	case INST_ALL:
-		if (c->npid == 1)
-			pi.pid = c->pids[0].pid;
-		break;
-	case INST_VM:
-		pi.pid = in->id;
-		break;
-	case INST_THREAD:
-		if (c->npid)
-			pi.pid = end->pid;
-		if (in->vcpu >= 0)
-			pi.vcpu = in->vcpu;
-		else
-			pi.tid = in->id;
-		break;
-	case INST_CPU:
-		pi.cpu = in->id;
-		break;
-	}
-	return prom_hist_of(c->prom, reason, &pi);
-}
-
-/* the statistics of a pair, once its row is known */
-static inline void count_pair(struct lat_ctx *c, const struct pp_record *rec,
-			      const struct pair_pending *p, struct lat_row *row, uint64_t lat)
-{
-	c->paired++;	/* first: td_add() can end on_end() as a tail call */
-	if (row->hist)
-		prom_hist_add(row->hist, lat);
-	lat_row_add(row, lat, c->extra(c->cls_state, rec, p->aux, lat));
-}
-
-/* any end: pairing, filtering, statistics and options */
-static __attribute__((noinline)) void on_end_any(struct lat_ctx *c, const struct pp_record *rec)
+/* an end: the pair it closes, if --vcpu wants it, to the sinks */
+static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_record *rec)
 {
 	struct pair_pending *p = pair_end(&c->pairs, rec->tid, rec->time);
-	struct lat_inst *in;
-	struct lat_row *row;
-	uint64_t lat;
+	struct lat_pair *pair = &c->pair;
 
 	if (!p)
 		return;
@@ -263,131 +137,76 @@ static __attribute__((noinline)) void on_end_any(struct lat_ctx *c, const struct
 		c->filtered++;
 		return;
 	}
-	lat = rec->time - p->time;
-	in = lat_stats_inst(&c->stats, inst_id(c, p, rec));
-	if (c->label_vcpu && in->vcpu < 0) {
-		in->vcpu = c->cls->vcpu(c->cls_state, rec);
-		in->pid = rec->pid;
-	}
-	row = lat_inst_row(&c->stats, in, p->key);
-	if (c->prom && !row->hist)
-		row->hist = export_hist(c, in, rec, p->key);
-	count_pair(c, rec, p, row, lat);
-	if (c->pair_options)
-		pair_options(c, rec, p, row, lat);
+	pair->begin = p;
+	pair->end = rec;
+	pair->lat = rec->time - p->time;
+	pair->key = p->key;
+	pair->aux = p->aux;
+	pair->inst = c->kind == INST_ALL ? 0 : inst_id(c, p->cpu, rec);
+	c->paired++;
+	lat_sinks_pair(&c->sinks, pair);
 }
 
-/*
- * The usual end: no --vcpu or pair options, and the begin, instance and
- * row all where the caches say.  Everything is checked before anything
- * changes, so that any other end can go to on_end_any() whole; what
- * remains is a leaf that saves no registers for calls it will not make.
- */
-static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_record *rec)
+/* counts mode: a begin record, with no end, to the sinks that count */
+static void on_count(struct lat_ctx *c, const struct pp_record *rec)
 {
-	struct pair_pending *p;
-	struct lat_inst *in;
-	struct lat_row *row;
-
-	if (!c->plain_end || !(p = pair_end_peek(&c->pairs, rec->tid, rec->time)) ||
-	    !(in = lat_stats_inst_cached(&c->stats, inst_id(c, p, rec))) ||
-	    (c->label_vcpu && in->vcpu < 0) || !(row = lat_inst_row_cached(in, p->key))) {
-		on_end_any(c, rec);
-		return;
-	}
-	p->valid = 0;		/* what pair_end() does to a begin it pairs */
-	count_pair(c, rec, p, row, rec->time - p->time);
-}
-
-/* the instance of a counted begin record */
-static uint64_t count_inst_id(struct lat_ctx *c, const struct pp_record *rec)
-{
-	switch (c->kind) {
-	case INST_THREAD: return rec->tid;
-	case INST_CPU: return rec->cpu;
-	case INST_VM: return rec->pid;
-	default: return 0;
-	}
-}
-
-/* counts mode: a begin record counted per key, and per guest RIP */
-static __attribute__((noinline)) void on_count(struct lat_ctx *c, const struct pp_record *rec)
-{
-	struct lat_inst *in;
-	struct lat_row *row;
-	uint64_t aux = 0, key;
+	struct lat_pair *pair = &c->pair;
 
 	if (c->vcpu_filter && !vcpu_wanted(c, rec)) {
 		c->filtered++;
 		return;
 	}
-	key = c->key(c->cls_state, rec, &aux);
-	in = lat_stats_inst(&c->stats, count_inst_id(c, rec));
-	if (c->label_vcpu && in->vcpu < 0) {
-		in->vcpu = c->cls->vcpu(c->cls_state, rec);
-		in->pid = rec->pid;
-	}
-	row = lat_inst_row(&c->stats, in, key);
-	row->calls++;
-	row->extra += c->extra(c->cls_state, rec, aux, 1) != 0;	/* from guest kernel mode */
-	if (c->env->top_rips) {
-		if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
-			abort();
-		rip_add(row->rips, aux, 0);
-	}
+	memset(pair, 0, sizeof(*pair));
+	pair->end = rec;
+	pair->key = c->key(c->cls_state, rec, &pair->aux);
+	pair->inst = inst_id(c, rec->cpu, rec);
 	c->paired++;
+	lat_sinks_pair(&c->sinks, pair);
 }
 
-/* the scheduled-out part of a pending latency (--offcpu) */
-static void switched(struct lat_ctx *c, uint32_t tid, uint64_t time, bool out)
+/*
+ * Any other record: a begin counted alone, a record of an event a sink
+ * reads, a context switch (to the sinks that read them).
+ */
+static __attribute__((noinline)) void on_other(struct lat_ctx *c, const struct pp_record *rec)
 {
-	struct pair_pending *p = pair_find(&c->pairs, tid);
-
-	if (!p || time < p->time)
-		return;
-	if (out) {
-		if (!p->out_since)
-			p->out_since = time;
-	} else if (p->out_since) {
-		p->sched += time - p->out_since;
-		p->out_since = 0;
-	}
-}
-
-static __attribute__((noinline)) void sched_switch(struct lat_ctx *c,
-						     const struct pp_record *rec)
-{
-	switched(c, pp_field_u64(&c->prev_pid, rec->raw, rec->raw_size), rec->time, true);
-	switched(c, pp_field_u64(&c->next_pid, rec->raw, rec->raw_size), rec->time, false);
-}
-
-static __attribute__((noinline)) void switch_record(struct lat_ctx *c,
-						      const struct pp_record *rec)
-{
-	if (c->sched)
-		switched(c, rec->tid, rec->time, rec->type == PP_REC_SWITCH_OUT);
-}
-
-static void lat_sample(void *arg, const struct pp_record *rec)
-{
-	struct lat_ctx *c = arg;
+	struct lat_sink *k;
 	uint16_t type;
+	int i;
 
 	if (rec->type != PP_REC_SAMPLE) {
-		switch_record(c, rec);
+		for (i = 0; c->switches && i < c->sinks.n; i++)
+			if (c->sinks.v[i].switches)
+				c->sinks.v[i].ops->record(c->sinks.v[i].self, &c->pairs, rec);
 		return;
 	}
 	if (rec->raw_size < 8)
 		return;
 	memcpy(&type, rec->raw, sizeof(type));
-	if (type == c->begin_id)
-		on_begin(c, rec);
-	else if (type == c->end_id)
-		on_end(c, rec);
-	else if (type == c->switch_id)
-		sched_switch(c, rec);
-	else if (type == c->count_id)
+	if (type == c->count_id)
 		on_count(c, rec);
+	else if ((k = lat_sinks_reader(&c->sinks, type)))
+		k->ops->record(k->self, &c->pairs, rec);
+}
+
+/* a record, as perf's handle_kvm_event() takes it: a begin, an end, or another */
+static void lat_sample(void *arg, const struct pp_record *rec)
+{
+	struct lat_ctx *c = arg;
+	uint16_t type;
+
+	if (rec->type == PP_REC_SAMPLE && rec->raw_size >= 8) {
+		memcpy(&type, rec->raw, sizeof(type));
+		if (type == c->begin_id) {
+			on_begin(c, rec);
+			return;
+		}
+		if (type == c->end_id) {
+			on_end(c, rec);
+			return;
+		}
+	}
+	on_other(c, rec);
 }
 
 static void lat_lost(void *arg, const struct pp_record *rec)
@@ -400,17 +219,6 @@ static void lat_lost(void *arg, const struct pp_record *rec)
 		pair_invalidate_before(&c->pairs, rec->time);
 	else
 		pair_invalidate_buf(&c->pairs, rec->buf);
-}
-
-/* drop @tid's pending begin if it is older than @time: a pair that might be wrong */
-static void drop_pending(struct lat_ctx *c, uint32_t tid, uint64_t time)
-{
-	struct pair_pending *p = pair_find(&c->pairs, tid);
-
-	if (p && p->time <= time) {
-		p->valid = 0;
-		c->order_dropped++;
-	}
 }
 
 /*
@@ -430,7 +238,7 @@ static void lat_early(void *arg, const struct pp_record *rec)
 	}
 	memcpy(&type, rec->raw, sizeof(type));
 	if (type == c->end_id)
-		drop_pending(c, rec->tid, UINT64_MAX);
+		pair_drop(&c->pairs, rec->tid, UINT64_MAX);
 	else
 		lat_sample(arg, rec);
 }
@@ -442,22 +250,22 @@ static void lat_early(void *arg, const struct pp_record *rec)
 static void lat_late(void *arg, const struct pp_record *rec)
 {
 	struct lat_ctx *c = arg;
+	struct lat_sink *k;
 	uint16_t type;
 
 	if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT) {
-		drop_pending(c, rec->tid, rec->time);
+		pair_drop(&c->pairs, rec->tid, rec->time);
 		return;
 	}
 	if (rec->type != PP_REC_SAMPLE || rec->raw_size < 8)
 		return;
 	memcpy(&type, rec->raw, sizeof(type));
-	if (type == c->begin_id || type == c->end_id) {
-		drop_pending(c, rec->tid, rec->time);
-	} else if (type == c->switch_id) {
-		/* its scheduled-out time would be missing from both threads' pairs */
-		drop_pending(c, pp_field_u64(&c->prev_pid, rec->raw, rec->raw_size), rec->time);
-		drop_pending(c, pp_field_u64(&c->next_pid, rec->raw, rec->raw_size), rec->time);
-	}
+	if (type == c->begin_id || type == c->end_id)
+		pair_drop(&c->pairs, rec->tid, rec->time);
+	else if ((k = lat_sinks_reader(&c->sinks, type)) && k->ops->late)
+		k->ops->late(k->self, &c->pairs, rec);
+	else if (k)
+		pair_drop(&c->pairs, rec->tid, rec->time);
 }
 
 const struct profiler_ops lat_ops = {

@@ -32,7 +32,7 @@ static char *render(struct lat_inst *in, const struct table_style *st, const cha
 static void add_n(struct lat_stats *s, struct lat_inst *in, uint64_t key, int n, uint64_t lat,
 		  uint64_t extra)
 {
-	struct lat_row *r = lat_inst_row(s, in, key);
+	struct lat_row *r = lat_stats_row(s, in->id, key);
 	int i;
 
 	for (i = 0; i < n; i++)
@@ -56,7 +56,7 @@ START_TEST(test_golden_table)
 	add_n(&s, in, 1, 4, 832, 832);			/* ... half in kernel */
 	add_n(&s, in, 3, 3, 1113, 0);			/* CPUID */
 	add_n(&s, in, 2, 1, 8901, 8901);		/* IO_INSTRUCTION */
-	r = lat_inst_row(&s, in, 4);			/* a row with no calls: hidden */
+	r = lat_stats_row(&s, in->id, 4);			/* a row with no calls: hidden */
 	(void)r;
 	out = render(in, &st, NULL);
 	ck_assert_str_eq(out,
