@@ -82,8 +82,8 @@ struct lat_env {
 	struct id_list cpus, pids, tids;
 	bool have_cpus;
 	uint64_t interval_ns;
-	unsigned long pages;
-	int rt_prio;			/* -r: SCHED_FIFO priority, 0 = none */
+	uint64_t pages;			/* -m */
+	uint64_t rt_prio;		/* -r: SCHED_FIFO priority, 0 = none */
 	bool order;
 	uint64_t order_mem;
 	int verbose;
@@ -94,12 +94,14 @@ struct lat_env {
 	const char *heatmap;
 	const char *filter;
 	const char *input;
-	int npct;
-	double pct[8];
+	struct lat_pcts {		/* --percentiles */
+		int n;
+		double v[8];
+	} pct;
 	bool json;
 	bool sched;			/* --offcpu */
 	struct id_list vcpus;		/* --vcpu */
-	int top_rips;			/* --top-rip */
+	uint64_t top_rips;		/* --top-rip */
 	const char *vmlinux;
 	const char *prometheus;		/* --prometheus HOST:PORT */
 	const char *prom_textfile;	/* --prometheus-textfile FILE */

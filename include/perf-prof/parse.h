@@ -27,4 +27,7 @@ int parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
 		unsigned long *v, char *err, size_t errlen);
 
+/* "0x1e200000" or "1e200000": the whole string, at most 64 bits; 0 or -1 (no message) */
+int parse_hex(const char *s, uint64_t *v);
+
 #endif

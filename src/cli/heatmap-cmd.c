@@ -11,19 +11,23 @@
 #include <perf-prof/opttable.h>
 #include <perf-prof/parse.h>
 
-enum { OPT_STEP_MS = 256, OPT_REASON };
+/* the options without a letter: above every letter, below getopt's OPT_LONG values */
+enum { OPT_STEP_MS = 200, OPT_REASON };
 
 static const struct opt_spec hm_opts[] = {
-	{ 'o', "output", "FILE", "write the SVG to FILE (\"-\" for standard output);\n"
-				 "required", 0, 0 },
-	{ 't', "title", "TEXT", "title (default: the profiler, the reason and FILE.lat)", 0, 0 },
-	{ OPT_REASON, "reason", "NAME", "draw only the events of this reason (the third\n"
-					"column, e.g. io, MSR_WRITE, read)", 0, 0 },
-	{ 's', "step", "DURATION", "column width in time, with a unit: ns, us, ms or s\n"
-				   "(e.g. 500us, 10ms, 1s; a bare number is ns);\n"
-				   "default: chosen for about 100-200 columns", 0, 0 },
-	{ OPT_STEP_MS, "step-ms", "MS", "same as --step MSms", 0, 0 },
-	{ 'h', "help", NULL, "show this help and exit", 0, 0 },
+	{ .key = 'o', .name = "output", .arg = "FILE",
+	  .help = "write the SVG to FILE (\"-\" for standard output);\nrequired" },
+	{ .key = 't', .name = "title", .arg = "TEXT",
+	  .help = "title (default: the profiler, the reason and FILE.lat)" },
+	{ .key = OPT_REASON, .name = "reason", .arg = "NAME",
+	  .help = "draw only the events of this reason (the third\n"
+		  "column, e.g. io, MSR_WRITE, read)" },
+	{ .key = 's', .name = "step", .arg = "DURATION",
+	  .help = "column width in time, with a unit: ns, us, ms or s\n"
+		  "(e.g. 500us, 10ms, 1s; a bare number is ns);\n"
+		  "default: chosen for about 100-200 columns" },
+	{ .key = OPT_STEP_MS, .name = "step-ms", .arg = "MS", .help = "same as --step MSms" },
+	{ .key = 'h', .name = "help", .help = "show this help and exit" },
 };
 
 #define NOPTS ((int)(sizeof(hm_opts) / sizeof(hm_opts[0])))
@@ -144,6 +148,10 @@ static int parse_args(int argc, char **argv, struct heatmap_svg_opts *o)
 	optind = 0;	/* a fresh scan: this may run more than once in a process */
 	opterr = 0;
 	while ((key = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
+		const struct opt_spec *spec = opt_find(hm_opts, NOPTS, key);
+
+		if (spec)	/* a long option: its letter, or its key */
+			key = spec->key;
 		r = option(o, key, argv);
 		if (r)
 			return r > 0 ? 0 : 2;

@@ -15,14 +15,27 @@
 #include <perf-prof/prometheus.h>
 #include <perf-prof/table.h>
 
-enum {
-	OPT_ORDER = 256, OPT_ORDER_MEM, OPT_PERINS, OPT_THAN, OPT_THAN_HLT, OPT_HEATMAP,
-	OPT_FILTER, OPT_INPUT, OPT_PCT, OPT_JSON, OPT_VCPU, OPT_OFFCPU, OPT_TOP_RIP, OPT_VMLINUX,
-	OPT_PROM, OPT_PROM_TEXTFILE, OPT_KALLSYMS, OPT_KASLR,
-};
-
 /* groups of options named together when they do not apply (see not_for()) */
 enum { GROUP_GUEST = 0, GROUP_KASLR = 1 };
+
+static int opt_cpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen);
+static int opt_pids(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen);
+static int opt_interval(const struct opt_spec *o, const char *arg, void *dst, char *err,
+			size_t errlen);
+static int opt_pages(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		     size_t errlen);
+static int opt_than(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen);
+static int opt_pct(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		   size_t errlen);
+static int opt_vcpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		     size_t errlen);
+static int opt_listen(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		      size_t errlen);
+
+#define E(field)	offsetof(struct lat_env, field)
 
 /*
  * In --help order; .only: the profilers an option applies to (enum
@@ -30,55 +43,71 @@ enum { GROUP_GUEST = 0, GROUP_KASLR = 1 };
  * given to a profiler it does not apply to.
  */
 static const struct opt_spec lat_opts[] = {
-	{ 'C', "cpu", "CPU[-CPU],...", "Monitor these CPUs (default: every online CPU)", 0, 0 },
-	{ 'C', "cpus", "CPU[-CPU],...", NULL, 0, 0 },
-	{ 'p', "pids", "PID,...", "Attach to every thread of these processes", 0, 0 },
-	{ 'p', "pid", "PID,...", NULL, 0, 0 },
-	{ 't', "tids", "TID,...", "Attach to these threads", 0, 0 },
-	{ 't', "tid", "TID,...", NULL, 0, 0 },
-	{ 'i', "interval", "MS", "Print a table every MS milliseconds (default: one\n"
-				 "table at Ctrl-C, SIGTERM, or when the targets exit)", 0, 0 },
-	{ 'm', "mmap-pages", "PAGES", "Data pages per ring buffer, a power of two (default 64)", 0, 0 },
-	{ 'r', "realtime", "PRIO", "Read the buffers at SCHED_FIFO priority PRIO (1-99), so a\n"
-				   "busy CPU cannot starve the reader into losing records", 0, 0 },
-	{ OPT_ORDER, "order", NULL, "Merge buffers by timestamp (always on with -C)", 0, 0 },
-	{ OPT_ORDER_MEM, "order-mem", "BYTES",
-	  "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)", 0, 0 },
-	{ OPT_PERINS, "perins", NULL, "One table per thread (-p, -t, --input) or per CPU (-C)", 0, 0 },
-	{ OPT_THAN, "than", "TIME", "Print both raw events of every pair of at least TIME,\n"
-				    "unit s/ms/us/ns (a bare number is ns; 0: every pair)", 0, 0 },
-	{ OPT_THAN_HLT, "than-hlt", NULL, "With --than, also print idle exits (HLT, WFx)", 0, 0 },
-	{ OPT_HEATMAP, "heatmap", "FILE",
-	  "Write \"<time ns> <latency ns>\" per pair to FILE.lat when\n"
-	  "the run succeeds (the previous one becomes FILE.lat.old)", 0, 0 },
-	{ OPT_FILTER, "filter", "EXPR", "Kernel-side filter on {event}, e.g. '{example}'", 0, 0 },
-	{ OPT_INPUT, "input", "FILE", "Analyse a perf.data recording instead (\"-\" = stdin)", 0, 0 },
-	{ OPT_PCT, "percentiles", "LIST", "Percentile columns, e.g. 50,99,99.9 (default 99)", 0, 0 },
-	{ OPT_OFFCPU, "offcpu", NULL, "Split each latency into on-CPU and scheduled-out time\n"
-				      "(columns oncpu(us), sched(us), %sched)", 0, 0 },
-	{ OPT_JSON, "json", NULL, "One JSON object per interval and instance, per line", 0, 0 },
-	{ OPT_PROM, "prometheus", "HOST:PORT",
-	  "Serve /metrics while tracing: latency histograms per\n"
-	  "{key} (1us..10s), cumulative since start; per-{unit}\n"
-	  "labels only with --perins", 0, 0 },
-	{ OPT_PROM_TEXTFILE, "prometheus-textfile", "FILE",
-	  "Write the same metrics to FILE at each interval\n"
-	  "(every second without -i), for node_exporter", 0, 0 },
-	{ OPT_VCPU, "vcpu", "N,...", "Only these vCPUs (by the events' vcpu_id; x86 only)",
-	  LAT_KVM_EXIT, GROUP_GUEST },
-	{ OPT_TOP_RIP, "top-rip", "N", "Per exit reason, the N guest RIPs that exited most",
-	  LAT_KVM_EXIT, GROUP_GUEST },
-	{ OPT_VMLINUX, "vmlinux", "FILE", "Name guest RIPs as symbol+0xoff from a guest kernel ELF,\n"
-					  "and file:line from its DWARF line tables if it has them",
-	  LAT_KVM_EXIT, GROUP_GUEST },
-	{ OPT_KALLSYMS, "kallsyms", "FILE",
-	  "Name guest RIPs from a copy of the guest's /proc/kallsyms\n"
-	  "(runtime addresses); with --vmlinux, find its KASLR offset", LAT_KVM_EXIT, GROUP_KASLR },
-	{ OPT_KASLR, "kaslr-offset", "HEX", "The guest kernel's KASLR offset, added to --vmlinux's\n"
-					    "addresses (runtime minus link address of _text)",
-	  LAT_KVM_EXIT, GROUP_KASLR },
-	{ 'v', "verbose", NULL, "What was opened, lost and dropped, on stderr", 0, 0 },
-	{ 'h', "help", NULL, "Show this help", 0, 0 },
+	{ OPT_CALLBACK('C', "cpu", "CPU[-CPU],...", E(cpus), opt_cpus,
+		       "Monitor these CPUs (default: every online CPU)"), OPT_SEEN(E(have_cpus)) },
+	{ OPT_ALIAS('C', "cpus") },
+	{ OPT_CALLBACK('p', "pids", "PID,...", E(pids), opt_pids,
+		       "Attach to every thread of these processes") },
+	{ OPT_ALIAS('p', "pid") },
+	{ OPT_CALLBACK('t', "tids", "TID,...", E(tids), opt_pids, "Attach to these threads") },
+	{ OPT_ALIAS('t', "tid") },
+	{ OPT_CALLBACK('i', "interval", "MS", E(interval_ns), opt_interval,
+		       "Print a table every MS milliseconds (default: one\n"
+		       "table at Ctrl-C, SIGTERM, or when the targets exit)") },
+	{ OPT_CALLBACK('m', "mmap-pages", "PAGES", E(pages), opt_pages,
+		       "Data pages per ring buffer, a power of two (default 64)") },
+	{ OPT_COUNT('r', "realtime", "PRIO", E(rt_prio), 1, 99, "realtime priority",
+		    "Read the buffers at SCHED_FIFO priority PRIO (1-99), so a\n"
+		    "busy CPU cannot starve the reader into losing records") },
+	{ OPT_BOOLEAN(0, "order", E(order), "Merge buffers by timestamp (always on with -C)") },
+	{ OPT_SIZE(0, "order-mem", "BYTES", E(order_mem), 65536,
+		   "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)") },
+	{ OPT_BOOLEAN(0, "perins", E(perins),
+		      "One table per thread (-p, -t, --input) or per CPU (-C)") },
+	{ OPT_CALLBACK(0, "than", "TIME", E(than_ns), opt_than,
+		       "Print both raw events of every pair of at least TIME,\n"
+		       "unit s/ms/us/ns (a bare number is ns; 0: every pair)"), OPT_SEEN(E(than)) },
+	{ OPT_BOOLEAN(0, "than-hlt", E(than_idle), "With --than, also print idle exits (HLT, WFx)") },
+	{ OPT_PATH(0, "heatmap", "FILE", E(heatmap),
+		   "Write \"<time ns> <latency ns>\" per pair to FILE.lat when\n"
+		   "the run succeeds (the previous one becomes FILE.lat.old)") },
+	{ OPT_STRING(0, "filter", "EXPR", E(filter),
+		     "Kernel-side filter on {event}, e.g. '{example}'") },
+	{ OPT_STRING(0, "input", "FILE", E(input),
+		     "Analyse a perf.data recording instead (\"-\" = stdin)") },
+	{ OPT_CALLBACK(0, "percentiles", "LIST", E(pct), opt_pct,
+		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)) },
+	{ OPT_BOOLEAN(0, "offcpu", E(sched),
+		      "Split each latency into on-CPU and scheduled-out time\n"
+		      "(columns oncpu(us), sched(us), %sched)") },
+	{ OPT_BOOLEAN(0, "json", E(json), "One JSON object per interval and instance, per line") },
+	{ OPT_CALLBACK(0, "prometheus", "HOST:PORT", E(prometheus), opt_listen,
+		       "Serve /metrics while tracing: latency histograms per\n"
+		       "{key} (1us..10s), cumulative since start; per-{unit}\n"
+		       "labels only with --perins") },
+	{ OPT_PATH(0, "prometheus-textfile", "FILE", E(prom_textfile),
+		   "Write the same metrics to FILE at each interval\n"
+		   "(every second without -i), for node_exporter") },
+	{ OPT_CALLBACK(0, "vcpu", "N,...", E(vcpus), opt_vcpus,
+		       "Only these vCPUs (by the events' vcpu_id; x86 only)"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
+	{ OPT_COUNT(0, "top-rip", "N", E(top_rips), 1, 1000, "--top-rip count",
+		    "Per exit reason, the N guest RIPs that exited most"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
+	{ OPT_STRING(0, "vmlinux", "FILE", E(vmlinux),
+		     "Name guest RIPs as symbol+0xoff from a guest kernel ELF,\n"
+		     "and file:line from its DWARF line tables if it has them"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
+	{ OPT_STRING(0, "kallsyms", "FILE", E(kallsyms),
+		     "Name guest RIPs from a copy of the guest's /proc/kallsyms\n"
+		     "(runtime addresses); with --vmlinux, find its KASLR offset"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR },
+	{ OPT_HEX(0, "kaslr-offset", "HEX", E(kaslr_offset),
+		  "The guest kernel's KASLR offset, added to --vmlinux's\n"
+		  "addresses (runtime minus link address of _text)"), OPT_SEEN(E(have_kaslr)),
+	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR },
+	{ OPT_INCR('v', "verbose", E(verbose), "What was opened, lost and dropped, on stderr") },
+	{ OPT_BOOLEAN('h', "help", 0, "Show this help") },
 };
 
 #define NOPTS ((int)(sizeof(lat_opts) / sizeof(lat_opts[0])))
@@ -112,48 +141,26 @@ static int usage_error(const struct lat_class *cls, const char *msg)
 	return -1;
 }
 
-/* "0x1e200000" or "1e200000": the whole string, at most 64 bits */
-static int parse_hex(const char *s, uint64_t *v)
+/* --percentiles: up to 8, each once, between 0 and 100 */
+static int opt_pct(const struct opt_spec *o, const char *s, void *dst, char *err, size_t errlen)
 {
-	const char *p = s;
-	uint64_t x = 0;
-	int n = 0;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	for (; *p; p++, n++) {
-		int d = *p >= '0' && *p <= '9' ? *p - '0' :
-			*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 :
-			*p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
-
-		if (d < 0 || n == 16)
-			return -1;
-		x = x << 4 | (uint64_t)d;
-	}
-	if (!n)
-		return -1;
-	*v = x;
-	return 0;
-}
-
-static int parse_pct(const char *s, struct lat_env *env, char *err, size_t errlen)
-{
+	struct lat_pcts *pct = dst;
 	char *dup = strdup(s), *tok, *save = NULL, *end;
 	int i;
 
-	env->npct = 0;
+	pct->n = 0;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		double v = strtod(tok, &end);
 
-		if (end == tok || *end || !(v > 0 && v < 100) || env->npct == 8) {
+		if (end == tok || *end || !(v > 0 && v < 100) || pct->n == 8) {
 			snprintf(err, errlen, "invalid percentile list '%s' "
 				 "(up to 8 numbers between 0 and 100, e.g. 50,99,99.9)", s);
 			free(dup);
 			return -1;
 		}
 		/* two columns of one name would be one key twice in the JSON */
-		for (i = 0; i < env->npct; i++) {
-			if (env->pct[i] == v) {
+		for (i = 0; i < pct->n; i++) {
+			if (pct->v[i] == v) {
 				char name[32];
 
 				table_pct_name(v, name, sizeof(name));
@@ -163,10 +170,10 @@ static int parse_pct(const char *s, struct lat_env *env, char *err, size_t errle
 				return -1;
 			}
 		}
-		env->pct[env->npct++] = v;
+		pct->v[pct->n++] = v;
 	}
 	free(dup);
-	if (!env->npct) {
+	if (!pct->n) {
 		snprintf(err, errlen, "invalid percentile list '%s'", s);
 		return -1;
 	}
@@ -174,9 +181,10 @@ static int parse_pct(const char *s, struct lat_env *env, char *err, size_t errle
 }
 
 /* -C: a CPU list, every CPU of it online */
-static int parse_cpus(const char *arg, struct id_list *cpus, char *err, size_t errlen)
+static int opt_cpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen)
 {
-	struct id_list online;
+	struct id_list online, *cpus = dst;
 	int i, r = 0;
 
 	if (online_cpus(&online, err, errlen) < 0)
@@ -196,9 +204,50 @@ static int parse_cpus(const char *arg, struct id_list *cpus, char *err, size_t e
 	return r;
 }
 
-/* -m: a power of two */
-static int parse_pages(const char *arg, unsigned long *pages, char *err, size_t errlen)
+/* -p, -t: positive ids */
+static int opt_pids(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen)
 {
+	id_list_free(dst);
+	return parse_id_list(arg, o->key == 'p' ? "PID" : "TID", dst, err, errlen);
+}
+
+/* -i: milliseconds */
+static int opt_interval(const struct opt_spec *o, const char *arg, void *dst, char *err,
+			size_t errlen)
+{
+	unsigned long v;
+
+	if (parse_ulong(arg, "interval (ms)", 1, 86400000, &v, err, errlen) < 0)
+		return -1;
+	*(uint64_t *)dst = v * 1000000ull;
+	return 0;
+}
+
+/* --than: a time, bare numbers in ns */
+static int opt_than(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen)
+{
+	return parse_time_ns(arg, dst, err, errlen);
+}
+
+/* --prometheus: HOST:PORT that can be listened on */
+static int opt_listen(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		      size_t errlen)
+{
+	char host[256], port[16];
+
+	if (prom_parse_listen(arg, host, sizeof(host), port, sizeof(port), err, errlen) < 0)
+		return -1;
+	*(const char **)dst = arg;
+	return 0;
+}
+
+/* -m: a power of two */
+static int opt_pages(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		     size_t errlen)
+{
+	uint64_t *pages = dst;
 	unsigned long v;
 
 	if (parse_ulong(arg, "mmap pages", 1, 1 << 20, &v, err, errlen) < 0)
@@ -212,134 +261,17 @@ static int parse_pages(const char *arg, unsigned long *pages, char *err, size_t 
 }
 
 /* --vcpu: vCPU ids start at 0, a CPU-style list */
-static int parse_vcpus(const char *arg, struct id_list *vcpus, char *err, size_t errlen)
+static int opt_vcpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		     size_t errlen)
 {
+	struct id_list *vcpus = dst;
+
 	id_list_free(vcpus);
 	if (parse_cpu_list(arg, 1 << 20, vcpus, err, errlen) < 0) {
 		snprintf(err, errlen, "invalid vCPU list '%s' (expected e.g. 0,2-3)", arg);
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * One option of getopt_long: into @env (*@targets: which of -C, -p, -t
- * were given, bits 1, 2, 4).  0, or -1 + message.
- */
-static int lat_option(struct lat_env *env, int key, const char *arg, int *targets, char *err,
-		      size_t errlen)
-{
-	unsigned long v;
-
-	switch (key) {
-	case 'C':
-		*targets |= 1;
-		env->have_cpus = true;
-		return parse_cpus(arg, &env->cpus, err, errlen);
-	case 'p':
-		*targets |= 2;
-		id_list_free(&env->pids);
-		return parse_id_list(arg, "PID", &env->pids, err, errlen);
-	case 't':
-		*targets |= 4;
-		id_list_free(&env->tids);
-		return parse_id_list(arg, "TID", &env->tids, err, errlen);
-	case 'i':
-		if (parse_ulong(arg, "interval (ms)", 1, 86400000, &v, err, errlen) < 0)
-			return -1;
-		env->interval_ns = v * 1000000ull;
-		return 0;
-	case 'm':
-		return parse_pages(arg, &env->pages, err, errlen);
-	case 'r':
-		if (parse_ulong(arg, "realtime priority", 1, 99, &v, err, errlen) < 0)
-			return -1;
-		env->rt_prio = v;
-		return 0;
-	case OPT_ORDER:
-		env->order = true;
-		return 0;
-	case OPT_ORDER_MEM:
-		if (parse_size(arg, &env->order_mem, err, errlen) < 0)
-			return -1;
-		if (env->order_mem < 65536) {
-			snprintf(err, errlen, "--order-mem must be at least 64KB");
-			return -1;
-		}
-		return 0;
-	case OPT_PERINS:
-		env->perins = true;
-		return 0;
-	case OPT_THAN:
-		env->than = true;	/* --than 0 is every pair */
-		return parse_time_ns(arg, &env->than_ns, err, errlen);
-	case OPT_THAN_HLT:
-		env->than_idle = true;
-		return 0;
-	case OPT_HEATMAP:
-		if (!*arg) {
-			snprintf(err, errlen, "--heatmap needs a file name");
-			return -1;
-		}
-		env->heatmap = arg;
-		return 0;
-	case OPT_FILTER:
-		env->filter = arg;
-		return 0;
-	case OPT_INPUT:
-		env->input = arg;
-		return 0;
-	case OPT_PCT:
-		env->pct_given = true;
-		return parse_pct(arg, env, err, errlen);
-	case OPT_JSON:
-		env->json = true;
-		return 0;
-	case OPT_OFFCPU:
-		env->sched = true;
-		return 0;
-	case OPT_VCPU:
-		return parse_vcpus(arg, &env->vcpus, err, errlen);
-	case OPT_TOP_RIP:
-		if (parse_ulong(arg, "--top-rip count", 1, 1000, &v, err, errlen) < 0)
-			return -1;
-		env->top_rips = v;
-		return 0;
-	case OPT_VMLINUX:
-		env->vmlinux = arg;
-		return 0;
-	case OPT_PROM: {
-		char host[256], port[16];
-
-		if (prom_parse_listen(arg, host, sizeof(host), port, sizeof(port), err, errlen) < 0)
-			return -1;
-		env->prometheus = arg;
-		return 0;
-	}
-	case OPT_PROM_TEXTFILE:
-		if (!*arg) {
-			snprintf(err, errlen, "--prometheus-textfile needs a file name");
-			return -1;
-		}
-		env->prom_textfile = arg;
-		return 0;
-	case OPT_KALLSYMS:
-		env->kallsyms = arg;
-		return 0;
-	case OPT_KASLR:
-		if (parse_hex(arg, &env->kaslr_offset) < 0) {
-			snprintf(err, errlen, "invalid --kaslr-offset '%s' (a hex number, "
-				 "e.g. 0x1e200000)", arg);
-			return -1;
-		}
-		env->have_kaslr = true;
-		return 0;
-	case 'v':
-		env->verbose++;
-		return 0;
-	default:
-		return 0;
-	}
 }
 
 /*
@@ -379,12 +311,13 @@ static int not_for(const struct lat_class *cls, const bool *given, int group, ch
 }
 
 /* what the options say together: 0, or -1 + message */
-static int lat_check(const struct lat_class *cls, struct lat_env *env, int targets,
-		     const bool *given, char *err, size_t errlen)
+static int lat_check(const struct lat_class *cls, struct lat_env *env, const bool *given,
+		     char *err, size_t errlen)
 {
+	int targets = env->have_cpus + (env->pids.n > 0) + (env->tids.n > 0);
 	const char *msg = NULL;
 
-	if (targets & (targets - 1))
+	if (targets > 1)
 		msg = "-C, -p and -t cannot be combined";
 	else if (env->input && targets)
 		msg = "--input reads a recording: -C, -p and -t do not apply";
@@ -423,56 +356,29 @@ static int lat_check(const struct lat_class *cls, struct lat_env *env, int targe
 	return 0;
 }
 
-/* getopt_long's word for a bad option */
-static void bad_option(char **argv, int key, char *err, size_t errlen)
-{
-	if (key == ':')
-		snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-	else if (optopt && optopt < 256)
-		snprintf(err, errlen, "unknown option '-%c'", optopt);
-	else
-		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
-}
-
 /* argv into @env, with its defaults; -1 after printing a usage error */
 static int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int argc,
 			  char **argv, bool *help)
 {
 	bool given[NOPTS];
-	struct opt_tables t;
 	char err[256];
-	int key, idx, targets = 0;
+	int r, next;
 
 	memset(env, 0, sizeof(*env));
 	env->pages = 64;
 	env->order_mem = 64ull << 20;
-	env->npct = 1;
-	env->pct[0] = 99;
+	env->pct.n = 1;
+	env->pct.v[0] = 99;
 	memset(given, 0, sizeof(given));
-	*help = false;
-	opt_tables(lat_opts, NOPTS, &t);
-	optind = 1;
-	opterr = 0;
-	while (idx = -1, (key = getopt_long(argc, argv, t.shortopts, t.longopts, &idx)) != -1) {
-		const struct opt_spec *o = idx >= 0 ? &lat_opts[idx] : opt_find(lat_opts, NOPTS, key);
-
-		if (key == 'h') {
-			*help = true;
-			return 0;
-		}
-		if (key == ':' || key == '?') {
-			bad_option(argv, key, err, sizeof(err));
-			return usage_error(cls, err);
-		}
-		given[o - lat_opts] = true;
-		if (lat_option(env, key, optarg, &targets, err, sizeof(err)) < 0)
-			return usage_error(cls, err);
-	}
-	if (optind < argc) {
-		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[optind]);
+	r = opt_parse(lat_opts, NOPTS, argc, argv, env, given, &next, err, sizeof(err));
+	*help = r > 0;
+	if (r)
+		return r > 0 ? 0 : usage_error(cls, err);
+	if (next < argc) {
+		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[next]);
 		return usage_error(cls, err);
 	}
-	if (lat_check(cls, env, targets, given, err, sizeof(err)) < 0)
+	if (lat_check(cls, env, given, err, sizeof(err)) < 0)
 		return usage_error(cls, err);
 	return 0;
 }

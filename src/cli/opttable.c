@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Option tables (opttable.h): getopt_long's tables made from one, argv
+ * parsed into the destinations it names, the --help lines it holds.
+ */
+#include <stdint.h>
 #include <string.h>
 #include <perf-prof/opttable.h>
+#include <perf-prof/parse.h>
 
 static int is_short(int key)
 {
@@ -18,7 +24,7 @@ void opt_tables(const struct opt_spec *spec, int n, struct opt_tables *t)
 		t->longopts[i].name = spec[i].name;
 		t->longopts[i].has_arg = spec[i].arg ? required_argument : no_argument;
 		t->longopts[i].flag = NULL;
-		t->longopts[i].val = spec[i].key;
+		t->longopts[i].val = OPT_LONG + i;
 		if (is_short(spec[i].key) && spec[i].help && !strchr(t->shortopts, spec[i].key)) {
 			*s++ = (char)spec[i].key;
 			if (spec[i].arg)
@@ -31,11 +37,127 @@ const struct opt_spec *opt_find(const struct opt_spec *spec, int n, int key)
 {
 	int i;
 
+	if (key >= OPT_LONG && key < OPT_LONG + n) {
+		if (spec[key - OPT_LONG].help || !spec[key - OPT_LONG].key)
+			return &spec[key - OPT_LONG];
+		key = spec[key - OPT_LONG].key;		/* an alias */
+	}
 	for (i = 0; i < n; i++)
-		if (spec[i].key == key)
+		if (spec[i].key == key && spec[i].help)
 			return &spec[i];
 	return NULL;
 }
+
+/* ---------------------------------------------------------------- values */
+
+int opt_string(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
+{
+	*(const char **)dst = arg;
+	return 0;
+}
+
+int opt_path(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
+{
+	if (!*arg) {
+		snprintf(err, errlen, "--%s needs a file name", o->name);
+		return -1;
+	}
+	*(const char **)dst = arg;
+	return 0;
+}
+
+int opt_count(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (parse_ulong(arg, o->what, o->min, o->max, &v, err, errlen) < 0)
+		return -1;
+	*(uint64_t *)dst = v;
+	return 0;
+}
+
+int opt_time(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
+{
+	return parse_time_ns(arg, (uint64_t *)dst, err, errlen);
+}
+
+int opt_size(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (parse_size(arg, &v, err, errlen) < 0)
+		return -1;
+	if (v < o->min) {
+		snprintf(err, errlen, "--%s must be at least %luKB", o->name, o->min >> 10);
+		return -1;
+	}
+	*(uint64_t *)dst = v;
+	return 0;
+}
+
+int opt_hex(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
+{
+	if (parse_hex(arg, (uint64_t *)dst) == 0)
+		return 0;
+	snprintf(err, errlen, "invalid --%s '%s' (a hex number, e.g. 0x1e200000)", o->name, arg);
+	return -1;
+}
+
+/* ---------------------------------------------------------------- argv */
+
+/* getopt_long's word for a bad option */
+static void bad_option(char **argv, int key, char *err, size_t errlen)
+{
+	if (key == ':')
+		snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+	else if (optopt && optopt < OPT_LONG)
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else
+		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+}
+
+/* one option given: its value into its destination */
+static int take(const struct opt_spec *o, const char *arg, char *base, char *err,
+		size_t errlen)
+{
+	if (o->seen)
+		*(bool *)(base + o->seen - 1) = true;
+	if (o->parse)
+		return o->parse(o, arg, base + o->dst, err, errlen);
+	if (o->incr)
+		++*(int *)(base + o->dst);
+	else
+		*(bool *)(base + o->dst) = true;
+	return 0;
+}
+
+int opt_parse(const struct opt_spec *spec, int n, int argc, char **argv, void *base,
+	      bool *given, int *optind_out, char *err, size_t errlen)
+{
+	struct opt_tables t;
+	int key;
+
+	opt_tables(spec, n, &t);
+	optind = 1;
+	opterr = 0;
+	while ((key = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
+		const struct opt_spec *o = opt_find(spec, n, key);
+
+		if (key == ':' || key == '?' || !o) {
+			bad_option(argv, key, err, errlen);
+			return -1;
+		}
+		if (!strcmp(o->name, "help"))
+			return 1;
+		given[o - spec] = true;
+		if (take(o, optarg, base, err, errlen) < 0)
+			return -1;
+	}
+	*optind_out = optind;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- --help */
 
 /* @line (up to @len bytes) with "{NAME}" replaced as @vars says */
 static void put_line(FILE *f, const char *line, size_t len, const char *const *vars)

@@ -105,3 +105,26 @@ int parse_ulong(const char *s, const char *what, unsigned long min, unsigned lon
 	*v = x;
 	return 0;
 }
+
+int parse_hex(const char *s, uint64_t *v)
+{
+	const char *p = s;
+	uint64_t x = 0;
+	int n = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	for (; *p; p++, n++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' :
+			*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 :
+			*p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+
+		if (d < 0 || n == 16)
+			return -1;
+		x = x << 4 | (uint64_t)d;
+	}
+	if (!n)
+		return -1;
+	*v = x;
+	return 0;
+}

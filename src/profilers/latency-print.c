@@ -159,8 +159,8 @@ void lat_setup_style(struct lat_ctx *c)
 	c->style.extra_percent = cls->extra_percent;
 	c->style.key_name = cls->key_name;
 	c->style.key_arg = c->cls_state;
-	c->style.npct = c->env->npct;
-	memcpy(c->style.pct, c->env->pct, sizeof(c->env->pct));
+	c->style.npct = c->env->pct.n;
+	memcpy(c->style.pct, c->env->pct.v, sizeof(c->env->pct.v));
 	c->style.sched = c->env->sched;
 	c->style.top_rips = c->env->top_rips;
 	c->style.rip_name = rip_name;
