@@ -13,6 +13,17 @@
 
 struct lat_class;
 
+/* what --help says of a latency profiler (cli/latency-help.c) */
+struct lat_help {
+	const char *name;		/* the profiler's: "kvm-exit" */
+	const char *brief;		/* its line in perf-prof --help */
+	const char *summary;		/* the first line of its --help */
+	const char *examples;		/* its EXAMPLES block */
+	const char *filter_example;	/* a --filter expression on its begin event */
+};
+
+const struct lat_help *lat_help_of(const struct lat_class *cls);
+
 /* `perf-prof kvm-exit|syscalls [options]` */
 int latency_command(const struct lat_class *cls, int argc, char **argv);
 /* `perf-prof heatmap FILE.lat -o OUT.svg [options]` */

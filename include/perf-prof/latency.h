@@ -28,7 +28,6 @@ enum lat_profiler {
 struct lat_class {
 	const char *name;		/* subcommand: "kvm-exit" */
 	unsigned bit;			/* enum lat_profiler */
-	const char *brief;		/* one line for perf-prof --help */
 	const char *title;		/* "kvm-exit latency" */
 	const char *key_header;		/* "exit_reason" */
 	const char *extra_header;	/* "%gsys" */
@@ -38,10 +37,7 @@ struct lat_class {
 	bool extra_percent;		/* extra is ns, printed as % of total */
 	const char *begin_event;	/* "kvm:kvm_exit" */
 	const char *end_event;		/* "kvm:kvm_entry" */
-	const char *summary;		/* one line for --help */
-	const char *examples;		/* EXAMPLES block for --help */
 	const char *quiet_hint;		/* why a live run may see no event */
-	const char *filter_example;	/* a --filter expression on begin_event */
 
 	/*
 	 * Every callback below gets the class's state for the run (@st: the

@@ -114,7 +114,8 @@ static const struct opt_spec lat_opts[] = {
 
 static void lat_usage(const struct lat_class *cls, FILE *f)
 {
-	const char *const vars[] = { "event", cls->begin_event, "example", cls->filter_example,
+	const struct lat_help *h = lat_help_of(cls);
+	const char *const vars[] = { "event", cls->begin_event, "example", h->filter_example,
 				     "key", cls->key_header,
 				     "unit", cls->aux_is_rip ? "vCPU" : "thread", NULL };
 
@@ -125,7 +126,7 @@ static void lat_usage(const struct lat_class *cls, FILE *f)
 		"\n"
 		"EXAMPLES:\n%s"
 		"\n"
-		"OPTIONS:\n", cls->name, cls->summary, cls->name, cls->examples);
+		"OPTIONS:\n", cls->name, h->summary, cls->name, h->examples);
 	opt_help(f, lat_opts, NOPTS, cls->bit, vars);
 	fprintf(f, "\n"
 		"COLUMNS: %s calls total(us) min(us) avg(us) p99(us) max(us) %s\n"

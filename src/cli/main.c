@@ -19,7 +19,8 @@ static void usage(FILE *f)
 
 	fprintf(f, "USAGE: perf-prof COMMAND [OPTIONS]\n\nCOMMANDS:\n");
 	for (i = 0; lat_profilers[i]; i++)
-		fprintf(f, "    %-10s %s\n", lat_profilers[i]->name, lat_profilers[i]->brief);
+		fprintf(f, "    %-10s %s\n", lat_profilers[i]->name,
+			lat_help_of(lat_profilers[i])->brief);
 	fprintf(f, "    %-10s %s\n", "heatmap", "render a --heatmap .lat file as SVG");
 	fprintf(f, "    %-10s %s\n", "help", "describe a command: perf-prof help kvm-exit");
 	fprintf(f, "\nEXAMPLES:\n"

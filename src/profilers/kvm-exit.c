@@ -245,7 +245,6 @@ static int64_t kvm_vcpu(const void *st, const struct pp_record *rec)
 const struct lat_class kvm_exit_class = {
 	.name = "kvm-exit",
 	.bit = LAT_KVM_EXIT,
-	.brief = "KVM VM-exit latency per exit reason",
 	.title = "kvm-exit latency",
 	.key_header = "exit_reason",
 	.extra_header = "%gsys",
@@ -256,21 +255,6 @@ const struct lat_class kvm_exit_class = {
 	.end_event = "kvm:kvm_entry",
 	.quiet_hint = ": the traced VMs made no exits (a qemu without KVM, under TCG, "
 		      "makes none)",
-	.summary = "KVM VM-exit latency per exit reason (kvm:kvm_exit to the next "
-		   "kvm:kvm_entry of the same vCPU thread).",
-	.examples =
-"    perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000   # the VM, every second\n"
-"    perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000   # per CPU of these CPUs\n"
-"    perf-prof kvm-exit -p 124604                    # one table at Ctrl-C\n"
-"    perf-prof kvm-exit -p 126934 -i 1000 --than 5ms # also print exits slower than 5ms\n"
-"    perf-prof kvm-exit -p 126934 -i 1000 --perins   # one table per vCPU thread\n"
-"    perf-prof kvm-exit -p 126934 --filter 'exit_reason!=12' -i 1000   # no HLT\n"
-"    perf-prof kvm-exit -p 126934 --heatmap kvm_lat -i 1000   # and write kvm_lat.lat\n"
-"    perf-prof kvm-exit --input perf.data            # a recording (perf record -e kvm:*)\n"
-"    perf-prof kvm-exit -p 126934 --offcpu -i 1000   # how much of each exit was scheduled out\n"
-"    perf-prof kvm-exit -p 126934 --top-rip 5 --vmlinux vmlinux   # which guest code exits\n"
-"    perf-prof kvm-exit -p 126934,130021 --json -i 1000   # per VM, one JSON line each\n",
-	.filter_example = "exit_reason!=12",
 	.state_new = kvm_state_new,
 	.state_free = kvm_state_free,
 	.bind = kvm_bind,

@@ -98,7 +98,6 @@ static void sc_key_name(void *st, uint64_t key, char *buf, size_t len)
 const struct lat_class syscalls_class = {
 	.name = "syscalls",
 	.bit = LAT_SYSCALLS,
-	.brief = "system call latency per syscall",
 	.title = "syscalls latency",
 	.key_header = "syscall",
 	.extra_header = "err",
@@ -106,14 +105,6 @@ const struct lat_class syscalls_class = {
 	.extra_percent = false,
 	.begin_event = "raw_syscalls:sys_enter",
 	.end_event = "raw_syscalls:sys_exit",
-	.summary = "system call latency per syscall (raw_syscalls:sys_enter to the "
-		   "next sys_exit of the same thread), like perf trace -s.",
-	.examples =
-"    perf-prof syscalls -p 1234 -i 1000              # a process, every second\n"
-"    perf-prof syscalls -C 0-1 --perins -i 1000      # per CPU\n"
-"    perf-prof syscalls -p 1234 --than 1ms           # print calls slower than 1ms\n"
-"    perf-prof syscalls -t 1235 --filter 'id==230'   # one syscall, filtered in the kernel\n",
-	.filter_example = "id==39",
 	.state_new = sc_state_new,
 	.state_free = sc_state_free,
 	.bind = sc_bind,
