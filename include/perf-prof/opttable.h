@@ -53,9 +53,9 @@ struct opt_spec {
 	size_t seen;		/* 1 + offset of a bool set when it is given; 0: none */
 	bool incr;		/* a flag that counts (-v -v) */
 	/* what the value parsers read: */
-	unsigned long min, max;	/* a count's range */
+	unsigned long min, max;	/* a count's range; a time's, in ns (max 0: none) */
 	unsigned long unit;	/* a time: the ns of a bare number */
-	const char *what;	/* the value's name in messages ("interval (ms)") */
+	const char *what;	/* the value's name in messages ("realtime priority") */
 };
 
 /* the value parsers, one per kind of value (parse.h has the rules) */
@@ -86,6 +86,9 @@ int opt_hex(const struct opt_spec *o, const char *arg, void *dst, char *err, siz
 #define OPT_TIME(s, l, a, d, bare, h) \
 	.key = (s), .name = (l), .arg = (a), .help = (h), .dst = (d), .parse = opt_time, \
 	.unit = (bare)
+/* the same, from @lo to @hi ns (named @w in messages) */
+#define OPT_TIME_RANGE(s, l, a, d, bare, lo, hi, w, h) \
+	OPT_TIME(s, l, a, d, bare, h), .min = (lo), .max = (hi), .what = (w)
 /* a size with a unit GB/MB/KB/B, at least @lo bytes (uint64_t) */
 #define OPT_SIZE(s, l, a, d, lo, h) \
 	.key = (s), .name = (l), .arg = (a), .help = (h), .dst = (d), .parse = opt_size, \
@@ -118,12 +121,15 @@ const struct opt_spec *opt_find(const struct opt_spec *spec, int n, int key);
 
 /*
  * argv's options into @base (the options struct) as @spec says, from
- * argv[1]; @given[i] is set for each entry given.  0, and *@optind_out
+ * argv[1]; @given[i] is set for each entry given.  An option that takes
+ * a value takes one: given twice, it is an error.  0, and *@optind_out
  * at the first argument that is not an option; 1 when -h/--help was
  * given (an entry named "help"); -1 with a message.
  */
 int opt_parse(const struct opt_spec *spec, int n, int argc, char **argv, void *base,
 	      bool *given, int *optind_out, char *err, size_t errlen);
+/* "-i (--interval)" or "--input": an option as --help names it */
+void opt_name(const struct opt_spec *o, char *buf, size_t len);
 /*
  * The --help lines of the options that apply to command @cmd ("  -C,
  * --cpu=CPU[-CPU],..." then the help at OPT_HELP_COL), "{NAME}" replaced

@@ -16,14 +16,22 @@ int parse_cpu_list(const char *s, int max, struct id_list *out, char *err, size_
 /* "123,456": positive ids */
 int parse_id_list(const char *s, const char *what, struct id_list *out, char *err, size_t errlen);
 /*
- * A duration, --than's and the heatmap's --step: "1ms", "500us", "2s",
- * "1.5ms", "100" (a bare number is ns); s/ms/us/ns, or sec/msec/usec/nsec,
- * in any case.
+ * Every number with a fraction or a unit is decimal digits with an
+ * optional fraction: no sign, exponent, hex or space ("1.5", ".5", "12").
  */
-int parse_time_ns(const char *s, uint64_t *ns, char *err, size_t errlen);
+/*
+ * A time: "1ms", "500us", "2s", "1.5ms"; s/ms/us/ns, or sec/msec/usec/nsec,
+ * in any case; a bare number counts @bare_ns (--than, --step: 1; -i: ms).
+ */
+int parse_time(const char *s, uint64_t bare_ns, uint64_t *ns, char *err, size_t errlen);
 /* "1GB", "64MB", "4KB", "100B", "100" (bare = bytes) */
 int parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
-/* decimal in [min, max] */
+/*
+ * "50,99,99.9": up to @max numbers into @v, *@n of them, an item each
+ * side of every comma.  0, or -1 (no message: the caller names the list).
+ */
+int parse_number_list(const char *s, double *v, int max, int *n);
+/* a count: decimal digits, in [min, max] */
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
 		unsigned long *v, char *err, size_t errlen);
 

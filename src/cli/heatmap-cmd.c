@@ -81,9 +81,9 @@ static int parse_step(struct heatmap_svg_opts *o, int key, const char *val)
 
 	if (key == OPT_STEP_MS && strspn(val, "0123456789.") == strlen(val)) {
 		snprintf(ms, sizeof(ms), "%sms", val);
-		r = parse_time_ns(ms, &o->step_ns, err, sizeof(err));
+		r = parse_time(ms, 1, &o->step_ns, err, sizeof(err));
 	} else {
-		r = parse_time_ns(val, &o->step_ns, err, sizeof(err));
+		r = parse_time(val, 1, &o->step_ns, err, sizeof(err));
 		if (r == 0 && o->step_ns && key == OPT_STEP_MS) {
 			heatmap_msg("invalid --step-ms '%s': expected a number of milliseconds%s",
 				    val, try_help);
@@ -140,6 +140,7 @@ static int option(struct heatmap_svg_opts *o, int key, char **argv)
 /* returns -1 to go on, or an exit code (0 after --help) */
 static int parse_args(int argc, char **argv, struct heatmap_svg_opts *o)
 {
+	bool given[NOPTS] = { false };
 	struct opt_tables t;
 	int key, r;
 
@@ -150,8 +151,17 @@ static int parse_args(int argc, char **argv, struct heatmap_svg_opts *o)
 	while ((key = getopt_long(argc, argv, t.shortopts, t.longopts, NULL)) != -1) {
 		const struct opt_spec *spec = opt_find(hm_opts, NOPTS, key);
 
-		if (spec)	/* a long option: its letter, or its key */
-			key = spec->key;
+		if (spec && spec->arg && given[spec - hm_opts]) {
+			char name[64];
+
+			opt_name(spec, name, sizeof(name));
+			heatmap_msg("%s given twice (it takes one value)%s", name, try_help);
+			return 2;
+		}
+		if (spec) {
+			given[spec - hm_opts] = true;
+			key = spec->key;	/* a long option: its letter, or its key */
+		}
 		r = option(o, key, argv);
 		if (r)
 			return r > 0 ? 0 : 2;

@@ -22,12 +22,8 @@ static int opt_cpus(const struct opt_spec *o, const char *arg, void *dst, char *
 		    size_t errlen);
 static int opt_pids(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		    size_t errlen);
-static int opt_interval(const struct opt_spec *o, const char *arg, void *dst, char *err,
-			size_t errlen);
 static int opt_pages(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		     size_t errlen);
-static int opt_than(const struct opt_spec *o, const char *arg, void *dst, char *err,
-		    size_t errlen);
 static int opt_pct(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		   size_t errlen);
 static int opt_vcpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
@@ -51,9 +47,11 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_ALIAS('p', "pid") },
 	{ OPT_CALLBACK('t', "tids", "TID,...", E(tids), opt_pids, "Attach to these threads") },
 	{ OPT_ALIAS('t', "tid") },
-	{ OPT_CALLBACK('i', "interval", "MS", E(interval_ns), opt_interval,
-		       "Print a table every MS milliseconds (default: one\n"
-		       "table at Ctrl-C, SIGTERM, or when the targets exit)") },
+	{ OPT_TIME_RANGE('i', "interval", "MS", E(interval_ns), 1000000, 1000000,
+			 86400000000000ull, "interval",
+			 "Print a table every MS milliseconds (or 500ms, 2s;\n"
+			 "default: one table at Ctrl-C, SIGTERM, or when the\n"
+			 "targets exit)") },
 	{ OPT_CALLBACK('m', "mmap-pages", "PAGES", E(pages), opt_pages,
 		       "Data pages per ring buffer, a power of two (default 64)") },
 	{ OPT_COUNT('r', "realtime", "PRIO", E(rt_prio), 1, 99, "realtime priority",
@@ -64,7 +62,7 @@ static const struct opt_spec lat_opts[] = {
 		   "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)") },
 	{ OPT_BOOLEAN(0, "perins", E(perins),
 		      "One table per thread (-p, -t, --input) or per CPU (-C)") },
-	{ OPT_CALLBACK(0, "than", "TIME", E(than_ns), opt_than,
+	{ OPT_TIME(0, "than", "TIME", E(than_ns), 1,
 		       "Print both raw events of every pair of at least TIME,\n"
 		       "unit s/ms/us/ns (a bare number is ns; 0: every pair)"), OPT_SEEN(E(than)) },
 	{ OPT_BOOLEAN(0, "than-hlt", E(than_idle), "With --than, also print idle exits (HLT, WFx)") },
@@ -73,8 +71,8 @@ static const struct opt_spec lat_opts[] = {
 		   "the run succeeds (the previous one becomes FILE.lat.old)") },
 	{ OPT_STRING(0, "filter", "EXPR", E(filter),
 		     "Kernel-side filter on {event}, e.g. '{example}'") },
-	{ OPT_STRING(0, "input", "FILE", E(input),
-		     "Analyse a perf.data recording instead (\"-\" = stdin)") },
+	{ OPT_PATH(0, "input", "FILE", E(input),
+		   "Analyse a perf.data recording instead (\"-\" = stdin)") },
 	{ OPT_CALLBACK(0, "percentiles", "LIST", E(pct), opt_pct,
 		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)) },
 	{ OPT_BOOLEAN(0, "offcpu", E(sched),
@@ -94,13 +92,13 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_COUNT(0, "top-rip", "N", E(top_rips), 1, 1000, "--top-rip count",
 		    "Per exit reason, the N guest RIPs that exited most"),
 	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
-	{ OPT_STRING(0, "vmlinux", "FILE", E(vmlinux),
-		     "Name guest RIPs as symbol+0xoff from a guest kernel ELF,\n"
-		     "and file:line from its DWARF line tables if it has them"),
+	{ OPT_PATH(0, "vmlinux", "FILE", E(vmlinux),
+		   "Name guest RIPs as symbol+0xoff from a guest kernel ELF,\n"
+		   "and file:line from its DWARF line tables if it has them"),
 	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
-	{ OPT_STRING(0, "kallsyms", "FILE", E(kallsyms),
-		     "Name guest RIPs from a copy of the guest's /proc/kallsyms\n"
-		     "(runtime addresses); with --vmlinux, find its KASLR offset"),
+	{ OPT_PATH(0, "kallsyms", "FILE", E(kallsyms),
+		   "Name guest RIPs from a copy of the guest's /proc/kallsyms\n"
+		   "(runtime addresses); with --vmlinux, find its KASLR offset"),
 	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR },
 	{ OPT_HEX(0, "kaslr-offset", "HEX", E(kaslr_offset),
 		  "The guest kernel's KASLR offset, added to --vmlinux's\n"
@@ -146,37 +144,30 @@ static int usage_error(const struct lat_class *cls, const char *msg)
 static int opt_pct(const struct opt_spec *o, const char *s, void *dst, char *err, size_t errlen)
 {
 	struct lat_pcts *pct = dst;
-	char *dup = strdup(s), *tok, *save = NULL, *end;
-	int i;
+	int i, j;
 
-	pct->n = 0;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		double v = strtod(tok, &end);
-
-		if (end == tok || *end || !(v > 0 && v < 100) || pct->n == 8) {
+	if (parse_number_list(s, pct->v, 8, &pct->n) < 0) {
+		snprintf(err, errlen, "invalid percentile list '%s' "
+			 "(up to 8 numbers between 0 and 100, e.g. 50,99,99.9)", s);
+		return -1;
+	}
+	for (i = 0; i < pct->n; i++) {
+		if (!(pct->v[i] > 0 && pct->v[i] < 100)) {
 			snprintf(err, errlen, "invalid percentile list '%s' "
 				 "(up to 8 numbers between 0 and 100, e.g. 50,99,99.9)", s);
-			free(dup);
 			return -1;
 		}
 		/* two columns of one name would be one key twice in the JSON */
-		for (i = 0; i < pct->n; i++) {
-			if (pct->v[i] == v) {
+		for (j = 0; j < i; j++) {
+			if (pct->v[j] == pct->v[i]) {
 				char name[32];
 
-				table_pct_name(v, name, sizeof(name));
+				table_pct_name(pct->v[i], name, sizeof(name));
 				snprintf(err, errlen, "percentile %s is listed twice in '%s'",
 					 name, s);
-				free(dup);
 				return -1;
 			}
 		}
-		pct->v[pct->n++] = v;
-	}
-	free(dup);
-	if (!pct->n) {
-		snprintf(err, errlen, "invalid percentile list '%s'", s);
-		return -1;
 	}
 	return 0;
 }
@@ -211,25 +202,6 @@ static int opt_pids(const struct opt_spec *o, const char *arg, void *dst, char *
 {
 	id_list_free(dst);
 	return parse_id_list(arg, o->key == 'p' ? "PID" : "TID", dst, err, errlen);
-}
-
-/* -i: milliseconds */
-static int opt_interval(const struct opt_spec *o, const char *arg, void *dst, char *err,
-			size_t errlen)
-{
-	unsigned long v;
-
-	if (parse_ulong(arg, "interval (ms)", 1, 86400000, &v, err, errlen) < 0)
-		return -1;
-	*(uint64_t *)dst = v * 1000000ull;
-	return 0;
-}
-
-/* --than: a time, bare numbers in ns */
-static int opt_than(const struct opt_spec *o, const char *arg, void *dst, char *err,
-		    size_t errlen)
-{
-	return parse_time_ns(arg, dst, err, errlen);
 }
 
 /* --prometheus: HOST:PORT that can be listened on */

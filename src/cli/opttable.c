@@ -76,9 +76,27 @@ int opt_count(const struct opt_spec *o, const char *arg, void *dst, char *err, s
 	return 0;
 }
 
+/* "ms" for a bare number of 1000000 ns */
+static const char *unit_name(unsigned long ns)
+{
+	return ns == 1000000000 ? "s" : ns == 1000000 ? "ms" : ns == 1000 ? "us" : "ns";
+}
+
 int opt_time(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
 {
-	return parse_time_ns(arg, (uint64_t *)dst, err, errlen);
+	uint64_t ns;
+
+	if (parse_time(arg, o->unit, &ns, err, errlen) < 0 && !o->max)
+		return -1;
+	if (o->max && (parse_time(arg, o->unit, &ns, err, errlen) < 0 || ns < o->min ||
+		       ns > o->max)) {
+		snprintf(err, errlen, "invalid %s '%s' (expected %lu to %lu %s, or a number with "
+			 "unit s, ms, us or ns)", o->what, arg, o->min / o->unit, o->max / o->unit,
+			 unit_name(o->unit));
+		return -1;
+	}
+	*(uint64_t *)dst = ns;
+	return 0;
 }
 
 int opt_size(const struct opt_spec *o, const char *arg, void *dst, char *err, size_t errlen)
@@ -116,6 +134,14 @@ static void bad_option(char **argv, int key, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 }
 
+void opt_name(const struct opt_spec *o, char *buf, size_t len)
+{
+	if (is_short(o->key))
+		snprintf(buf, len, "-%c (--%s)", o->key, o->name);
+	else
+		snprintf(buf, len, "--%s", o->name);
+}
+
 /* one option given: its value into its destination */
 static int take(const struct opt_spec *o, const char *arg, char *base, char *err,
 		size_t errlen)
@@ -149,6 +175,14 @@ int opt_parse(const struct opt_spec *spec, int n, int argc, char **argv, void *b
 		}
 		if (!strcmp(o->name, "help"))
 			return 1;
+		/* a value given twice: which one was meant? */
+		if (o->arg && given[o - spec]) {
+			char name[64];
+
+			opt_name(o, name, sizeof(name));
+			snprintf(err, errlen, "%s given twice (it takes one value)", name);
+			return -1;
+		}
 		given[o - spec] = true;
 		if (take(o, optarg, base, err, errlen) < 0)
 			return -1;

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
@@ -31,21 +30,42 @@ int parse_id_list(const char *s, const char *what, struct id_list *out, char *er
 	return -1;
 }
 
-/* number with optional fraction, then a unit from @units */
-static int parse_scaled(const char *s, const char *what, const char *const *names,
-			const uint64_t *mult, int nunits, uint64_t bare, uint64_t *out,
-			char *err, size_t errlen)
+/*
+ * The one number of every value with a unit or a fraction: decimal
+ * digits with an optional fraction ("12", "1.5", ".5"); no sign, no
+ * exponent, no hex, no space.  The rest of @s is left in *@end.
+ */
+static int parse_decimal(const char *s, const char **end, double *v)
 {
-	char *end;
+	const char *p = s;
+	char buf[64];
+	int digits = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits || (size_t)(p - s) >= sizeof(buf))
+		return -1;
+	/* strtod() of the checked digits alone: correctly rounded, as labels expect */
+	memcpy(buf, s, (size_t)(p - s));
+	buf[p - s] = 0;
+	*v = strtod(buf, NULL);
+	*end = p;
+	return 0;
+}
+
+/* a decimal number, then nothing or a unit from @names (any case) */
+static int parse_scaled(const char *s, const char *const *names, const uint64_t *mult,
+			int nunits, uint64_t bare, uint64_t *out)
+{
+	const char *end;
 	double v;
 	int i;
 
-	if (!s || !*s || !(isdigit((unsigned char)s[0]) || s[0] == '.'))
-		goto bad;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		goto bad;
+	if (!s || parse_decimal(s, &end, &v) < 0)
+		return -1;
 	if (*end == 0) {
 		v *= bare;
 	} else {
@@ -53,25 +73,22 @@ static int parse_scaled(const char *s, const char *what, const char *const *name
 			if (strcasecmp(end, names[i]) == 0)
 				break;
 		if (i == nunits)
-			goto bad;
+			return -1;
 		v *= mult[i];
 	}
 	if (v >= 18446744073709551615.0)
-		goto bad;
+		return -1;
 	*out = (uint64_t)(v + 0.5);
 	return 0;
-bad:
-	snprintf(err, errlen, "invalid %s '%s'", what, s ? s : "");
-	return -1;
 }
 
-int parse_time_ns(const char *s, uint64_t *ns, char *err, size_t errlen)
+int parse_time(const char *s, uint64_t bare_ns, uint64_t *ns, char *err, size_t errlen)
 {
 	static const char *const names[] = { "s", "ms", "us", "ns", "sec", "msec", "usec", "nsec" };
 	static const uint64_t mult[] = { 1000000000ull, 1000000ull, 1000ull, 1ull,
 					 1000000000ull, 1000000ull, 1000ull, 1ull };
 
-	if (parse_scaled(s, "time", names, mult, 8, 1, ns, err, errlen) == 0)
+	if (parse_scaled(s, names, mult, 8, bare_ns, ns) == 0)
 		return 0;
 	snprintf(err, errlen, "invalid time '%s' (expected a number with unit s, ms, us or ns)",
 		 s ? s : "");
@@ -84,11 +101,31 @@ int parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
 	static const uint64_t mult[] = { 1ull << 30, 1ull << 20, 1ull << 10, 1,
 					 1ull << 30, 1ull << 20, 1ull << 10 };
 
-	if (parse_scaled(s, "size", names, mult, 7, 1, bytes, err, errlen) == 0)
+	if (parse_scaled(s, names, mult, 7, 1, bytes) == 0)
 		return 0;
 	snprintf(err, errlen, "invalid size '%s' (expected a number with unit GB, MB, KB or B)",
 		 s ? s : "");
 	return -1;
+}
+
+int parse_number_list(const char *s, double *v, int max, int *n)
+{
+	const char *p = s, *end;
+
+	*n = 0;
+	if (!s)
+		return -1;
+	for (;;) {
+		/* an item each side of every comma: "50," and ",50" are not lists */
+		if (*n == max || parse_decimal(p, &end, &v[*n]) < 0)
+			return -1;
+		(*n)++;
+		if (*end == 0)
+			return 0;
+		if (*end != ',')
+			return -1;
+		p = end + 1;
+	}
 }
 
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,

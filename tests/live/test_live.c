@@ -487,7 +487,7 @@ START_TEST(test_usage_errors)
 	expect_error(a2, 2, "invalid CPU list '0-x'");
 	expect_error(a3, 2, "CPU 4000 in '4000' is not online");
 	expect_error(a4, 2, "process 4000000 does not exist");
-	expect_error(a5, 2, "invalid interval (ms) 'abc'");
+	expect_error(a5, 2, "invalid interval 'abc'");
 	expect_error(a6, 2, "mmap pages must be a power of two, not 3");
 	expect_error(a7, 2, "invalid time '5xs'");
 	expect_error(a8, 2, "thread 4000000 does not exist");

@@ -774,7 +774,8 @@ START_TEST(test_option_bounds)
 	static const struct { const char *args, *msg; } cases[] = {
 		{ "-m 0", "invalid mmap pages '0' (expected a number from 1 to 1048576)" },
 		{ "-m 2097152", "invalid mmap pages '2097152'" },
-		{ "-i 0", "invalid interval (ms) '0' (expected a number from 1 to 86400000)" },
+		{ "-i 0", "invalid interval '0' (expected 1 to 86400000 ms, or a number with unit s, "
+			  "ms, us or ns)" },
 		{ "--order-mem 1KB", "--order-mem must be at least 64KB" },
 		{ "--percentiles 100", "invalid percentile list '100'" },
 		{ "--percentiles 1,2,3,4,5,6,7,8,9", "invalid percentile list '1,2,3,4,5,6,7,8,9'" },

@@ -64,25 +64,37 @@ START_TEST(test_time_units)
 {
 	uint64_t ns;
 
-	ck_assert_int_eq(parse_time_ns("1ms", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("1ms", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 1000000);
-	ck_assert_int_eq(parse_time_ns("5ms", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("5ms", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 5000000);
-	ck_assert_int_eq(parse_time_ns("2s", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("2s", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 2000000000);
-	ck_assert_int_eq(parse_time_ns("250us", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("250us", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 250000);
-	ck_assert_int_eq(parse_time_ns("1.5us", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("1.5us", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 1500);
-	ck_assert_int_eq(parse_time_ns("700", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("700", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 700);
-	ck_assert_int_eq(parse_time_ns("700ns", &ns, err, sizeof(err)), 0);
+	ck_assert_int_eq(parse_time("700ns", 1, &ns, err, sizeof(err)), 0);
 	ck_assert_uint_eq(ns, 700);
-	ck_assert_int_eq(parse_time_ns("5xs", &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("5xs", 1, &ns, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "invalid time '5xs' (expected a number with unit s, ms, us or ns)");
-	ck_assert_int_eq(parse_time_ns("ms", &ns, err, sizeof(err)), -1);
-	ck_assert_int_eq(parse_time_ns("-1ms", &ns, err, sizeof(err)), -1);
-	ck_assert_int_eq(parse_time_ns("", &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("ms", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("-1ms", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("", 1, &ns, err, sizeof(err)), -1);
+	/* a bare number counts the caller's unit: -i's is ms */
+	ck_assert_int_eq(parse_time("250", 1000000, &ns, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ns, 250000000);
+	ck_assert_int_eq(parse_time(".5s", 1000000, &ns, err, sizeof(err)), 0);
+	ck_assert_uint_eq(ns, 500000000);
+	/* one number everywhere: decimal digits and a fraction, nothing else */
+	ck_assert_int_eq(parse_time("0x10ms", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("1e3", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("+1ms", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("1. ms", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time("inf", 1, &ns, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_time(".", 1, &ns, err, sizeof(err)), -1);
 }
 END_TEST
 
@@ -100,8 +112,29 @@ START_TEST(test_size_units)
 	ck_assert_uint_eq(b, 100);
 	ck_assert_int_eq(parse_size("100", &b, err, sizeof(err)), 0);
 	ck_assert_uint_eq(b, 100);
+	ck_assert_int_eq(parse_size("0x10MB", &b, err, sizeof(err)), -1);
+	ck_assert_int_eq(parse_size("1e6", &b, err, sizeof(err)), -1);
 	ck_assert_int_eq(parse_size("12XB", &b, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "invalid size '12XB' (expected a number with unit GB, MB, KB or B)");
+}
+END_TEST
+
+START_TEST(test_number_list)
+{
+	static const char *const bad[] = { "", ",", "50,", ",50", "50,,99", "0x10", "1e-300",
+					   "50 ,99", "-1", "1,2,3,4,5,6,7,8,9" };
+	double v[8];
+	size_t i;
+	int n;
+
+	ck_assert_int_eq(parse_number_list("50,99,99.9", v, 8, &n), 0);
+	ck_assert_int_eq(n, 3);
+	/* read as strtod reads the same digits: the labels print them back */
+	ck_assert(v[2] == 99.9);
+	ck_assert_int_eq(parse_number_list("1,2,3,4,5,6,7,8", v, 8, &n), 0);
+	ck_assert_int_eq(n, 8);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(parse_number_list(bad[i], v, 8, &n) == -1, "'%s'", bad[i]);
 }
 END_TEST
 
@@ -140,6 +173,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_id_list);
 	tcase_add_test(tc, test_time_units);
 	tcase_add_test(tc, test_size_units);
+	tcase_add_test(tc, test_number_list);
 	tcase_add_test(tc, test_ulong);
 	tcase_add_test(tc, test_online_cpus);
 	suite_add_tcase(s, tc);
