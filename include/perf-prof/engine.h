@@ -33,10 +33,13 @@ struct profiler_ops {
 	 * (1 environment, 2 usage) with a message.
 	 */
 	int (*setup)(void *ctx, const struct engine_info *info, char *err, size_t errlen);
-	/* a tracepoint sample, or a PP_REC_SWITCH_* record */
-	void (*sample)(void *ctx, const struct pp_record *rec);
-	/* records were lost (or throttled) on rec->buf before rec->time */
-	void (*lost)(void *ctx, const struct pp_record *rec);
+	/*
+	 * Every record, in time order: a tracepoint sample, a context switch
+	 * (PP_REC_SWITCH_*), or a gap (PP_REC_LOST, PP_REC_THROTTLE: records
+	 * lost on rec->buf before rec->time).  The merge calls it straight,
+	 * hence the order of its arguments (order.h's order_cb).
+	 */
+	void (*record)(const struct pp_record *rec, void *ctx);
 	/* an interval ended at event time @time (final: the last one) */
 	void (*interval)(void *ctx, uint64_t time, bool final);
 	/*
@@ -45,7 +48,10 @@ struct profiler_ops {
 	 * (what lies between might still come).  NULL: no early handling.
 	 */
 	void (*early)(void *ctx, const struct pp_record *rec);
-	/* @rec came too late to be put in order and is dropped: the pairs it may split go too */
+	/*
+	 * @rec came too late to be put in order and is dropped: the pairs it
+	 * may split go too (a gap goes to record() still)
+	 */
 	void (*late)(void *ctx, const struct pp_record *rec);
 	/* live: at least every cfg->tick_ns, after the records read so far */
 	void (*tick)(void *ctx);

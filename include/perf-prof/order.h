@@ -72,17 +72,18 @@ struct order {
 	order_cb cb;
 	void *arg;
 	order_cb early_cb, late_cb;	/* order_set_early(), or NULL */
+	void *early_arg;		/* their arg */
 	order_cb saved_cb;		/* cb and arg while a forced merge runs */
 	void *saved_arg;
 };
 
 int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg);
 /*
- * Records delivered early because of the memory bound go to @early (with
- * the arg of order_init), records that come too late to be sorted to
- * @late, which is called from the push.  Without this, both go to cb.
+ * Records delivered early because of the memory bound go to @early,
+ * records that come too late to be sorted to @late, which is called from
+ * the push, both with @arg.  Without this, both go to cb.
  */
-void order_set_early(struct order *o, order_cb early, order_cb late);
+void order_set_early(struct order *o, order_cb early, order_cb late, void *arg);
 /* a record too late to sort (internal: the inline push's rare case) */
 int order_push_late(struct order *o, const struct pp_record *rec);
 /* queue @rec in stream rec->buf, copying its raw data; may deliver early */

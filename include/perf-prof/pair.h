@@ -17,7 +17,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 #include <perf-prof/record.h>
 
 #define PAIR_SIDE	4	/* side words per pending begin */
@@ -45,6 +44,7 @@ struct pair_table {
 	uint32_t mask;			/* cap - 1 */
 	uint32_t nside;			/* side words cleared at each begin */
 	bool keep_raw;			/* copy each begin record's bytes */
+	bool begin_more;		/* nside || keep_raw: a begin does more than note */
 	uint64_t invalidated;	/* pending begins dropped by lost records */
 	uint64_t unmatched;	/* ends without a usable begin */
 	uint64_t backwards;	/* ends stamped before their begin */
@@ -64,32 +64,35 @@ static inline struct pair_pending *pair_home(const struct pair_table *t, uint32_
 	return &t->slot[(tid * 2654435761u) & t->mask];
 }
 
-/* the parts of pair_begin() and pair_end() past the home slot: call those */
-struct pair_pending *pair_begin_probe(struct pair_table *t, uint32_t tid);
-struct pair_pending *pair_end_probe(struct pair_table *t, uint32_t tid, uint64_t time);
-void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size);
-
-/*
- * A begin: @rec's thread now waits for its end, with the record's time,
- * cpu, buf and pid (and bytes, if kept); a begin still pending for it is
- * replaced.  The caller sets key and aux of the returned begin.
- */
-static inline struct pair_pending *pair_begin(struct pair_table *t, const struct pp_record *rec)
+/* a begin of @rec noted in its slot @p (pair_begin()'s part every begin does) */
+static inline void pair_note(struct pair_pending *p, const struct pp_record *rec)
 {
-	struct pair_pending *p = pair_home(t, rec->tid);
-
-	if (!p->used || p->tid != rec->tid)
-		p = pair_begin_probe(t, rec->tid);
 	p->valid = 1;
 	p->time = rec->time;
 	p->cpu = rec->cpu;
 	p->buf = rec->buf;
 	p->pid = rec->pid;
-	if (t->nside)
-		memset(p->side, 0, t->nside * sizeof(p->side[0]));
-	if (t->keep_raw)
-		pair_keep_raw(p, rec->raw, rec->raw_size);
-	return p;
+}
+
+/* the parts of pair_begin() and pair_end() past the home slot: call those */
+struct pair_pending *pair_begin_probe(struct pair_table *t, const struct pp_record *rec);
+struct pair_pending *pair_end_probe(struct pair_table *t, uint32_t tid, uint64_t time);
+
+/*
+ * A begin: @rec's thread now waits for its end, with the record's time,
+ * cpu, buf and pid (and bytes, if kept; side words zero); a begin still
+ * pending for it is replaced.  The caller sets key and aux of the
+ * returned begin.
+ */
+static inline struct pair_pending *pair_begin(struct pair_table *t, const struct pp_record *rec)
+{
+	struct pair_pending *p = pair_home(t, rec->tid);
+
+	if (p->used && p->tid == rec->tid && !t->begin_more) {
+		pair_note(p, rec);
+		return p;
+	}
+	return pair_begin_probe(t, rec);
 }
 
 /*

@@ -62,16 +62,20 @@ enum inst_kind {
 struct lat_pair {
 	/*
 	 * The pending begin the end closed: its time, cpu, buf, pid, tid,
-	 * key and aux, its bytes when a sink asked (raw, raw_size), the side
-	 * data the sinks' record() left (side[]).  NULL when a recording of
-	 * begin events alone is counted: then @end is the begin record and
-	 * @lat is 0.
+	 * the class's key (exit reason) and aux (guest RIP), its bytes when
+	 * a sink asked (raw, raw_size), the side data the sinks' record()
+	 * left (side[]).  When a recording of begin events alone is counted,
+	 * the begin record as such (no bytes, no side data), @end the record
+	 * itself and @lat 0.
 	 */
 	struct pair_pending *begin;
 	const struct pp_record *end;	/* the end record: tid, pid, cpu, time, raw */
 	uint64_t lat;			/* end->time - begin->time, ns */
-	uint64_t key;			/* the class's key of the begin (exit reason) */
-	uint64_t aux;			/* the class's begin-side data (guest RIP) */
+	/*
+	 * What the class's extra column gains (ns in guest kernel mode; an
+	 * error); a counted begin: 1 if it counts in the share column.
+	 */
+	uint64_t extra;
 	uint64_t inst;			/* the table it counts in (enum inst_kind) */
 	/*
 	 * The statistics' row it counted in (row->inst, row->key): set by
@@ -110,7 +114,7 @@ struct lat_sink_ops {
 	void (*late)(void *self, struct pair_table *pairs, const struct pp_record *rec);
 	/*
 	 * A recording of begin events alone is counted, without latencies:
-	 * the ops to count with (pair() then gets begin NULL and lat 0).
+	 * the ops to count with (pair() then gets the begin record and lat 0).
 	 * NULL: the sink leaves the run (closed as a failed run closes it).
 	 */
 	const struct lat_sink_ops *(*counts)(void *self);
@@ -142,6 +146,7 @@ struct lat_sink {
 struct lat_sinks {
 	struct lat_sink v[LAT_SINKS_MAX];
 	int n;
+	struct lat_sink *last;	/* v + n - 1 */
 	uint32_t nside;		/* side words taken, PAIR_SIDE at most */
 	int nread;		/* event ids read, after setup */
 };
@@ -180,11 +185,11 @@ int lat_sinks_close(struct lat_sinks *s, int code, const struct lat_totals *t);
  */
 static inline void lat_sinks_pair(const struct lat_sinks *s, struct lat_pair *p)
 {
-	const struct lat_sink *k, *last = s->v + s->n - 1;
+	const struct lat_sink *k;
 
-	for (k = s->v; k < last; k++)
+	for (k = s->v; k < s->last; k++)
 		k->pair(k->self, p);
-	last->pair(last->self, p);
+	s->last->pair(s->last->self, p);
 }
 
 #endif

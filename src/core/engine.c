@@ -47,6 +47,9 @@ struct run {
 	bool ready;		/* the profiler's setup ran */
 	bool file_ticks;	/* intervals on the records' clock, ticked by samples */
 	bool ticking;		/* ... and the first sample started the clock */
+	order_cb deliver;	/* records in time order go here (the profiler's record()) */
+	void *deliver_arg;
+	uint64_t samples, late_samples;	/* taken; dropped as too late to sort */
 	uint64_t next_tick;
 	uint64_t next_ptick;	/* live: the next ops->tick (cfg->tick_ns) */
 	uint64_t pass_start;	/* live: when the pass under way began, 0 between passes */
@@ -93,15 +96,6 @@ static void complain(const struct run *r, const char *msg)
 
 /* ---------------------------------------------------------------- delivery */
 
-/* anything but a sample */
-static __attribute__((noinline)) void deliver_other(const struct pp_record *rec, struct run *r)
-{
-	if (rec->type == PP_REC_SWITCH_IN || rec->type == PP_REC_SWITCH_OUT)
-		r->ops->sample(r->ctx, rec);
-	else if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE)
-		r->ops->lost(r->ctx, rec);
-}
-
 /*
  * A recording's -i: intervals on its clock, ticked by samples.  The
  * interval a sample ends is printed; the ones after it up to the sample
@@ -134,28 +128,18 @@ static inline void file_tick(const struct pp_record *rec, struct run *r)
 		file_tick_due(rec, r);
 }
 
-static __attribute__((noinline)) void deliver_ticked(const struct pp_record *rec, struct run *r)
-{
-	file_tick(rec, r);
-	r->st->samples++;
-	r->ops->sample(r->ctx, rec);
-}
-
-/* every path ends in a tail call: the per-record case saves no registers */
-static void deliver(const struct pp_record *rec, void *arg)
+/*
+ * Where records go in time order: straight to the profiler's record()
+ * (the merge calls it itself), or here first when a recording's -i ticks
+ * on the samples' time.
+ */
+static void deliver_ticked(const struct pp_record *rec, void *arg)
 {
 	struct run *r = arg;
 
-	if (rec->type != PP_REC_SAMPLE) {
-		deliver_other(rec, r);
-		return;
-	}
-	if (r->file_ticks) {
-		deliver_ticked(rec, r);
-		return;
-	}
-	r->st->samples++;
-	r->ops->sample(r->ctx, rec);
+	if (rec->type == PP_REC_SAMPLE)
+		file_tick(rec, r);
+	r->ops->record(rec, r->ctx);
 }
 
 /*
@@ -168,28 +152,30 @@ static void deliver_early(const struct pp_record *rec, void *arg)
 	struct run *r = arg;
 
 	if (rec->type != PP_REC_SAMPLE) {
-		deliver_other(rec, r);
+		r->ops->record(rec, r->ctx);
 		return;
 	}
 	if (r->file_ticks)
 		file_tick(rec, r);
-	r->st->samples++;
 	r->ops->early(r->ctx, rec);
 }
 
 /*
  * @rec came after early delivery had passed its time: it cannot be put
- * in order, so it is dropped, and the profiler drops the pairs it might
- * have split.  A gap (LOST) still counts as one.
+ * in order, so it is dropped (a sample no longer counts), and the
+ * profiler drops the pairs it might have split.  A gap still counts as one.
  */
 static void deliver_late(const struct pp_record *rec, void *arg)
 {
 	struct run *r = arg;
 
-	if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE)
-		r->ops->lost(r->ctx, rec);
-	else
-		r->ops->late(r->ctx, rec);
+	if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE) {
+		r->ops->record(rec, r->ctx);
+		return;
+	}
+	if (rec->type == PP_REC_SAMPLE)
+		r->late_samples++;
+	r->ops->late(r->ctx, rec);
 }
 
 /* ---------------------------------------------------------------- taking */
@@ -206,16 +192,12 @@ static inline __attribute__((always_inline))
 int put_as(struct run *r, const struct pp_record *rec, uint64_t seq, enum put_mode mode)
 {
 	if (mode == PUT_DELIVER) {
-		deliver(rec, r);
+		r->deliver(rec, r->deliver_arg);
 		return 0;
 	}
 	if (mode == PUT_COPY)
 		return order_push(&r->order, rec);
-	if (order_push_ref(&r->order, rec, seq) < 0)
-		return -1;
-	if (r->order.forced != r->released_forced)
-		release(r);	/* --order-mem delivered some early */
-	return 0;
+	return order_push_ref(&r->order, rec, seq);
 }
 
 /* @rec (at @seq) to the profiler, or into the merge: 0, or -1 out of memory */
@@ -277,6 +259,7 @@ int take(struct run *r, const struct pp_record *rec, uint64_t seq, enum put_mode
 {
 	if (rec->type != PP_REC_SAMPLE)
 		return take_other(r, rec, seq);
+	r->samples++;	/* less those that come too late to sort (deliver_late()) */
 	order_rounds_see(&r->rounds, rec->time);
 	if (r->gaps.nheld)
 		return take_after_gap(r, rec, seq);
@@ -427,6 +410,9 @@ static int take_batch(struct run *r)
 	switch (r->put_mode) {
 	case PUT_REF:
 		TAKE_ALL(r, b, PUT_REF);
+		/* --order-mem delivered some early: what they held may go */
+		if (r->order.forced != r->released_forced)
+			release(r);
 		break;
 	case PUT_COPY:
 		TAKE_ALL(r, b, PUT_COPY);
@@ -547,6 +533,7 @@ static int finish(struct run *r)
 		src->ops->summary(src);
 	if (r->ready)
 		r->ops->interval(r->ctx, src->live ? pp_clock_now() : r->rounds.newest, true);
+	r->st->samples = r->samples - r->late_samples;
 	r->st->lost = r->gaps.lost;
 	r->st->lost_records = r->gaps.records;
 	r->st->throttled = r->gaps.throttled;
@@ -592,10 +579,12 @@ int engine_run(const struct engine_cfg *cfg, const struct profiler_ops *ops, voi
 	r->merge = r->src->merge || cfg->order;
 	r->put_mode = !r->merge ? PUT_DELIVER : r->src->by_ref ? PUT_REF : PUT_COPY;
 	r->file_ticks = !r->src->live && cfg->interval_ns;
-	order_init(&r->order, cfg->order_mem, deliver, r);
+	r->deliver = r->file_ticks ? deliver_ticked : ops->record;
+	r->deliver_arg = r->file_ticks ? (void *)r : ctx;
+	order_init(&r->order, cfg->order_mem, r->deliver, r->deliver_arg);
 	/* ordering with a memory bound: early and late records, if the profiler can tell */
 	if (ops->early && ops->late)
-		order_set_early(&r->order, deliver_early, deliver_late);
+		order_set_early(&r->order, deliver_early, deliver_late, r);
 	/* a live source's formats are there now; a recording's come with its records */
 	if (r->src->live) {
 		code = setup(r);

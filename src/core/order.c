@@ -463,10 +463,11 @@ static unsigned char *raw_room(struct order_fifo *f, size_t len)
 	return f->raw + f->rwr;
 }
 
-void order_set_early(struct order *o, order_cb early, order_cb late)
+void order_set_early(struct order *o, order_cb early, order_cb late, void *arg)
 {
 	o->early_cb = early;
 	o->late_cb = late;
+	o->early_arg = arg;
 }
 
 /*
@@ -479,13 +480,13 @@ static void early_tramp(const struct pp_record *rec, void *arg)
 
 	if (rec->time >= o->late_before)
 		o->late_before = rec->time + 1;
-	o->early_cb(rec, o->saved_arg);
+	o->early_cb(rec, o->early_arg);
 }
 
 int order_push_late(struct order *o, const struct pp_record *rec)
 {
 	o->late++;
-	o->late_cb(rec, o->arg);
+	o->late_cb(rec, o->early_arg);
 	return 0;
 }
 

@@ -15,6 +15,7 @@ void pair_init(struct pair_table *t, bool keep_raw, uint32_t nside)
 	memset(t, 0, sizeof(*t));
 	t->keep_raw = keep_raw;
 	t->nside = nside < PAIR_SIDE ? nside : PAIR_SIDE;
+	t->begin_more = keep_raw || nside;
 	grow(t);	/* a table is never empty: the inline lookups need no check */
 }
 
@@ -54,7 +55,8 @@ static struct pair_pending *find(struct pair_table *t, uint32_t tid)
 	return NULL;
 }
 
-struct pair_pending *pair_begin_probe(struct pair_table *t, uint32_t tid)
+/* the slot of @tid, made if it has none */
+static struct pair_pending *slot_of(struct pair_table *t, uint32_t tid)
 {
 	struct pair_pending *p = find(t, tid), *end;
 
@@ -71,6 +73,20 @@ struct pair_pending *pair_begin_probe(struct pair_table *t, uint32_t tid)
 	return p;
 }
 
+static void keep_raw(struct pair_pending *p, const void *raw, uint32_t size);
+
+/* a begin whose tid is not in its home slot, or that clears side words or keeps bytes */
+struct pair_pending *pair_begin_probe(struct pair_table *t, const struct pp_record *rec)
+{
+	struct pair_pending *p = slot_of(t, rec->tid);
+
+	pair_note(p, rec);
+	memset(p->side, 0, t->nside * sizeof(p->side[0]));
+	if (t->keep_raw)
+		keep_raw(p, rec->raw, rec->raw_size);
+	return p;
+}
+
 struct pair_pending *pair_pending_at(struct pair_table *t, uint32_t tid, uint64_t time)
 {
 	struct pair_pending *p = find(t, tid);
@@ -78,7 +94,7 @@ struct pair_pending *pair_pending_at(struct pair_table *t, uint32_t tid, uint64_
 	return p && p->valid && time >= p->time ? p : NULL;
 }
 
-void pair_keep_raw(struct pair_pending *p, const void *raw, uint32_t size)
+static void keep_raw(struct pair_pending *p, const void *raw, uint32_t size)
 {
 	if (size > p->raw_cap) {
 		void *n = realloc(p->raw, size);

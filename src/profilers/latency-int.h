@@ -41,11 +41,13 @@ struct lat_ctx {
 	 * field instead of following c->env and c->cls.
 	 */
 	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
+	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
 	bool vcpu_filter;	/* --vcpu */
 	bool switches;		/* a sink reads context switches */
 	struct pair_table pairs;
 	struct lat_sinks sinks;	/* what is done with a pair, in order */
 	struct lat_pair pair;	/* the pair the sinks are given (outlives on_end()) */
+	struct pair_pending counted;	/* counts mode: the begin record counted */
 	struct lat_stats stats;
 	struct table_style style;
 	uint64_t lost_total;	/* of the run, for the exporter */

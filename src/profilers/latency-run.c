@@ -111,6 +111,7 @@ static int choose_sinks(struct lat_ctx *c)
 static void bind_fast_path(struct lat_ctx *c)
 {
 	c->key = c->cls->key;
+	c->extra = c->cls->extra;
 	c->vcpu_filter = c->env->vcpus.n != 0;
 	c->switches = lat_sinks_switches(&c->sinks);
 	pair_init(&c->pairs, lat_sinks_keep_begin(&c->sinks), c->sinks.nside);

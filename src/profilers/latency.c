@@ -94,13 +94,14 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 }
 
 /*
- * on_begin() and on_end() run for every record, and are kept out of
- * lat_sample(): inlined there, their register needs would make every
- * record pay for the larger of them.
+ * on_begin(), on_end() and on_other() are kept out of lat_record():
+ * inlined there, their register needs would make every record pay for
+ * the largest of them.  They take the record first, as lat_record() does,
+ * so that it hands it on without moving a register.
  */
 
 /* a begin: its thread now waits for its end, keyed by the class */
-static __attribute__((noinline)) void on_begin(struct lat_ctx *c, const struct pp_record *rec)
+static __attribute__((noinline)) void on_begin(const struct pp_record *rec, struct lat_ctx *c)
 {
 	struct pair_pending *p = pair_begin(&c->pairs, rec);
 
@@ -126,7 +127,7 @@ static bool vcpu_wanted(struct lat_ctx *c, const struct pp_record *end)
 }
 
 /* an end: the pair it closes, if --vcpu wants it, to the sinks */
-static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_record *rec)
+static __attribute__((noinline)) void on_end(const struct pp_record *rec, struct lat_ctx *c)
 {
 	struct pair_pending *p = pair_end(&c->pairs, rec->tid, rec->time);
 	struct lat_pair *pair = &c->pair;
@@ -140,8 +141,7 @@ static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_
 	pair->begin = p;
 	pair->end = rec;
 	pair->lat = rec->time - p->time;
-	pair->key = p->key;
-	pair->aux = p->aux;
+	pair->extra = c->extra(c->cls_state, rec, p->aux, pair->lat);
 	pair->inst = c->kind == INST_ALL ? 0 : inst_id(c, p->cpu, rec);
 	c->paired++;
 	lat_sinks_pair(&c->sinks, pair);
@@ -151,29 +151,51 @@ static __attribute__((noinline)) void on_end(struct lat_ctx *c, const struct pp_
 static void on_count(struct lat_ctx *c, const struct pp_record *rec)
 {
 	struct lat_pair *pair = &c->pair;
+	struct pair_pending *b = &c->counted;
 
 	if (c->vcpu_filter && !vcpu_wanted(c, rec)) {
 		c->filtered++;
 		return;
 	}
 	memset(pair, 0, sizeof(*pair));
+	memset(b, 0, sizeof(*b));
+	b->tid = rec->tid;
+	pair_note(b, rec);
+	b->key = c->key(c->cls_state, rec, &b->aux);
+	pair->begin = b;
 	pair->end = rec;
-	pair->key = c->key(c->cls_state, rec, &pair->aux);
+	/* whether it came from guest kernel mode, for the share column */
+	pair->extra = c->extra(c->cls_state, rec, b->aux, 1) != 0;
 	pair->inst = inst_id(c, rec->cpu, rec);
 	c->paired++;
 	lat_sinks_pair(&c->sinks, pair);
 }
 
+/* records were lost on rec->buf before rec->time: the pairs they could have ended go */
+static void lat_lost(struct lat_ctx *c, const struct pp_record *rec)
+{
+	c->lost_interval += rec->lost;
+	c->lost_total += rec->lost;
+	if (c->by_time)
+		pair_invalidate_before(&c->pairs, rec->time);
+	else
+		pair_invalidate_buf(&c->pairs, rec->buf);
+}
+
 /*
  * Any other record: a begin counted alone, a record of an event a sink
- * reads, a context switch (to the sinks that read them).
+ * reads, a context switch (to the sinks that read them), a gap.
  */
-static __attribute__((noinline)) void on_other(struct lat_ctx *c, const struct pp_record *rec)
+static __attribute__((noinline)) void on_other(const struct pp_record *rec, struct lat_ctx *c)
 {
 	struct lat_sink *k;
 	uint16_t type;
 	int i;
 
+	if (rec->type == PP_REC_LOST || rec->type == PP_REC_THROTTLE) {
+		lat_lost(c, rec);
+		return;
+	}
 	if (rec->type != PP_REC_SAMPLE) {
 		for (i = 0; c->switches && i < c->sinks.n; i++)
 			if (c->sinks.v[i].switches)
@@ -190,7 +212,7 @@ static __attribute__((noinline)) void on_other(struct lat_ctx *c, const struct p
 }
 
 /* a record, as perf's handle_kvm_event() takes it: a begin, an end, or another */
-static void lat_sample(void *arg, const struct pp_record *rec)
+static void lat_record(const struct pp_record *rec, void *arg)
 {
 	struct lat_ctx *c = arg;
 	uint16_t type;
@@ -198,27 +220,15 @@ static void lat_sample(void *arg, const struct pp_record *rec)
 	if (rec->type == PP_REC_SAMPLE && rec->raw_size >= 8) {
 		memcpy(&type, rec->raw, sizeof(type));
 		if (type == c->begin_id) {
-			on_begin(c, rec);
+			on_begin(rec, c);
 			return;
 		}
 		if (type == c->end_id) {
-			on_end(c, rec);
+			on_end(rec, c);
 			return;
 		}
 	}
-	on_other(c, rec);
-}
-
-static void lat_lost(void *arg, const struct pp_record *rec)
-{
-	struct lat_ctx *c = arg;
-
-	c->lost_interval += rec->lost;
-	c->lost_total += rec->lost;
-	if (c->by_time)
-		pair_invalidate_before(&c->pairs, rec->time);
-	else
-		pair_invalidate_buf(&c->pairs, rec->buf);
+	on_other(rec, c);
 }
 
 /*
@@ -233,14 +243,14 @@ static void lat_early(void *arg, const struct pp_record *rec)
 	uint16_t type;
 
 	if (rec->type != PP_REC_SAMPLE || rec->raw_size < 8) {
-		lat_sample(arg, rec);
+		lat_record(rec, arg);
 		return;
 	}
 	memcpy(&type, rec->raw, sizeof(type));
 	if (type == c->end_id)
 		pair_drop(&c->pairs, rec->tid, UINT64_MAX);
 	else
-		lat_sample(arg, rec);
+		lat_record(rec, arg);
 }
 
 /*
@@ -270,8 +280,7 @@ static void lat_late(void *arg, const struct pp_record *rec)
 
 const struct profiler_ops lat_ops = {
 	.setup = lat_setup,
-	.sample = lat_sample,
-	.lost = lat_lost,
+	.record = lat_record,
 	.interval = lat_interval,
 	.early = lat_early,
 	.late = lat_late,

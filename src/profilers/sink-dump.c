@@ -39,7 +39,7 @@ static void dump_pair(void *self, struct lat_pair *p)
 
 	if (p->lat < d->than_ns)
 		return;
-	if (!d->than_idle && d->cls->idle_key && d->cls->idle_key(d->cls_state, p->key))
+	if (!d->than_idle && d->cls->idle_key && d->cls->idle_key(d->cls_state, p->begin->key))
 		return;
 	dump_event(d->out, d->tep, b->raw, b->raw_size, b->tid, b->cpu, b->time, &d->clock,
 		   source_comm(d->src, b->tid));

@@ -30,7 +30,7 @@ static struct prom_hist *hist_of(struct export_sink *x, const struct lat_pair *p
 	const struct lat_inst *in = lat_stats_inst(c->stats, p->inst);
 	char reason[64];
 
-	c->cls->key_name(c->cls_state, p->key, reason, sizeof(reason));
+	c->cls->key_name(c->cls_state, p->begin->key, reason, sizeof(reason));
 	switch (c->kind) {
 	case INST_ALL:
 		if (c->nproc == 1)

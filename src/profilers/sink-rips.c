@@ -15,7 +15,7 @@ static void rips_pair(void *self, struct lat_pair *p)
 
 	if (!row->rips && !(row->rips = calloc(1, sizeof(*row->rips))))
 		abort();
-	rip_add(row->rips, p->aux, p->lat);
+	rip_add(row->rips, p->begin->aux, p->lat);
 }
 
 static const struct lat_sink_ops *rips_counts(void *self);

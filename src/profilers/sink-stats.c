@@ -11,17 +11,16 @@
 
 struct stats_sink {
 	struct lat_stats *stats;
-	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
 	const struct lat_class *cls;
 	void *cls_state;
-	bool label_vcpu;
+	bool label_vcpu;	/* per-thread tables show their vCPU id */
 };
 
 /*
  * A per-thread table is labelled with its vCPU id, from the first end
  * that counts in it (its first pair lands in a row without calls).
  */
-static void label_vcpu(struct stats_sink *s, const struct lat_pair *p)
+static void label_inst(struct stats_sink *s, const struct lat_pair *p)
 {
 	struct lat_inst *in = lat_stats_inst(s->stats, p->inst);
 
@@ -34,25 +33,32 @@ static void label_vcpu(struct stats_sink *s, const struct lat_pair *p)
 static void stats_pair(void *self, struct lat_pair *p)
 {
 	struct stats_sink *s = self;
-	struct lat_row *row = lat_stats_row(s->stats, p->inst, p->key);
 
-	if (!row->calls && s->label_vcpu)
-		label_vcpu(s, p);
-	p->row = row;
-	lat_row_add(row, p->lat, s->extra(s->cls_state, p->end, p->aux, p->lat));
+	p->row = lat_stats_row(s->stats, p->inst, p->begin->key);
+	lat_row_add(p->row, p->lat, p->extra);
 }
 
-/* a begin counted: calls, and in extra whether it came from guest kernel mode */
+/* per-thread tables of kvm-exit: the same, and each table's vCPU id */
+static void stats_pair_vcpu(void *self, struct lat_pair *p)
+{
+	struct stats_sink *s = self;
+
+	p->row = lat_stats_row(s->stats, p->inst, p->begin->key);
+	if (!p->row->calls)
+		label_inst(s, p);
+	lat_row_add(p->row, p->lat, p->extra);
+}
+
+/* a begin counted: calls, and in extra those from guest kernel mode */
 static void stats_count(void *self, struct lat_pair *p)
 {
 	struct stats_sink *s = self;
-	struct lat_row *row = lat_stats_row(s->stats, p->inst, p->key);
 
-	if (!row->calls && s->label_vcpu)
-		label_vcpu(s, p);
-	p->row = row;
-	row->calls++;
-	row->extra += s->extra(s->cls_state, p->end, p->aux, 1) != 0;
+	p->row = lat_stats_row(s->stats, p->inst, p->begin->key);
+	if (!p->row->calls && s->label_vcpu)
+		label_inst(s, p);
+	p->row->calls++;
+	p->row->extra += p->extra;
 }
 
 static void stats_interval(void *self, uint64_t time, bool final, const struct lat_totals *t)
@@ -88,6 +94,14 @@ static const struct lat_sink_ops stats_ops = {
 	.close = stats_close,
 };
 
+static const struct lat_sink_ops stats_vcpu_ops = {
+	.name = "statistics",
+	.pair = stats_pair_vcpu,
+	.counts = stats_counts,
+	.interval = stats_interval,
+	.close = stats_close,
+};
+
 void sink_stats_add(struct lat_sinks *s, struct lat_stats *stats, const struct lat_class *cls,
 		    void *cls_state, bool label_vcpu)
 {
@@ -96,9 +110,8 @@ void sink_stats_add(struct lat_sinks *s, struct lat_stats *stats, const struct l
 	if (!k)
 		abort();
 	k->stats = stats;
-	k->extra = cls->extra;
 	k->cls = cls;
 	k->cls_state = cls_state;
 	k->label_vcpu = label_vcpu;
-	lat_sinks_add(s, &stats_ops, k, 0);
+	lat_sinks_add(s, label_vcpu ? &stats_vcpu_ops : &stats_ops, k, 0);
 }

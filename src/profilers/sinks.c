@@ -13,6 +13,7 @@ struct lat_sink *lat_sinks_add(struct lat_sinks *s, const struct lat_sink_ops *o
 	if (s->n == LAT_SINKS_MAX || s->nside + nside > PAIR_SIDE)
 		abort();
 	k = &s->v[s->n++];
+	s->last = k;
 	k->ops = ops;
 	k->pair = ops->pair;
 	k->self = self;
@@ -62,6 +63,7 @@ void lat_sinks_counts(struct lat_sinks *s)
 		s->v[n++].pair = ops->pair;
 	}
 	s->n = n;
+	s->last = &s->v[n - 1];
 }
 
 struct lat_sink *lat_sinks_find_reader(struct lat_sinks *s, int id)

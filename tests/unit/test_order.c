@@ -292,7 +292,7 @@ START_TEST(test_early_and_late)
 
 	trail.n = 0;
 	order_init(&o, 65536, on_normal, NULL);
-	order_set_early(&o, on_early, on_late);
+	order_set_early(&o, on_early, on_late, NULL);
 	for (i = 0; i < 4000; i++)
 		push(&o, 0, 1000 + 10 * (uint64_t)i, i);
 	for (i = 0; i < 4000; i++)
