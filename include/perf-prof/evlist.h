@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <perf-prof/parse.h>
+#include <perf-prof/idlist.h>
 #include <perf-prof/ring.h>
 
 struct evlist_event {
