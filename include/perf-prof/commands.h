@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 struct lat_class;
+struct pp_stop;
 
 /* what --help says of a latency profiler (cli/latency-help.c) */
 struct lat_help {
@@ -24,8 +25,11 @@ struct lat_help {
 
 const struct lat_help *lat_help_of(const struct lat_class *cls);
 
-/* `perf-prof kvm-exit|syscalls [options]` */
-int latency_command(const struct lat_class *cls, int argc, char **argv);
+/* the stop of a run by SIGINT, SIGTERM, SIGHUP (cli/stop.c) */
+const struct pp_stop *stop_signals(void);
+/* `perf-prof kvm-exit|syscalls [options]`, ended early as @stop says */
+int latency_command(const struct lat_class *cls, int argc, char **argv,
+		    const struct pp_stop *stop);
 /* `perf-prof heatmap FILE.lat -o OUT.svg [options]` */
 int heatmap_svg_main(int argc, char **argv);
 

@@ -58,7 +58,6 @@ struct profiler_ops {
 };
 
 struct engine_cfg {
-	struct source_cfg src;		/* what to read */
 	uint64_t interval_ns;		/* -i, 0 = one table at the end */
 	uint64_t tick_ns;		/* ops->tick period, live, 0 = none */
 	bool order;			/* merge buffers by time even if they need not be */
@@ -66,6 +65,7 @@ struct engine_cfg {
 	/* what a recording's lost records cost, for the end-of-file note;
 	 * setup() may set it (NULL: "pairs across the gaps were dropped") */
 	const char *lost_note;
+	int verbose;			/* -v: each buffer's losses */
 };
 
 struct engine_stats {
@@ -75,15 +75,11 @@ struct engine_stats {
 };
 
 /*
- * Run until SIGINT/SIGTERM/SIGHUP, until every traced thread has exited,
- * or to the end of the input file.  Returns the process exit code.
+ * Run @src (opened, not started; the caller closes it) until @stopping()
+ * says so, until every traced thread has exited, or to the end of the
+ * recording.  Returns the process exit code.
  */
-int engine_run(const struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
-	       struct engine_stats *st);
-
-/* has a stop been asked for (SIGINT, SIGTERM, SIGHUP, engine_request_stop())? */
-bool engine_stopping(void);
-/* end the run as a stop signal does (the output failed) */
-void engine_request_stop(void);
+int engine_run(struct source *src, const struct engine_cfg *cfg, const struct profiler_ops *ops,
+	       void *ctx, bool (*stopping)(void), struct engine_stats *st);
 
 #endif

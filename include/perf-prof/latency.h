@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <perf-prof/idlist.h>
 #include <perf-prof/record.h>
+#include <perf-prof/stop.h>
 
 struct tep_handle;
 struct tep_event;
@@ -107,8 +108,11 @@ struct lat_env {
 	bool pct_given;			/* --percentiles was on the command line */
 };
 
-/* run profiler @cls as @env says (parsed by cli/latency-cmd.c); returns the exit code */
-int latency_run(const struct lat_class *cls, struct lat_env *env);
+/*
+ * Run profiler @cls as @env says (parsed by cli/latency-cmd.c), until the
+ * source ends or @stop says so; returns the exit code.
+ */
+int latency_run(const struct lat_class *cls, struct lat_env *env, const struct pp_stop *stop);
 
 extern const struct lat_class kvm_exit_class;
 extern const struct lat_class syscalls_class;

@@ -364,7 +364,8 @@ static void lat_env_free(struct lat_env *env)
 	id_list_free(&env->vcpus);
 }
 
-int latency_command(const struct lat_class *cls, int argc, char **argv)
+int latency_command(const struct lat_class *cls, int argc, char **argv,
+		    const struct pp_stop *stop)
 {
 	struct lat_env env;
 	bool help;
@@ -377,7 +378,7 @@ int latency_command(const struct lat_class *cls, int argc, char **argv)
 		lat_usage(cls, stdout);
 		return 0;
 	}
-	code = latency_run(cls, &env);
+	code = latency_run(cls, &env, stop);
 	lat_env_free(&env);
 	return code;
 }

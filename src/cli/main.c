@@ -76,7 +76,7 @@ static int run_command(const char *name, int argc, char **argv)
 
 	for (i = 0; lat_profilers[i]; i++)
 		if (!strcmp(name, lat_profilers[i]->name))
-			return latency_command(lat_profilers[i], argc, argv);
+			return latency_command(lat_profilers[i], argc, argv, stop_signals());
 	if (!strcmp(name, "heatmap"))
 		return heatmap_svg_main(argc, argv);
 	return -1;

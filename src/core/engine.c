@@ -13,16 +13,12 @@
  * intervals due on the wall clock end.  A recording's intervals end on
  * its own clock, as its samples pass their ends.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/engine.h>
 #include <perf-prof/gaps.h>
 #include <perf-prof/order.h>
-
-/* the one flag a signal handler sets: every reader polls it */
-static volatile sig_atomic_t stop_flag;
 
 /*
  * Where records go: straight to the profiler (per-thread live buffers),
@@ -34,6 +30,7 @@ enum put_mode { PUT_DELIVER, PUT_COPY, PUT_REF };
 
 struct run {
 	const struct engine_cfg *cfg;
+	bool (*stopping)(void);
 	const struct profiler_ops *ops;
 	void *ctx;
 	struct engine_stats *st;
@@ -56,35 +53,6 @@ struct run {
 	uint64_t released_forced;	/* order.forced at the last release */
 	char err[512];
 };
-
-static void on_signal(int sig)
-{
-	stop_flag = 1;
-}
-
-bool engine_stopping(void)
-{
-	return stop_flag != 0;
-}
-
-void engine_request_stop(void)
-{
-	stop_flag = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: wake epoll_wait, end a blocked write */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* the terminal went away: the final table still; under nohup, nothing */
-	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* "perf-prof: [SOURCE: ]message" */
 static void complain(const struct run *r, const char *msg)
@@ -315,7 +283,7 @@ static void report_lost(struct run *r, bool final)
 			continue;
 		lost += g->lost_interval;
 		nbuf++;
-		if (r->cfg->src.verbose) {
+		if (r->cfg->verbose) {
 			src->ops->buffer(src, i, &b);
 			fprintf(stderr, "  buffer %d (%s %d): lost %lu records\n", i, b.kind, b.id,
 				(unsigned long)g->lost_interval);
@@ -359,7 +327,7 @@ static int unreported_lost(struct run *r)
 		l.cpu = b.cpu;
 		l.pid = l.tid = b.tid;
 		l.time = pp_clock_now();
-		if (r->cfg->src.verbose)
+		if (r->cfg->verbose)
 			fprintf(stderr, "  buffer %d: %lu records lost at the end, not reported "
 				"in the ring\n", i, (unsigned long)l.lost);
 		if (take_gap(r, &l, UINT64_MAX) < 0)
@@ -480,14 +448,14 @@ static int loop(struct run *r)
 {
 	struct source *src = r->src;
 
-	while (!engine_stopping()) {
+	while (!r->stopping()) {
 		int n;
 
 		if (src->live && !r->pass_start)
 			r->pass_start = pp_clock_now();
 		n = src->ops->next(src, &r->batch, r->err, sizeof(r->err));
 		if (n < 0) {
-			if (engine_stopping())
+			if (r->stopping())
 				break;	/* a read the stop interrupted */
 			fprintf(stderr, "perf-prof: %s\n", r->err);	/* it names the source */
 			return 1;
@@ -543,21 +511,11 @@ static int finish(struct run *r)
 	return 0;
 }
 
-/* the source opened, set up and started, as its kind allows before records come */
-static struct source *open_source(struct run *r, int *code)
-{
-	const struct source_cfg *cfg = &r->cfg->src;
-
-	if (cfg->input)
-		return source_file_open(cfg, engine_stopping, r->err, sizeof(r->err), code);
-	return source_live_open(cfg, r->err, sizeof(r->err), code);
-}
-
-int engine_run(const struct engine_cfg *cfg, const struct profiler_ops *ops, void *ctx,
-	       struct engine_stats *st)
+int engine_run(struct source *src, const struct engine_cfg *cfg, const struct profiler_ops *ops,
+	       void *ctx, bool (*stopping)(void), struct engine_stats *st)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	int code = 1;
+	int code;
 
 	memset(st, 0, sizeof(*st));
 	if (!r) {
@@ -565,17 +523,12 @@ int engine_run(const struct engine_cfg *cfg, const struct profiler_ops *ops, voi
 		return 1;
 	}
 	r->cfg = cfg;
+	r->stopping = stopping;
 	r->ops = ops;
 	r->ctx = ctx;
 	r->st = st;
+	r->src = src;
 	gaps_init(&r->gaps);
-	install_signals();
-	r->src = open_source(r, &code);
-	if (!r->src) {
-		if (code)
-			complain(r, r->err);
-		goto out;
-	}
 	r->merge = r->src->merge || cfg->order;
 	r->put_mode = !r->merge ? PUT_DELIVER : r->src->by_ref ? PUT_REF : PUT_COPY;
 	r->file_ticks = !r->src->live && cfg->interval_ns;
@@ -607,8 +560,6 @@ int engine_run(const struct engine_cfg *cfg, const struct profiler_ops *ops, voi
 out:
 	order_exit(&r->order);
 	gaps_free(&r->gaps);
-	if (r->src)
-		r->src->ops->close(r->src);
 	free(r);
 	return code;
 }

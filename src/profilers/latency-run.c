@@ -164,29 +164,30 @@ static void sink_events(const struct lat_sinks *s, struct source_cfg *src)
 			src->events[src->nev++] = s->v[i].events[j];
 }
 
-/* the engine's configuration: the class's events, the options' source and intervals */
-static void engine_cfg_of(const struct lat_class *cls, const struct lat_env *env,
-			  struct engine_cfg *cfg)
+/* the source's and the engine's configuration: the class's events, the options */
+static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
+		   struct source_cfg *src, struct engine_cfg *cfg)
 {
-	cfg->src.events[0] = cls->begin_event;
-	cfg->src.events[1] = cls->end_event;
-	cfg->src.filters[0] = env->filter;
-	cfg->src.nev = 2;
-	cfg->src.input = env->input;
-	cfg->src.pages = env->pages;
-	cfg->src.rt_prio = env->rt_prio;
-	cfg->src.verbose = env->verbose;
-	cfg->src.switches = env->sched && !env->input;
+	src->events[0] = cls->begin_event;
+	src->events[1] = cls->end_event;
+	src->filters[0] = env->filter;
+	src->nev = 2;
+	src->input = env->input;
+	src->pages = env->pages;
+	src->rt_prio = env->rt_prio;
+	src->verbose = env->verbose;
+	src->switches = env->sched && !env->input;
 	cfg->interval_ns = env->interval_ns;
 	cfg->order = env->order;
 	cfg->order_mem = env->order_mem;
+	cfg->verbose = env->verbose;
 }
 
 /* what one table covers, once the targets are known */
-static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct engine_cfg *cfg)
+static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct source_cfg *src)
 {
 	if (c->env->perins)
-		return !c->env->input && !cfg->src.per_thread ? INST_CPU : INST_THREAD;
+		return !c->env->input && !src->per_thread ? INST_CPU : INST_THREAD;
 	if (c->npid > 1)
 		return INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 	return INST_ALL;
@@ -246,21 +247,62 @@ static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint
 			(unsigned long)st->order_mem_peak);
 }
 
-int latency_run(const struct lat_class *cls, struct lat_env *env)
+/*
+ * The source opened: a recording, or the live rings.  From here on a
+ * stop signal ends the run, not the process.  NULL after a message (none
+ * when a stop came first: *@code 0).
+ */
+static struct source *open_source(const struct source_cfg *cfg, const struct pp_stop *stop,
+				  int *code)
+{
+	struct source *src;
+	char err[512];
+
+	*code = 1;
+	stop->arm();
+	if (cfg->input)
+		src = source_file_open(cfg, stop->stopping, err, sizeof(err), code);
+	else
+		src = source_live_open(cfg, err, sizeof(err), code);
+	if (!src && *code)
+		fprintf(stderr, "perf-prof: %s\n", err);
+	return src;
+}
+
+/* the engine over the source, then what the run says of itself: the exit code */
+static int run(struct lat_ctx *c, const struct source_cfg *scfg, const struct pp_stop *stop)
 {
 	struct engine_stats st;
+	struct source *src;
+	uint64_t t0 = pp_clock_now();
+	int code;
+
+	memset(&st, 0, sizeof(st));
+	src = open_source(scfg, stop, &code);
+	if (src) {
+		code = engine_run(src, c->cfg, &lat_ops, c, stop->stopping, &st);
+		src->ops->close(src);
+	}
+	summary(c, &st, t0, code);
+	return code;
+}
+
+int latency_run(const struct lat_class *cls, struct lat_env *env, const struct pp_stop *stop)
+{
+	struct source_cfg scfg;
 	struct engine_cfg cfg;
 	struct lat_totals t;
 	struct output *out;
 	struct lat_ctx c;
 	int code = 2;
-	uint64_t t0;
 
 	memset(&c, 0, sizeof(c));
+	memset(&scfg, 0, sizeof(scfg));
 	memset(&cfg, 0, sizeof(cfg));
 	c.cls = cls;
 	c.env = env;
-	out = output_open(engine_stopping, engine_request_stop);
+	c.cfg = &cfg;
+	out = output_open(stop->stopping, stop->request);
 	c.out = output_stream(out);
 	c.cls_state = cls->state_new();
 	if (!c.cls_state) {
@@ -274,21 +316,17 @@ int latency_run(const struct lat_class *cls, struct lat_env *env)
 	if (code)
 		goto out;
 	code = 2;
-	engine_cfg_of(cls, env, &cfg);
-	if (!env->input && build_targets(&c, env, &cfg.src) < 0)
+	cfg_of(cls, env, &scfg, &cfg);
+	if (!env->input && build_targets(&c, env, &scfg) < 0)
 		goto out;
-	c.kind = inst_kind_of(&c, &cfg);
+	c.kind = inst_kind_of(&c, &scfg);
 	if (choose_sinks(&c) < 0)
 		goto out;
 	if ((env->prometheus || env->prom_textfile) && !env->input)
 		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
-	sink_events(&c.sinks, &cfg.src);
-
-	c.cfg = &cfg;
+	sink_events(&c.sinks, &scfg);
 	bind_fast_path(&c);
-	t0 = pp_clock_now();
-	code = engine_run(&cfg, &lat_ops, &c, &st);
-	summary(&c, &st, t0, code);
+	code = run(&c, &scfg, stop);
 out:
 	t = lat_totals_of(&c);
 	code = lat_sinks_close(&c.sinks, code, &t);
@@ -297,8 +335,8 @@ out:
 			guestsym_report(c.syms, stderr);
 		guestsym_close(c.syms);
 	}
-	free(cfg.src.tids.id);
-	free(cfg.src.procs.id);
+	free(scfg.tids.id);
+	free(scfg.procs.id);
 	free(c.pids);
 	pair_free(&c.pairs);
 	lat_stats_free(&c.stats);
