@@ -221,6 +221,69 @@ next:
 	return -1;	/* unknown function */
 }
 
+static int pf_unary(struct fc_fmtp *s);
+
+/*
+ * A name operand (its token read): REC->field (then *@indexable),
+ * sizeof(type), a call, or a bare name (an enum the kernel did not
+ * resolve: libtraceevent keeps it as an atom).  0, or -1.
+ */
+static int pf_name(struct fc_fmtp *s, int *indexable)
+{
+	const char *id = s->ts;
+	size_t len = s->tl;
+
+	pf_next(s);
+	if (len == 3 && !memcmp(id, "REC", 3)) {
+		if (!pf_eat(s, "->") || s->tok != PT_ID || !pf_field(s, s->ts, s->tl))
+			return -1;
+		pf_next(s);
+		*indexable = 1;
+	} else if (len == 6 && !memcmp(id, "sizeof", 6)) {
+		if (!pf_eat(s, "("))
+			return -1;
+		while (s->tok == PT_ID)	/* a type */
+			pf_next(s);
+		while (pf_eat(s, "*"))
+			;
+		if (!pf_eat(s, ")"))
+			return -1;
+	} else if (pf_eat(s, "(")) {
+		if (pf_call(s, id, len))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * After "(": a cast (type words and stars, then an operand), else a
+ * parenthesised list.  0, or -1.
+ */
+static int pf_paren(struct fc_fmtp *s)
+{
+	if (s->tok == PT_ID && !pf_is(s, "REC") && !pf_is(s, "sizeof")) {
+		const char *save_p = s->p;
+		int save_tok = s->tok, words = 0;
+		const char *save_ts = s->ts;
+		size_t save_tl = s->tl;
+
+		while (s->tok == PT_ID) {
+			pf_next(s);
+			words++;
+		}
+		while (pf_eat(s, "*"))
+			;
+		if (words && pf_eat(s, ")") && !pf_unary(s))
+			return 0;
+		/* not a cast: "(NAME)" and the like */
+		s->p = save_p;
+		s->tok = save_tok;
+		s->ts = save_ts;
+		s->tl = save_tl;
+	}
+	return pf_list(s, ")") != 1 ? -1 : 0;
+}
+
 static int pf_unary(struct fc_fmtp *s)
 {
 	int r = -1, indexable = 0;
@@ -241,60 +304,13 @@ static int pf_unary(struct fc_fmtp *s)
 		while (s->tok == PT_STR)
 			pf_next(s);
 		break;
-	case PT_ID: {
-		const char *id = s->ts;
-		size_t len = s->tl;
-
-		pf_next(s);
-		if (len == 3 && !memcmp(id, "REC", 3)) {
-			if (!pf_eat(s, "->") || s->tok != PT_ID ||
-			    !pf_field(s, s->ts, s->tl))
-				goto out;
-			pf_next(s);
-			indexable = 1;
-		} else if (len == 6 && !memcmp(id, "sizeof", 6)) {
-			if (!pf_eat(s, "("))
-				goto out;
-			while (s->tok == PT_ID)	/* a type */
-				pf_next(s);
-			while (pf_eat(s, "*"))
-				;
-			if (!pf_eat(s, ")"))
-				goto out;
-		} else if (pf_eat(s, "(")) {
-			if (pf_call(s, id, len))
-				goto out;
-		}
-		/* else a bare name (an enum the kernel did not resolve):
-		 * libtraceevent keeps it as an atom */
+	case PT_ID:
+		if (pf_name(s, &indexable))
+			goto out;
 		break;
-	}
 	case PT_OP:
 		if (pf_eat(s, "(")) {
-			/* a cast: type words and stars, then an operand */
-			if (s->tok == PT_ID && !pf_is(s, "REC") && !pf_is(s, "sizeof")) {
-				const char *save_p = s->p;
-				int save_tok = s->tok, words = 0;
-				const char *save_ts = s->ts;
-				size_t save_tl = s->tl;
-
-				while (s->tok == PT_ID) {
-					pf_next(s);
-					words++;
-				}
-				while (pf_eat(s, "*"))
-					;
-				if (words && pf_eat(s, ")") && !pf_unary(s)) {
-					r = 0;
-					goto out;
-				}
-				/* not a cast: "(NAME)" and the like */
-				s->p = save_p;
-				s->tok = save_tok;
-				s->ts = save_ts;
-				s->tl = save_tl;
-			}
-			if (pf_list(s, ")") != 1)
+			if (pf_paren(s))
 				goto out;
 		} else if (pf_eat(s, "{")) {
 			if (pf_list(s, "}") < 0)
