@@ -25,7 +25,7 @@ struct lat_help {
 
 const struct lat_help *lat_help_of(const struct lat_class *cls);
 
-/* the stop of a run by SIGINT, SIGTERM, SIGHUP (cli/stop.c) */
+/* the stop of a run by SIGINT, SIGTERM, SIGHUP (cli/signals.c) */
 const struct pp_stop *stop_signals(void);
 /* `perf-prof kvm-exit|syscalls [options]`, ended early as @stop says */
 int latency_command(const struct lat_class *cls, int argc, char **argv,

@@ -194,7 +194,7 @@ static inline float bits_float(uint32_t b)
  * float's bits already sort as an integer, so only the sign bit is set;
  * a negative one's sort backwards, so all bits are flipped.
  */
-static inline uint32_t sort_key(uint32_t b)
+static inline uint32_t signed_key(uint32_t b)
 {
 	return b ^ (-(b >> 31) | 0x80000000u);
 }
@@ -207,7 +207,7 @@ static inline uint32_t sort_key(uint32_t b)
 static inline __attribute__((always_inline))
 uint32_t rel_key(uint32_t b, uint32_t klo, int neg)
 {
-	return neg ? sort_key(b) - klo : b - klo;
+	return neg ? signed_key(b) - klo : b - klo;
 }
 
 /* the counting pass of radix_sort(), for @p digits known at compile time */
@@ -353,8 +353,8 @@ static void sort_values(uint32_t *v, uint32_t n, float lo, float hi)
 			lo = -0.0f;
 		if (hi == 0)
 			hi = 0.0f;
-		klo = sort_key(float_bits(lo));
-		sort_keys(v, n, klo, sort_key(float_bits(hi)) - klo, 1);
+		klo = signed_key(float_bits(lo));
+		sort_keys(v, n, klo, signed_key(float_bits(hi)) - klo, 1);
 	}
 }
 
