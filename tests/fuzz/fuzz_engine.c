@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	live = peak = 0;
 	counting = 1;
-	code = latency_command(cls, argc, argv);
+	code = latency_command(cls, argc, argv, stop_signals());
 	counting = 0;
 	if (code < 0 || code > 2)
 		abort();
