@@ -72,7 +72,8 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_STRING(0, "filter", "EXPR", E(filter),
 		     "Kernel-side filter on {event}, e.g. '{example}'") },
 	{ OPT_PATH(0, "input", "FILE", E(input),
-		   "Analyse a perf.data recording instead (\"-\" = stdin)") },
+		   "Analyse a recording instead: perf.data (\"-\" = stdin),\n"
+		   "perf record -z or --threads, trace-cmd's trace.dat") },
 	{ OPT_CALLBACK(0, "percentiles", "LIST", E(pct), opt_pct,
 		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)) },
 	{ OPT_BOOLEAN(0, "offcpu", E(sched),
