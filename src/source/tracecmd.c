@@ -215,6 +215,22 @@ static void tc_close(struct source *s)
 	free(t);
 }
 
+/* has buffer @h (a handle of its own) any event? */
+static bool tc_has_events(const struct tc_src *t, struct tracecmd_input *h)
+{
+	int c;
+
+	for (c = 0; c < t->ncpu; c++) {
+		struct tep_record *r = tracecmd_read_cpu_first(h, c);
+
+		if (r) {
+			tracecmd_free_record(r);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * The buffer to read: the file's own (trace-cmd record -e), or if that has
  * no event, the first buffer instance that has (trace-cmd record -B NAME,
@@ -224,27 +240,25 @@ static void tc_choose(struct tc_src *t, const char *path)
 {
 	int i, n = tracecmd_buffer_instances(t->h);
 
-	t->rd = t->h;
-	if (tc_firsts(t, t->h)) {
-		for (i = 0; i < n; i++)
-			if (tracecmd_buffer_instance_name(t->h, i))
-				fprintf(stderr, "perf-prof: %s: the top buffer's events are read; "
-					"those of buffer instance '%s' (trace-cmd record -B) are "
-					"not\n", path, tracecmd_buffer_instance_name(t->h, i));
-		return;
-	}
+	t->rd = tc_firsts(t, t->h) ? t->h : NULL;
 	for (i = 0; i < n; i++) {
 		struct tracecmd_input *ih = tracecmd_buffer_instance_handle(t->h, i);
 
 		if (!ih)
 			continue;
-		if (t->rd == t->h && tc_firsts(t, ih)) {
+		if (!t->rd && tc_firsts(t, ih)) {
 			t->rd = ih;
 			continue;
 		}
-		if (t->rd != ih)
-			tracecmd_close(ih);
+		if (tc_has_events(t, ih))
+			fprintf(stderr, "perf-prof: %s: the events of buffer instance '%s' "
+				"(trace-cmd record -B) are left out: %s's are read\n", path,
+				tracecmd_buffer_instance_name(t->h, i),
+				t->rd == t->h ? "the top buffer" : "the first instance");
+		tracecmd_close(ih);
 	}
+	if (!t->rd)
+		t->rd = t->h;	/* no event anywhere: the engine says so */
 }
 
 /* trace.dat's saved cmdlines, which libtracecmd gave the tep */

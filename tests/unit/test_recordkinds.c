@@ -182,6 +182,89 @@ START_TEST(test_zstd_records_cut_across_compressed_records)
 }
 END_TEST
 
+/*
+ * @src with every COMPRESSED record written as perf 6.15+ writes it,
+ * COMPRESSED2: the data's size after the header, padding to 8 bytes.  The
+ * feature sections after the data move by what the data grew.
+ */
+static void to_compressed2(const unsigned char *p, size_t n, const char *dst)
+{
+	unsigned char *q = malloc(2 * n), *w;
+	uint64_t off, size, end, grow, i, nfeat = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(q);
+	memcpy(&off, p + 40, 8);
+	memcpy(&size, p + 48, 8);
+	end = off + size;
+	memcpy(q, p, off);
+	w = q + off;
+	while (off < end) {
+		uint32_t type;
+		uint16_t rs, ns;
+
+		memcpy(&type, p + off, 4);
+		memcpy(&rs, p + off + 6, 2);
+		if (type != 81) {
+			memcpy(w, p + off, rs);
+			w += rs;
+		} else {
+			uint64_t dsz = rs - 8u;
+
+			ck_assert_uint_le(16 + dsz + 7, 65535);
+			ns = (uint16_t)((16 + dsz + 7) & ~7ull);
+			memset(w, 0, ns);
+			type = 83;
+			memcpy(w, &type, 4);
+			memcpy(w + 4, p + off + 4, 2);
+			memcpy(w + 6, &ns, 2);
+			memcpy(w + 8, &dsz, 8);
+			memcpy(w + 16, p + off + 8, dsz);
+			w += ns;
+		}
+		off += rs;
+	}
+	grow = (uint64_t)(w - q) - end;
+	size += grow;
+	memcpy(q + 48, &size, 8);
+	memcpy(w, p + end, n - end);
+	for (i = 0; i < 256; i++)
+		nfeat += (p[72 + i / 8] >> (i % 8)) & 1;
+	for (i = 0; i < nfeat; i++) {	/* each feature's (offset, size) */
+		uint64_t o;
+
+		memcpy(&o, w + 16 * i, 8);
+		o += grow;
+		memcpy(w + 16 * i, &o, 8);
+	}
+	f = fopen(dst, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(q, 1, (size_t)(w - q) + (n - end), f), (size_t)(w - q) + (n - end));
+	fclose(f);
+	free(q);
+}
+
+/* COMPRESSED2 (perf 6.15+): the same records, the same table */
+START_TEST(test_zstd_compressed2)
+{
+	char *data = slurp_file(ZFIX), *out, path[128];
+	long n;
+
+	ck_assert_ptr_nonnull(data);
+	out = sh("wc -c < %s", ZFIX);
+	n = strtol(out, NULL, 10);
+	free(out);
+	snprintf(path, sizeof(path), "%s/z2.data", dir);
+	to_compressed2((const unsigned char *)data, (size_t)n, path);
+	free(data);
+	free(sh("cp %s %s/z1.data", ZFIX, dir));
+	same_output("z1.data", "z2.data", "-v --perins");
+	out = pp("z2.data", "");
+	ck_assert_msg(table_calls(out, "clock_nanosleep") == 1000, "%s", out);
+	free(out);
+}
+END_TEST
+
 /* the decompressed data ends inside a record: said, with where */
 START_TEST(test_zstd_cut_file)
 {
@@ -403,6 +486,7 @@ static Suite *recordkinds_suite(void)
 	tcase_add_test(z, test_zstd_agrees_with_perf);
 	tcase_add_test(z, test_zstd_records_cut_across_compressed_records);
 	tcase_add_test(z, test_zstd_cut_file);
+	tcase_add_test(z, test_zstd_compressed2);
 	suite_add_tcase(s, z);
 	tcase_add_checked_fixture(thr, setup, teardown);
 	tcase_set_timeout(thr, 120);

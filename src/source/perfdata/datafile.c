@@ -45,6 +45,7 @@ struct perfdata *perfdata_open_data(struct perfdata *head, const char *path,
 	pd->uniform = head->uniform;
 	pd->tep = head->tep;
 	pd->comp_type = head->comp_type;
+	pd->comp_mmap_len = head->comp_mmap_len;
 	pd->pending = 2;	/* records from the first byte on: nothing read ahead */
 	pd->end = (uint64_t)st.st_size;
 	return pd;
