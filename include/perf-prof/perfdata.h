@@ -82,7 +82,14 @@ void perfdata_release(struct perfdata *pd, uint64_t off);
  */
 uint64_t perfdata_unknown_ids(const struct perfdata *pd);
 
-/* what the readers @pds (one recording's) skipped, said on stderr as @name's */
+/*
+ * perf record -z: the bytes of a record that the compressed data cut at
+ * its very end (perf 6.1 leaves what its last flush could not write), 0
+ * if none; read up to the end first
+ */
+uint64_t perfdata_cut_tail(const struct perfdata *pd);
+
+/* what the readers @pds (one recording's) skipped or missed, said on stderr as @name's */
 void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name);
 
 /* bytes of read buffers allocated, held records included */

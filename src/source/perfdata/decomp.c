@@ -7,7 +7,10 @@
  * that wraps around the ring's end is compressed in two pieces, so a
  * record can begin in the data of one compressed record and end in the
  * next.  As perf does (session.c), the bytes of such a cut record are kept
- * and the next compressed record's output continues them.
+ * and the next compressed record's output continues them.  perf 6.1 does
+ * not always write the end of the stream (it leaves what ZSTD_flushStream
+ * could not put into a full record for the next chunk, and there is none
+ * after the last): a record cut at the very end is said, not an error.
  *
  * The decompressed data is read through the reader's own buffers: on a
  * compressed record, the file's cursor is put aside and the decompressed
@@ -37,6 +40,7 @@ struct pd_decomp {
 	size_t in_len, in_pos;
 	uint64_t rec_off;		/* file offset of the current compressed record */
 	uint64_t out, out_max;		/* what it expanded to so far, and may */
+	int more;			/* output filled the buffer: zstd may hold more */
 	uint64_t records;		/* compressed records read */
 };
 
@@ -140,8 +144,12 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 {
 	struct pd_decomp *z = pd->z;
 
-	/* pd_fill() moved the unread bytes to the front: decompress after them */
-	while (pd->len < PD_BUFSZ && z->in_pos < z->in_len) {
+	/*
+	 * pd_fill() moved the unread bytes to the front: decompress after them,
+	 * until the input is used up and zstd holds nothing more back (it
+	 * does when the output filled the buffer)
+	 */
+	while (pd->len < PD_BUFSZ && (z->in_pos < z->in_len || z->more)) {
 		ZSTD_outBuffer out = { pd->buf + pd->len, PD_BUFSZ - pd->len, 0 };
 		ZSTD_inBuffer in = { z->in, z->in_len, z->in_pos };
 		size_t r = ZSTD_decompressStream(z->ds, &out, &in);
@@ -151,6 +159,7 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 			       ZSTD_getErrorName(r));
 			return -1;
 		}
+		z->more = out.pos == out.size;
 		if (!out.pos && in.pos == z->in_pos)
 			break;	/* no progress: the data ends inside a zstd block */
 		pd->len += out.pos;
@@ -166,18 +175,19 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 	return pd->len - pd->pos >= need;
 }
 
-int pd_z_end(struct perfdata *pd, char *err, size_t errlen)
+void pd_z_end(struct perfdata *pd)
 {
 	const struct pd_cursor *d;
 
-	if (!pd->z)
-		return 0;
-	d = pd->in_z ? NULL : &pd->z->other;
-	if (!d || d->len == d->pos)
-		return 0;
-	pd_err(pd, err, errlen, pd->z->rec_off,
-	       "the compressed data ends inside a record (%zu bytes of it)", d->len - d->pos);
-	return -1;
+	if (!pd->z || pd->in_z)
+		return;
+	d = &pd->z->other;
+	pd->z_cut_tail = d->len - d->pos;
+}
+
+uint64_t perfdata_cut_tail(const struct perfdata *pd)
+{
+	return pd->z_cut_tail;
 }
 
 uint64_t pd_z_where(const struct perfdata *pd, uint64_t off, uint64_t *byte)

@@ -394,15 +394,21 @@ uint64_t perfdata_unknown_ids(const struct perfdata *pd)
 
 void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name)
 {
-	uint64_t unknown = 0;
+	uint64_t unknown = 0, cut = 0;
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		unknown += pds[i]->nunknown;
+		cut += pds[i]->z_cut_tail;
+	}
 	if (unknown)
 		fprintf(stderr, "perf-prof: %s: %lu samples skipped: their sample id is not "
 			"in the recording's id table (a damaged header?)\n", name,
 			(unsigned long)unknown);
+	if (cut)
+		fprintf(stderr, "perf-prof: %s: the compressed data ends inside a record (%lu "
+			"bytes of it): perf record -z left the end of its last chunk unwritten, "
+			"the records there are missing\n", name, (unsigned long)cut);
 }
 
 struct tep_handle *perfdata_tep(struct perfdata *pd)

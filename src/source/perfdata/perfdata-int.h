@@ -158,6 +158,7 @@ struct perfdata {
 	/* perf record -z: the decompressor, NULL until a compressed record */
 	struct pd_decomp *z;
 	int in_z;		/* records come from decompressed data now */
+	uint64_t z_cut_tail;	/* at the end: bytes of a record the compressed data cut */
 
 	/* pipe mode: the first record, read by perfdata_open() */
 	int pending;		/* 1 record, 0 end, -1 error, 2 nothing pending */
@@ -284,8 +285,8 @@ int pd_z_enter(struct perfdata *pd, const unsigned char *p, uint32_t type, uint3
 int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen);
 /* back to the file's records (the bytes of a cut record are kept) */
 void pd_z_leave(struct perfdata *pd);
-/* at the end of the data: -1 + message if decompressed data ends inside a record */
-int pd_z_end(struct perfdata *pd, char *err, size_t errlen);
+/* at the end of the data: the bytes of a record cut at the end of the compressed data */
+void pd_z_end(struct perfdata *pd);
 /* the file offset of the compressed record decompressed byte @off came from */
 uint64_t pd_z_where(const struct perfdata *pd, uint64_t off, uint64_t *byte);
 /* the buffers the decompressor holds (bytes) */

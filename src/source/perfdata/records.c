@@ -235,8 +235,10 @@ static int pd_record_head(struct perfdata *pd, uint32_t *type, uint32_t *size, c
 			return 2;
 		}
 		if (!r) {
-			if (pd->len == pd->pos)
-				return pd_z_end(pd, err, errlen);
+			if (pd->len == pd->pos) {
+				pd_z_end(pd);
+				return 0;
+			}
 			pd_err(pd, err, errlen, pd_off(pd),
 			       "truncated record header (%zu bytes left)",
 			       pd->len - pd->pos);
