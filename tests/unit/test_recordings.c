@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "textutil.h"
 #include "unit.h"
 
@@ -76,6 +77,18 @@ static int pp_rows(const char *out, struct row *r)
 		n++;
 	}
 	return n;
+}
+
+/* the number at the start of the line of @s that ends in @tail (" NAME\n"), -1 if none */
+static long num_before(const char *s, const char *tail)
+{
+	const char *p = strstr(s, tail), *q;
+
+	if (!p)
+		return -1;
+	for (q = p; q > s && q[-1] != '\n'; q--)
+		;
+	return strtol(q, NULL, 10);
 }
 
 static const struct row *find(const struct row *r, int n, const char *name)
@@ -197,6 +210,56 @@ START_TEST(test_lost_counted_once_never_paired_across)
 }
 END_TEST
 
+/*
+ * trace-cmd's trace.dat of the 2-vCPU run (tests/data/README.md): the VMM's
+ * exact exits, and the pairs trace-cmd report -N makes of the same file
+ * (each thread's exit and the entry after it) on every reason
+ */
+START_TEST(test_tracedat_agrees_with_trace_cmd)
+{
+	const char *dat = TEST_DATA_DIR "/kvm-x86-6.1-svm-2vcpu.trace.dat";
+	char *out = sh("%s kvm-exit --input %s 2>&1", pp_bin(), dat), *tc;
+	struct row pp[MAX_ROWS];
+	int npp = pp_rows(out, pp), i;
+
+	ck_assert_msg(!strstr(out, "perf-prof:"), "%s", out);
+	ck_assert_uint_eq(find(pp, npp, "io")->calls, 602);
+	ck_assert_uint_eq(find(pp, npp, "cpuid")->calls, 600);
+	ck_assert_uint_eq(find(pp, npp, "msr")->calls, 1200);
+	ck_assert_uint_eq(find(pp, npp, "PF excp")->calls, 601);
+	ck_assert_uint_eq(find(pp, npp, "hlt")->calls, 2);
+	free(out);
+	if (access("/usr/bin/trace-cmd", X_OK) == 0) {
+		/* "calls reason" per line, the reason's blanks as _ */
+		tc = sh("trace-cmd report -N %s 2>/dev/null | awk '"
+			"/ kvm_e/ && match($0, /-[0-9]+ +\\[[0-9]+\\]/) {"
+			" t = substr($0, RSTART + 1, RLENGTH - 1); sub(/ .*/, \"\", t);"
+			" if ($0 ~ / kvm_exit: /) { r = $0; sub(/.* reason /, \"\", r);"
+			" sub(/ rip 0x.*/, \"\", r); gsub(/ /, \"_\", r); ex[t] = r }"
+			" else { if (t in ex) n[ex[t]]++; delete ex[t] } }"
+			" END { for (r in n) print n[r], r }'", dat);
+		for (i = 0; i < npp; i++) {
+			char name[64], *p;
+
+			snprintf(name, sizeof(name), " %.40s\n", pp[i].name);
+			for (p = name + 1; *p; p++)
+				if (*p == ' ' && p[1] != '\n' && p[1])
+					*p = '_';
+			ck_assert_msg(num_before(tc, name) == (long)pp[i].calls,
+				      "%s: perf-prof %lu, trace-cmd report:\n%s", pp[i].name,
+				      pp[i].calls, tc);
+		}
+		ck_assert_int_eq(count_substr(tc, "\n"), npp);
+		free(tc);
+	}
+	/* --than names the threads as the file's saved cmdlines do */
+	out = sh("%s kvm-exit --input %s --than 100ms 2>&1", pp_bin(), dat);
+	ck_assert_msg(strstr(out, "CPU 1/KVM    258 .... [001]    146.848111: kvm:kvm_exit: vcpu 1 "
+			      "reason PF excp rip 0x1029 "), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *recordings_suite(void)
 {
 	Suite *s = suite_create("recordings");
@@ -208,6 +271,7 @@ static Suite *recordings_suite(void)
 	tcase_add_test(tc, test_migrating_vcpus_agree_with_perf);
 	tcase_add_test(tc, test_equal_stamps_are_pairs);
 	tcase_add_test(tc, test_lost_counted_once_never_paired_across);
+	tcase_add_test(tc, test_tracedat_agrees_with_trace_cmd);
 	suite_add_tcase(s, tc);
 	return s;
 }
