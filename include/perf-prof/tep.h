@@ -30,11 +30,6 @@ struct pp_field {
 	uint64_t mask;
 };
 
-/*
- * "sys:name": the system into @sys (NUL-terminated), the name returned;
- * NULL when @event has no ':' or its system does not fit in @len.
- */
-const char *pp_event_split(const char *event, char *sys, size_t len);
 /* the event "sys:name" of @tep, NULL if it has none */
 struct tep_event *pp_tep_find(struct tep_handle *tep, const char *event);
 

@@ -38,7 +38,11 @@ int pp_tep_parse_format(struct tep_handle *tep, const char *buf, size_t len,
 	return 0;
 }
 
-const char *pp_event_split(const char *event, char *sys, size_t len)
+/*
+ * "sys:name": the system into @sys (NUL-terminated), the name returned;
+ * NULL when @event has no ':' or its system does not fit in @len.
+ */
+static const char *pp_event_split(const char *event, char *sys, size_t len)
 {
 	const char *colon = strchr(event, ':');
 
