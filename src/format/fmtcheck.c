@@ -12,7 +12,7 @@
 #include <string.h>
 #include <perf-prof/fmtcheck.h>
 
-static int fc_isident(int c)
+static int is_ident(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_';
@@ -30,7 +30,7 @@ static int fc_isident(int c)
  */
 enum { PT_END, PT_STR, PT_CHR, PT_NUM, PT_ID, PT_OP, PT_BAD };
 
-struct fc_fmtp {
+struct printfmt_parser {
 	const char *p, *end;	/* print fmt text */
 	const char *fields;	/* the format text before it */
 	size_t fields_len;
@@ -40,7 +40,7 @@ struct fc_fmtp {
 	int depth;
 };
 
-static void pf_next(struct fc_fmtp *s)
+static void printfmt_next(struct printfmt_parser *s)
 {
 	const char *p = s->p;
 
@@ -72,11 +72,11 @@ static void pf_next(struct fc_fmtp *s)
 		p++;
 		s->tok = q == '"' ? PT_STR : PT_CHR;
 	} else if (*p >= '0' && *p <= '9') {
-		while (p < s->end && fc_isident((unsigned char)*p))
+		while (p < s->end && is_ident((unsigned char)*p))
 			p++;
 		s->tok = PT_NUM;
-	} else if (fc_isident((unsigned char)*p)) {
-		while (p < s->end && fc_isident((unsigned char)*p))
+	} else if (is_ident((unsigned char)*p)) {
+		while (p < s->end && is_ident((unsigned char)*p))
 			p++;
 		s->tok = PT_ID;
 	} else {
@@ -100,22 +100,22 @@ static void pf_next(struct fc_fmtp *s)
 	s->p = p;
 }
 
-static int pf_is(const struct fc_fmtp *s, const char *op)
+static int printfmt_is(const struct printfmt_parser *s, const char *op)
 {
 	return (s->tok == PT_OP || s->tok == PT_ID) && s->tl == strlen(op) &&
 	       !memcmp(s->ts, op, s->tl);
 }
 
-static int pf_eat(struct fc_fmtp *s, const char *op)
+static int printfmt_eat(struct printfmt_parser *s, const char *op)
 {
-	if (!pf_is(s, op))
+	if (!printfmt_is(s, op))
 		return 0;
-	pf_next(s);
+	printfmt_next(s);
 	return 1;
 }
 
 /* is @id a field declared in the format ("field:TYPE NAME;" / "NAME[N];") */
-static int pf_field(const struct fc_fmtp *s, const char *id, size_t len)
+static int printfmt_field(const struct printfmt_parser *s, const char *id, size_t len)
 {
 	const char *f = s->fields, *end = s->fields + s->fields_len;
 
@@ -131,35 +131,35 @@ static int pf_field(const struct fc_fmtp *s, const char *id, size_t len)
 		while (e > f && e[-1] == ' ')
 			e--;
 		if ((size_t)(e - f) > len && !memcmp(e - len, id, len) &&
-		    !fc_isident((unsigned char)e[-(long)len - 1]))
+		    !is_ident((unsigned char)e[-(long)len - 1]))
 			return 1;
 		f = semi;
 	}
 	return 0;
 }
 
-static int pf_expr(struct fc_fmtp *s);
+static int printfmt_expr(struct printfmt_parser *s);
 
 /* comma-separated expressions up to @close; returns the count or -1 */
-static int pf_list(struct fc_fmtp *s, const char *close)
+static int printfmt_list(struct printfmt_parser *s, const char *close)
 {
 	int n = 0;
 
-	if (pf_eat(s, close))
+	if (printfmt_eat(s, close))
 		return 0;
 	for (;;) {
-		if (pf_expr(s))
+		if (printfmt_expr(s))
 			return -1;
 		n++;
-		if (pf_eat(s, close))
+		if (printfmt_eat(s, close))
 			return n;
-		if (!pf_eat(s, ","))
+		if (!printfmt_eat(s, ","))
 			return -1;
 	}
 }
 
 /* helpers whose only argument is a field name (no REC->) */
-static const char *const pf_name_helpers[] = {
+static const char *const printfmt_name_helpers[] = {
 	"__get_str", "__get_rel_str", "__get_bitmask", "__get_rel_bitmask",
 	"__get_dynamic_array", "__get_rel_dynamic_array",
 	"__get_dynamic_array_len", "__get_rel_dynamic_array_len",
@@ -168,7 +168,7 @@ static const char *const pf_name_helpers[] = {
 };
 
 /* helpers with expression arguments: name, min args, max args, tables from */
-static const struct { const char *name; int min, max, tables; } pf_helpers[] = {
+static const struct { const char *name; int min, max, tables; } printfmt_helpers[] = {
 	{ "__print_symbolic", 1, 4096, 1 },
 	{ "__print_symbolic_u64", 1, 4096, 1 },
 	{ "__print_flags", 2, 4096, 2 },
@@ -178,78 +178,78 @@ static const struct { const char *name; int min, max, tables; } pf_helpers[] = {
 	{ "__print_array", 3, 3, 99 },
 };
 
-static int pf_call(struct fc_fmtp *s, const char *name, size_t len)
+static int printfmt_call(struct printfmt_parser *s, const char *name, size_t len)
 {
 	unsigned i;
 	int n = 0;
 
-	for (i = 0; i < sizeof(pf_name_helpers) / sizeof(pf_name_helpers[0]); i++) {
-		if (strlen(pf_name_helpers[i]) != len ||
-		    memcmp(pf_name_helpers[i], name, len))
+	for (i = 0; i < sizeof(printfmt_name_helpers) / sizeof(printfmt_name_helpers[0]); i++) {
+		if (strlen(printfmt_name_helpers[i]) != len ||
+		    memcmp(printfmt_name_helpers[i], name, len))
 			continue;
-		if (s->tok != PT_ID || !pf_field(s, s->ts, s->tl))
+		if (s->tok != PT_ID || !printfmt_field(s, s->ts, s->tl))
 			return -1;
-		pf_next(s);
-		return pf_eat(s, ")") ? 0 : -1;
+		printfmt_next(s);
+		return printfmt_eat(s, ")") ? 0 : -1;
 	}
-	for (i = 0; i < sizeof(pf_helpers) / sizeof(pf_helpers[0]); i++) {
-		if (strlen(pf_helpers[i].name) != len ||
-		    memcmp(pf_helpers[i].name, name, len))
+	for (i = 0; i < sizeof(printfmt_helpers) / sizeof(printfmt_helpers[0]); i++) {
+		if (strlen(printfmt_helpers[i].name) != len ||
+		    memcmp(printfmt_helpers[i].name, name, len))
 			continue;
 		for (;;) {
-			if (n >= pf_helpers[i].tables) {
+			if (n >= printfmt_helpers[i].tables) {
 				/* { value, "name" } (or NULL) */
-				if (!pf_eat(s, "{"))
+				if (!printfmt_eat(s, "{"))
 					return -1;
-				if (pf_eat(s, "}"))	/* an empty table */
+				if (printfmt_eat(s, "}"))	/* an empty table */
 					goto next;
-				if (pf_expr(s) || !pf_eat(s, ",") || pf_expr(s) ||
-				    !pf_eat(s, "}"))
+				if (printfmt_expr(s) || !printfmt_eat(s, ",") || printfmt_expr(s) ||
+				    !printfmt_eat(s, "}"))
 					return -1;
-			} else if (pf_expr(s)) {
+			} else if (printfmt_expr(s)) {
 				return -1;
 			}
 next:
 			n++;
-			if (pf_eat(s, ")"))
+			if (printfmt_eat(s, ")"))
 				break;
-			if (n >= pf_helpers[i].max || !pf_eat(s, ","))
+			if (n >= printfmt_helpers[i].max || !printfmt_eat(s, ","))
 				return -1;
 		}
-		return n >= pf_helpers[i].min ? 0 : -1;
+		return n >= printfmt_helpers[i].min ? 0 : -1;
 	}
 	return -1;	/* unknown function */
 }
 
-static int pf_unary(struct fc_fmtp *s);
+static int printfmt_unary(struct printfmt_parser *s);
 
 /*
  * A name operand (its token read): REC->field (then *@indexable),
  * sizeof(type), a call, or a bare name (an enum the kernel did not
  * resolve: libtraceevent keeps it as an atom).  0, or -1.
  */
-static int pf_name(struct fc_fmtp *s, int *indexable)
+static int printfmt_name(struct printfmt_parser *s, int *indexable)
 {
 	const char *id = s->ts;
 	size_t len = s->tl;
 
-	pf_next(s);
+	printfmt_next(s);
 	if (len == 3 && !memcmp(id, "REC", 3)) {
-		if (!pf_eat(s, "->") || s->tok != PT_ID || !pf_field(s, s->ts, s->tl))
+		if (!printfmt_eat(s, "->") || s->tok != PT_ID || !printfmt_field(s, s->ts, s->tl))
 			return -1;
-		pf_next(s);
+		printfmt_next(s);
 		*indexable = 1;
 	} else if (len == 6 && !memcmp(id, "sizeof", 6)) {
-		if (!pf_eat(s, "("))
+		if (!printfmt_eat(s, "("))
 			return -1;
 		while (s->tok == PT_ID)	/* a type */
-			pf_next(s);
-		while (pf_eat(s, "*"))
+			printfmt_next(s);
+		while (printfmt_eat(s, "*"))
 			;
-		if (!pf_eat(s, ")"))
+		if (!printfmt_eat(s, ")"))
 			return -1;
-	} else if (pf_eat(s, "(")) {
-		if (pf_call(s, id, len))
+	} else if (printfmt_eat(s, "(")) {
+		if (printfmt_call(s, id, len))
 			return -1;
 	}
 	return 0;
@@ -259,21 +259,21 @@ static int pf_name(struct fc_fmtp *s, int *indexable)
  * After "(": a cast (type words and stars, then an operand), else a
  * parenthesised list.  0, or -1.
  */
-static int pf_paren(struct fc_fmtp *s)
+static int printfmt_paren(struct printfmt_parser *s)
 {
-	if (s->tok == PT_ID && !pf_is(s, "REC") && !pf_is(s, "sizeof")) {
+	if (s->tok == PT_ID && !printfmt_is(s, "REC") && !printfmt_is(s, "sizeof")) {
 		const char *save_p = s->p;
 		int save_tok = s->tok, words = 0;
 		const char *save_ts = s->ts;
 		size_t save_tl = s->tl;
 
 		while (s->tok == PT_ID) {
-			pf_next(s);
+			printfmt_next(s);
 			words++;
 		}
-		while (pf_eat(s, "*"))
+		while (printfmt_eat(s, "*"))
 			;
-		if (words && pf_eat(s, ")") && !pf_unary(s))
+		if (words && printfmt_eat(s, ")") && !printfmt_unary(s))
 			return 0;
 		/* not a cast: "(NAME)" and the like */
 		s->p = save_p;
@@ -281,39 +281,39 @@ static int pf_paren(struct fc_fmtp *s)
 		s->ts = save_ts;
 		s->tl = save_tl;
 	}
-	return pf_list(s, ")") != 1 ? -1 : 0;
+	return printfmt_list(s, ")") != 1 ? -1 : 0;
 }
 
-static int pf_unary(struct fc_fmtp *s)
+static int printfmt_unary(struct printfmt_parser *s)
 {
 	int r = -1, indexable = 0;
 
 	if (++s->depth > 64)
 		goto out;
-	if (pf_eat(s, "!") || pf_eat(s, "~") || pf_eat(s, "-") ||
-	    pf_eat(s, "+") || pf_eat(s, "*") || pf_eat(s, "&")) {
-		r = pf_unary(s);
+	if (printfmt_eat(s, "!") || printfmt_eat(s, "~") || printfmt_eat(s, "-") ||
+	    printfmt_eat(s, "+") || printfmt_eat(s, "*") || printfmt_eat(s, "&")) {
+		r = printfmt_unary(s);
 		goto out;
 	}
 	switch (s->tok) {
 	case PT_NUM:
 	case PT_CHR:
-		pf_next(s);
+		printfmt_next(s);
 		break;
 	case PT_STR:
 		while (s->tok == PT_STR)
-			pf_next(s);
+			printfmt_next(s);
 		break;
 	case PT_ID:
-		if (pf_name(s, &indexable))
+		if (printfmt_name(s, &indexable))
 			goto out;
 		break;
 	case PT_OP:
-		if (pf_eat(s, "(")) {
-			if (pf_paren(s))
+		if (printfmt_eat(s, "(")) {
+			if (printfmt_paren(s))
 				goto out;
-		} else if (pf_eat(s, "{")) {
-			if (pf_list(s, "}") < 0)
+		} else if (printfmt_eat(s, "{")) {
+			if (printfmt_list(s, "}") < 0)
 				goto out;
 		} else {
 			goto out;
@@ -324,8 +324,8 @@ static int pf_unary(struct fc_fmtp *s)
 	}
 	/* REC->field[i]; no other postfix (libtraceevent crashes on
 	 * NAME->member) */
-	while (indexable && pf_eat(s, "[")) {
-		if (pf_expr(s) || !pf_eat(s, "]"))
+	while (indexable && printfmt_eat(s, "[")) {
+		if (printfmt_expr(s) || !printfmt_eat(s, "]"))
 			goto out;
 	}
 	r = 0;
@@ -334,7 +334,7 @@ out:
 	return r;
 }
 
-static int pf_expr(struct fc_fmtp *s)
+static int printfmt_expr(struct printfmt_parser *s)
 {
 	static const char *const binops[] = {
 		"+", "-", "*", "/", "%", "<<", ">>", "<", ">", "<=", ">=",
@@ -346,17 +346,17 @@ static int pf_expr(struct fc_fmtp *s)
 	if (++s->depth > 64)
 		goto out;
 	for (;;) {
-		if (pf_unary(s))
+		if (printfmt_unary(s))
 			goto out;
 		for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
-			if (pf_is(s, binops[i]))
+			if (printfmt_is(s, binops[i]))
 				break;
 		if (i == sizeof(binops) / sizeof(binops[0]))
 			break;
-		if (pf_is(s, "/") || pf_is(s, "%")) {
+		if (printfmt_is(s, "/") || printfmt_is(s, "%")) {
 			/* libtraceevent folds constants while parsing: a
 			 * divisor must be a non-zero number or a sizeof */
-			pf_next(s);
+			printfmt_next(s);
 			if (s->tok == PT_NUM) {
 				char num[32];
 
@@ -366,15 +366,15 @@ static int pf_expr(struct fc_fmtp *s)
 				num[s->tl] = 0;
 				if (!strtoull(num, NULL, 0))
 					goto out;
-			} else if (!pf_is(s, "sizeof")) {
+			} else if (!printfmt_is(s, "sizeof")) {
 				goto out;
 			}
 			continue;
 		}
-		pf_next(s);
+		printfmt_next(s);
 	}
-	if (pf_eat(s, "?")) {
-		if (pf_expr(s) || !pf_eat(s, ":") || pf_expr(s))
+	if (printfmt_eat(s, "?")) {
+		if (printfmt_expr(s) || !printfmt_eat(s, ":") || printfmt_expr(s))
 			goto out;
 	}
 	r = 0;
@@ -384,7 +384,7 @@ out:
 }
 
 /* "DIGITS;" at *p */
-static int pf_num(const char **p, const char *end)
+static int header_num(const char **p, const char *end)
 {
 	const char *q = *p;
 
@@ -400,7 +400,7 @@ static int pf_num(const char **p, const char *end)
 	return 1;
 }
 
-static int pf_lit(const char **p, const char *end, const char *lit)
+static int header_lit(const char **p, const char *end, const char *lit)
 {
 	size_t n = strlen(lit);
 
@@ -425,15 +425,15 @@ int fmtcheck_header_ok(const char *b, size_t n)
 		if (((unsigned char)*nl < 32 && *nl != '\t' && *nl != '\n') ||
 		    (unsigned char)*nl > 126)
 			return 0;
-	if (!pf_lit(&p, end, "name: ") || !(nl = memchr(p, '\n', (size_t)(end - p))) ||
+	if (!header_lit(&p, end, "name: ") || !(nl = memchr(p, '\n', (size_t)(end - p))) ||
 	    nl == p)
 		return 0;
 	p = nl + 1;
-	if (!pf_lit(&p, end, "ID: ") || p >= end || *p < '0' || *p > '9')
+	if (!header_lit(&p, end, "ID: ") || p >= end || *p < '0' || *p > '9')
 		return 0;
 	while (p < end && *p >= '0' && *p <= '9')
 		p++;
-	if (!pf_lit(&p, end, "\n") || !pf_lit(&p, end, "format:\n"))
+	if (!header_lit(&p, end, "\n") || !header_lit(&p, end, "format:\n"))
 		return 0;
 	while (p < end) {
 		const char *semi;
@@ -443,7 +443,7 @@ int fmtcheck_header_ok(const char *b, size_t n)
 			p++;
 			continue;
 		}
-		if (!pf_lit(&p, end, "\tfield:") && !pf_lit(&p, end, "\tfield special:"))
+		if (!header_lit(&p, end, "\tfield:") && !header_lit(&p, end, "\tfield special:"))
 			return 0;
 		semi = memchr(p, ';', (size_t)(end - p));
 		if (!semi || semi == p)
@@ -460,17 +460,17 @@ int fmtcheck_header_ok(const char *b, size_t n)
 				return 0;
 			}
 		}
-		if (sq || !(fc_isident((unsigned char)p[-1]) || p[-1] == ']'))
+		if (sq || !(is_ident((unsigned char)p[-1]) || p[-1] == ']'))
 			return 0;
 		p++;
-		if (!pf_lit(&p, end, "\toffset:") || !pf_num(&p, end) ||
-		    !pf_lit(&p, end, "\tsize:") || !pf_num(&p, end))
+		if (!header_lit(&p, end, "\toffset:") || !header_num(&p, end) ||
+		    !header_lit(&p, end, "\tsize:") || !header_num(&p, end))
 			return 0;
-		if (pf_lit(&p, end, "\tsigned:") && !pf_num(&p, end))
+		if (header_lit(&p, end, "\tsigned:") && !header_num(&p, end))
 			return 0;
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
-		if (!pf_lit(&p, end, "\n"))
+		if (!header_lit(&p, end, "\n"))
 			return 0;
 	}
 	return 1;
@@ -483,7 +483,7 @@ int fmtcheck_header_ok(const char *b, size_t n)
 size_t fmtcheck_print_fmt(const char *b, size_t n)
 {
 	const char *pf = memmem(b, n, "\nprint fmt:", 11);
-	struct fc_fmtp s;
+	struct printfmt_parser s;
 
 	if (!pf)
 		return 0;
@@ -493,13 +493,13 @@ size_t fmtcheck_print_fmt(const char *b, size_t n)
 	s.fields_len = (size_t)(pf - b);
 	s.p = pf + 10;
 	s.end = b + n;
-	pf_next(&s);
+	printfmt_next(&s);
 	if (s.tok != PT_STR)
 		return (size_t)(pf - b);
 	while (s.tok == PT_STR)
-		pf_next(&s);
-	while (pf_eat(&s, ","))
-		if (pf_expr(&s))
+		printfmt_next(&s);
+	while (printfmt_eat(&s, ","))
+		if (printfmt_expr(&s))
 			return (size_t)(pf - b);
 	return s.tok == PT_END ? 0 : (size_t)(pf - b);
 }

@@ -56,20 +56,20 @@
 #define ES_STRIPPED_HINT \
 	"rebuild it with symbols or use the unstripped vmlinux"
 
-struct es_ent {
+struct elfsym_ent {
 	uint64_t addr;
 	uint32_t len;		/* bytes covered from addr; > 0 */
 	uint32_t name;		/* offset in names */
 };
 
 struct elfsym {
-	struct es_ent *ent;
+	struct elfsym_ent *ent;
 	size_t n;
 	char *names;
 };
 
 /* a symbol while loading; name points into the mapped string table */
-struct es_cand {
+struct elfsym_cand {
 	uint64_t addr;
 	uint64_t size;
 	uint64_t sec_end;	/* end of its section, 0: unknown */
@@ -79,13 +79,13 @@ struct es_cand {
 };
 
 /* what is needed of a section header to filter and bound symbols */
-struct es_sec {
+struct elfsym_sec {
 	uint64_t addr;
 	uint64_t size;
 	int alloc;
 };
 
-static const char *es_elferr(void)
+static const char *elfsym_elf_error(void)
 {
 	const char *m = elf_errmsg(-1);
 
@@ -104,7 +104,7 @@ static unsigned int leading_underscores(const char *s)
 /*
  * rank: bits 8-9 type, 6-7 binding, 5 sized, 0-3 15 - leading underscores
  */
-static uint32_t es_rank(const GElf_Sym *sym, const char *name)
+static uint32_t elfsym_rank(const GElf_Sym *sym, const char *name)
 {
 	uint32_t type, bind, r;
 
@@ -136,9 +136,9 @@ static uint32_t es_rank(const GElf_Sym *sym, const char *name)
 }
 
 /* address ascending; at the same address the preferred symbol first */
-static int es_cand_cmp(const void *pa, const void *pb)
+static int elfsym_cand_cmp(const void *pa, const void *pb)
 {
-	const struct es_cand *a = pa, *b = pb;
+	const struct elfsym_cand *a = pa, *b = pb;
 
 	if (a->addr != b->addr)
 		return a->addr < b->addr ? -1 : 1;
@@ -147,14 +147,14 @@ static int es_cand_cmp(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-static int es_keep_type(int type)
+static int elfsym_keep_type(int type)
 {
 	return type == STT_FUNC || type == STT_GNU_IFUNC ||
 	       type == STT_OBJECT || type == STT_NOTYPE;
 }
 
 /* ARM mapping symbols ($a, $d, $t, $x, optionally ".suffix") and .L labels */
-static int es_skip_name(const char *name)
+static int elfsym_skip_name(const char *name)
 {
 	if (!name[0])
 		return 1;
@@ -168,21 +168,21 @@ static int es_skip_name(const char *name)
  * the data of its SHT_SYMTAB_SHNDX section, or NULL.  Returns the number
  * of candidates, or -1 (message in err).
  */
-static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
-		       const struct es_sec *secs, size_t nsecs, int arm,
-		       struct es_cand **out, const char *path,
-		       char *err, size_t errlen)
+static long elfsym_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
+			   const struct elfsym_sec *secs, size_t nsecs, int arm,
+			   struct elfsym_cand **out, const char *path,
+			   char *err, size_t errlen)
 {
 	GElf_Shdr shdr;
 	Elf_Data *data;
-	struct es_cand *c;
+	struct elfsym_cand *c;
 	size_t nsyms, i, n = 0;
 
 	*out = NULL;
 	if (!gelf_getshdr(scn, &shdr) || !shdr.sh_entsize ||
 	    !(data = elf_getdata(scn, NULL))) {
 		errmsg(err, errlen, "'%s': cannot read the symbol table: %s",
-		       path, es_elferr());
+		       path, elfsym_elf_error());
 		return -1;
 	}
 	nsyms = shdr.sh_size / shdr.sh_entsize;
@@ -204,7 +204,7 @@ static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
 		if (!gelf_getsymshndx(data, shndx, (int)i, &sym, &xndx))
 			continue;
 		type = GELF_ST_TYPE(sym.st_info);
-		if (!es_keep_type(type))
+		if (!elfsym_keep_type(type))
 			continue;
 		sec = sym.st_shndx;
 		if (sec == SHN_XINDEX)
@@ -214,7 +214,7 @@ static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
 		if (sec >= nsecs || !secs[sec].alloc)
 			continue;
 		name = elf_strptr(elf, shdr.sh_link, sym.st_name);
-		if (!name || es_skip_name(name))
+		if (!name || elfsym_skip_name(name))
 			continue;
 		if (arm && type == STT_FUNC)
 			sym.st_value &= ~(GElf_Addr)1;
@@ -225,7 +225,7 @@ static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
 		    sym.st_value - secs[sec].addr <= secs[sec].size)
 			c[n].sec_end = secs[sec].addr + secs[sec].size;
 		c[n].name = name;
-		c[n].rank = es_rank(&sym, name);
+		c[n].rank = elfsym_rank(&sym, name);
 		c[n].namelen = (uint32_t)strnlen(name, UINT32_MAX - 1);
 		n++;
 	}
@@ -237,13 +237,13 @@ static long es_collect(Elf *elf, Elf_Scn *scn, Elf_Data *shndx,
  * Sort, keep the best symbol of each address, compute what each covers
  * and copy the names into one arena.
  */
-static struct elfsym *es_build(struct es_cand *c, size_t n, const char *path,
-			       char *err, size_t errlen)
+static struct elfsym *elfsym_from_cands(struct elfsym_cand *c, size_t n, const char *path,
+					char *err, size_t errlen)
 {
 	struct elfsym *es;
 	size_t i, j, k, m = 0, arena = 0, pos = 0;
 
-	qsort(c, n, sizeof(*c), es_cand_cmp);
+	qsort(c, n, sizeof(*c), elfsym_cand_cmp);
 
 	/* one per address: c[0..m) are the kept ones, sizes folded in */
 	for (i = 0; i < n; i = j) {
@@ -308,21 +308,21 @@ oom:
 }
 
 /* the loading proper, on an ELF descriptor of a file known to be ELF */
-static struct elfsym *es_load(Elf *elf, const char *path, char *err,
-			      size_t errlen)
+static struct elfsym *elfsym_load(Elf *elf, const char *path, char *err,
+				  size_t errlen)
 {
 	GElf_Ehdr ehdr;
 	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
 	Elf_Data *symtab_x = NULL, *dynsym_x = NULL;
 	size_t nsecs, symtab_i = 0, dynsym_i = 0;
-	struct es_sec *secs = NULL;
-	struct es_cand *c = NULL;
+	struct elfsym_sec *secs = NULL;
+	struct elfsym_cand *c = NULL;
 	struct elfsym *es = NULL;
 	long n;
 
 	if (!gelf_getehdr(elf, &ehdr) || elf_getshdrnum(elf, &nsecs) < 0) {
 		errmsg(err, errlen, "'%s' is not a valid ELF file: %s",
-		       path, es_elferr());
+		       path, elfsym_elf_error());
 		return NULL;
 	}
 	secs = calloc(nsecs ? nsecs : 1, sizeof(*secs));
@@ -366,13 +366,13 @@ static struct elfsym *es_load(Elf *elf, const char *path, char *err,
 	}
 	if (!symtab)
 		goto stripped;
-	n = es_collect(elf, symtab, symtab_x, secs, nsecs,
+	n = elfsym_collect(elf, symtab, symtab_x, secs, nsecs,
 		       ehdr.e_machine == EM_ARM, &c, path, err, errlen);
 	if (n < 0)
 		goto out;
 	if (n == 0)
 		goto stripped;
-	es = es_build(c, (size_t)n, path, err, errlen);
+	es = elfsym_from_cands(c, (size_t)n, path, err, errlen);
 	if (es && !es->n) {
 		elfsym_close(es);
 		es = NULL;
@@ -422,27 +422,27 @@ struct elfsym *elfsym_open(const char *path, char *err, size_t errlen)
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		errmsg(err, errlen, "'%s': libelf is too old: %s",
-		       path, es_elferr());
+		       path, elfsym_elf_error());
 		close(fd);
 		return NULL;
 	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf) {
-		errmsg(err, errlen, "cannot read '%s': %s", path, es_elferr());
+		errmsg(err, errlen, "cannot read '%s': %s", path, elfsym_elf_error());
 		close(fd);
 		return NULL;
 	}
 	if (elf_kind(elf) != ELF_K_ELF)
 		errmsg(err, errlen, "'%s' is not an ELF file", path);
 	else
-		es = es_load(elf, path, err, errlen);
+		es = elfsym_load(elf, path, err, errlen);
 	elf_end(elf);
 	close(fd);
 	return es;
 }
 
 /* "0x<hex>" at p (room for 19 bytes needed), returns the end */
-static char *es_hex(char *p, uint64_t v)
+static char *elfsym_hex(char *p, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";
 	char tmp[16];
@@ -460,8 +460,8 @@ static char *es_hex(char *p, uint64_t v)
 }
 
 /* append src (srclen bytes) to buf at *pos, keeping room for the NUL */
-static void es_put(char *buf, size_t len, size_t *pos, const char *src,
-		   size_t srclen)
+static void elfsym_put(char *buf, size_t len, size_t *pos, const char *src,
+		       size_t srclen)
 {
 	size_t room = len - 1 - *pos;
 
@@ -472,7 +472,7 @@ static void es_put(char *buf, size_t len, size_t *pos, const char *src,
 }
 
 /* the entry covering @addr, or NULL */
-static const struct es_ent *es_lookup(const struct elfsym *es, uint64_t addr)
+static const struct elfsym_ent *elfsym_lookup(const struct elfsym *es, uint64_t addr)
 {
 	size_t lo = 0, hi;
 
@@ -498,22 +498,22 @@ const char *elfsym_name(const struct elfsym *es, uint64_t addr, char *buf,
 {
 	char hex[20];
 	size_t pos = 0;
-	const struct es_ent *e;
+	const struct elfsym_ent *e;
 
 	if (!buf || !len)
 		return buf;
-	e = es_lookup(es, addr);
+	e = elfsym_lookup(es, addr);
 	if (e) {
 		const char *name = es->names + e->name;
 		uint64_t off = addr - e->addr;
 
-		es_put(buf, len, &pos, name, strlen(name));
+		elfsym_put(buf, len, &pos, name, strlen(name));
 		if (off) {
-			es_put(buf, len, &pos, "+", 1);
-			es_put(buf, len, &pos, hex, (size_t)(es_hex(hex, off) - hex));
+			elfsym_put(buf, len, &pos, "+", 1);
+			elfsym_put(buf, len, &pos, hex, (size_t)(elfsym_hex(hex, off) - hex));
 		}
 	} else {
-		es_put(buf, len, &pos, hex, (size_t)(es_hex(hex, addr) - hex));
+		elfsym_put(buf, len, &pos, hex, (size_t)(elfsym_hex(hex, addr) - hex));
 	}
 	buf[pos] = '\0';
 	return buf;
@@ -535,7 +535,7 @@ int elfsym_at(const struct elfsym *es, size_t i, uint64_t *addr, const char **na
 
 int elfsym_find(const struct elfsym *es, uint64_t addr, const char **name, uint64_t *off)
 {
-	const struct es_ent *e = es_lookup(es, addr);
+	const struct elfsym_ent *e = elfsym_lookup(es, addr);
 
 	if (!e)
 		return 0;
@@ -547,7 +547,7 @@ int elfsym_find(const struct elfsym *es, uint64_t addr, const char **name, uint6
 struct elfsym *elfsym_build(struct elfsym_def *defs, size_t n, const char *path,
 			    char *err, size_t errlen)
 {
-	struct es_cand *c = malloc((n ? n : 1) * sizeof(*c));
+	struct elfsym_cand *c = malloc((n ? n : 1) * sizeof(*c));
 	struct elfsym *es;
 	size_t i;
 
@@ -563,7 +563,7 @@ struct elfsym *elfsym_build(struct elfsym_def *defs, size_t n, const char *path,
 		c[i].rank = defs[i].rank;
 		c[i].namelen = (uint32_t)strnlen(defs[i].name, UINT32_MAX - 1);
 	}
-	es = es_build(c, n, path, err, errlen);
+	es = elfsym_from_cands(c, n, path, err, errlen);
 	free(c);
 	if (es && !es->n) {
 		elfsym_close(es);
