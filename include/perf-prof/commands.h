@@ -23,6 +23,7 @@ struct lat_help {
 	const char *filter_example;	/* a --filter expression on its begin event */
 };
 
+/* the help text of command @cls (static; empty strings for a command without one) */
 const struct lat_help *lat_help_of(const struct lat_class *cls);
 
 /* the stop of a run by SIGINT, SIGTERM, SIGHUP (cli/signals.c) */

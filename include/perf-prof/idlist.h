@@ -23,6 +23,7 @@ int id_list_push(struct id_list *l, int *cap, int v);
 void id_list_sort_uniq(struct id_list *l);
 /* is @id in the sorted list @l? */
 int id_list_has(const struct id_list *l, int id);
+/* free the ids; @l is left empty and reusable */
 void id_list_free(struct id_list *l);
 
 #endif

@@ -77,6 +77,11 @@ struct order {
 	void *saved_arg;
 };
 
+/*
+ * An empty queue that delivers to @cb(@arg); above @mem_limit bytes queued
+ * (0: no limit) it delivers the oldest early (counted in o->forced).
+ * Allocates nothing; always 0.  order_exit() frees what it grew.
+ */
 int order_init(struct order *o, uint64_t mem_limit, order_cb cb, void *arg);
 /*
  * Records delivered early because of the memory bound go to @early,
@@ -93,6 +98,7 @@ int order_push(struct order *o, const struct pp_record *rec);
  * delivered.  Ties in time go out in @seq order (use the file offset).
  */
 int order_push_ref_slow(struct order *o, const struct pp_record *rec, uint64_t seq);
+/* order_push()'s part once o->mem passed o->mem_next: a new peak, early delivery */
 void order_mem_grew(struct order *o);
 
 /* fill the free entry @q at @f's tail and count it (internal: every push) */
@@ -136,6 +142,7 @@ uint64_t order_oldest_seq(const struct order *o);
 void order_flush(struct order *o, uint64_t upto);
 /* deliver everything */
 void order_flush_all(struct order *o);
+/* free every queued record and buffer, delivering none */
 void order_exit(struct order *o);
 
 /*

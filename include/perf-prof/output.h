@@ -21,6 +21,7 @@ struct output;
  * NULL on failure: output_stream() and output_close() then use stdout.
  */
 struct output *output_open(bool (*stopping)(void), void (*stop)(void));
+/* where the tables go: @o's stream, stdout when @o is NULL; owned by @o */
 FILE *output_stream(struct output *o);
 /*
  * Flush and close @o, and say on stderr what went wrong, if anything.

@@ -56,6 +56,7 @@ struct pair_table {
  * and @nside side words (at most PAIR_SIDE).
  */
 void pair_init(struct pair_table *t, bool keep_raw, uint32_t nside);
+/* free the slots and the begins' copies; @t is zeroed */
 void pair_free(struct pair_table *t);
 
 /* the home slot of @tid: where it is unless it collided */

@@ -35,6 +35,7 @@ struct promconn {
 
 /* 0, or -1 out of memory */
 int promconn_init(struct promconn *pc);
+/* free the slots (after the server stopped: none is in use) */
 void promconn_free(struct promconn *pc);
 
 /* MHD_OPTION_NOTIFY_CONNECTION's callback, @cls the struct promconn */

@@ -65,6 +65,7 @@ void prom_textfile_kick(struct prom *x);
 /* how often the reader publishes a snapshot */
 #define PROM_PUBLISH_EVERY_NS	100000000ull
 
+/* is @x writing a node_exporter textfile (--prom-textfile)? */
 bool prom_has_textfile(const struct prom *x);
 
 /*

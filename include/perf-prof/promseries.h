@@ -54,7 +54,9 @@ void promseries_add_process(struct promseries *t, int pid, const char *comm);
 void promseries_names(struct promseries *t, uint64_t now);
 /* rows for a snapshot: promseries_count() of them */
 uint32_t promseries_count(const struct promseries *t);
+/* row @i (< promseries_count(); the last may be "other") into @out: pointers into @t */
 void promseries_row(const struct promseries *t, uint32_t i, struct prom_row *out);
+/* free every series and table; @t is zeroed */
 void promseries_free(struct promseries *t);
 
 #endif

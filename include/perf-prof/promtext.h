@@ -80,6 +80,7 @@ enum prom_format { PROM_TEXT, PROM_OPENMETRICS };
 
 /* the format an Accept header asks for (by q-value; text when in doubt) */
 enum prom_format prom_negotiate(const char *accept);
+/* the Content-Type header of format @f (a static string) */
 const char *prom_content_type(enum prom_format f);
 
 /* the exposition of @s, malloc'ed, in *@len bytes; NULL when out of memory */

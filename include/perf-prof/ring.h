@@ -31,7 +31,12 @@ struct ring {
 	const struct sample_layout *layout;	/* of the samples its events write */
 };
 
+/*
+ * Map the ring of event @fd: a metadata page and @pages data pages (a power
+ * of two).  0, or -1 with errno and "cannot mmap N pages ...: REASON" in err.
+ */
 int ring_mmap(struct ring *r, int fd, int pages, char *err, size_t errlen);
+/* unmap @r and free its wrap copy; a zeroed ring (never mapped) is fine */
 void ring_unmap(struct ring *r);
 /* copy a record that wraps the buffer end into r->wrap */
 struct perf_event_header *ring_unwrap(struct ring *r, uint64_t off, uint64_t size);

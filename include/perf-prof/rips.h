@@ -20,10 +20,13 @@ struct rip_table {
 	uint32_t n, cap;
 };
 
+/* count one exit at guest address @rip that took @lat ns (aborts out of memory) */
 void rip_add(struct rip_table *t, uint64_t rip, uint64_t lat);
 /* the @max busiest entries (by calls, then total), sorted; returns count */
 int rip_top(const struct rip_table *t, struct rip_ent *out, int max);
+/* forget every address (a new interval); keeps the entry array's memory */
 void rip_reset(struct rip_table *t);
+/* free everything; @t is zeroed (empty, reusable) */
 void rip_free(struct rip_table *t);
 
 #endif

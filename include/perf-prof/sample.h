@@ -33,6 +33,7 @@ struct sample_layout {
 	uint32_t trailer;	/* size of the sample_id_all trailer */
 };
 
+/* where the fields are in the samples an attr of these flags writes (fast when fixed) */
 void sample_layout_init(struct sample_layout *l, uint64_t sample_type, uint64_t read_format,
 			bool sample_id_all);
 
@@ -42,6 +43,7 @@ enum sample_err {
 	SAMPLE_RAW = -2,	/* its raw data size (*bad_raw) runs past the record */
 };
 
+/* sample_decode() of a layout that is not fast: call that, not this */
 int sample_decode_slow(const struct sample_layout *l, const unsigned char *p, uint32_t size,
 		       struct pp_record *rec, uint32_t *bad_raw);
 

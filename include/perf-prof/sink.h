@@ -173,8 +173,10 @@ static inline struct lat_sink *lat_sinks_reader(struct lat_sinks *s, int id)
 /* does any sink read context switches, or the begin's bytes? */
 bool lat_sinks_switches(const struct lat_sinks *s);
 bool lat_sinks_keep_begin(const struct lat_sinks *s);
+/* each sink's interval() in order: the interval ending at @time was printed */
 void lat_sinks_interval(struct lat_sinks *s, uint64_t time, bool final,
 			const struct lat_totals *t);
+/* each sink's tick() in order: live, every engine tick */
 void lat_sinks_tick(struct lat_sinks *s, const struct lat_totals *t);
 /* close every sink (in order), once; the run's exit code */
 int lat_sinks_close(struct lat_sinks *s, int code, const struct lat_totals *t);

@@ -52,6 +52,7 @@ struct lat_stats {
 	struct td_budget budget;	/* shared by every row's digest */
 };
 
+/* empty statistics, digests of compression 100; allocates nothing */
 void lat_stats_init(struct lat_stats *s);
 /* the instance @id, created empty if needed */
 struct lat_inst *lat_stats_inst(struct lat_stats *s, uint64_t id);
@@ -97,7 +98,9 @@ double lat_row_quantile(struct lat_row *r, double q);
 
 /* zero every counter, keep rows and digest memory (not rips, hist) */
 void lat_stats_reset(struct lat_stats *s);
+/* free every instance, row and digest; @s is zeroed */
 void lat_stats_free(struct lat_stats *s);
+/* the calls of all rows of @in */
 uint64_t lat_inst_calls(const struct lat_inst *in);
 
 #endif

@@ -27,6 +27,7 @@ struct td_budget {
  * @budget: shared with the run's other digests; NULL keeps the base buffer.
  */
 struct tdigest *td_new(double compression, struct td_budget *budget);
+/* free @td and return its extra bytes to its budget; NULL is fine */
 void td_free(struct tdigest *td);
 /* hot path: amortised O(1), no allocation once the buffer reached its size */
 void td_add(struct tdigest *td, double x);
@@ -34,7 +35,9 @@ void td_add(struct tdigest *td, double x);
 void td_merge(struct tdigest *dst, const struct tdigest *src);
 /* q in [0,1]; NAN when empty */
 double td_quantile(struct tdigest *td, double q);
+/* values added (and merged in) since td_new() or td_reset() */
 uint64_t td_count(const struct tdigest *td);
+/* empty again; keeps its memory */
 void td_reset(struct tdigest *td);
 /* bytes currently allocated by this digest */
 size_t td_mem(const struct tdigest *td);

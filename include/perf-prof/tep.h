@@ -104,8 +104,11 @@ struct pp_symtab {
  * (at most @max).  Names point into the tep handle's memory.
  */
 int pp_symtabs(struct tep_event *ev, const char *field, struct pp_symtab *out, int max);
+/* the name of @value in @t, NULL if it has none */
 const char *pp_symtab_name(const struct pp_symtab *t, int64_t value);
+/* the value named @name (exact match) into *@value; false if none */
 bool pp_symtab_value(const struct pp_symtab *t, const char *name, int64_t *value);
+/* free @t's array (the names are the tep handle's); @t is left empty */
 void pp_symtab_free(struct pp_symtab *t);
 
 #endif

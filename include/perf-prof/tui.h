@@ -63,6 +63,7 @@ void tui_close(struct tui *t);
 
 /* a table titled @title, its names headed @key, of @n rows without detail; -1: no memory */
 int tui_table_init(struct tui_table *tb, const char *title, const char *key, int n);
+/* free @s and its rows (one not handed to tui_show()); NULL is fine */
 void tui_snapshot_free(struct tui_snapshot *s);
 
 #endif

@@ -24,6 +24,7 @@ struct u64map {
 uint32_t *u64map_slot(struct u64map *m, uint64_t key);
 /* the value of @key, UINT32_MAX if absent; inserts nothing */
 uint32_t u64map_find(const struct u64map *m, uint64_t key);
+/* free both arrays; @m is zeroed (an empty map again) */
 void u64map_free(struct u64map *m);
 
 /*

@@ -78,6 +78,7 @@ extern const struct profiler_ops lat_ops;
 
 /* latency-print.c */
 void lat_interval(void *arg, uint64_t time, bool final);
+/* the engine's tick (@arg: the lat_ctx): lat_sinks_tick() with the run's totals */
 void lat_tick(void *arg);
 /* the table's columns and names, as the class and options say */
 void lat_setup_style(struct lat_ctx *c);
