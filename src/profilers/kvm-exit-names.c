@@ -7,7 +7,7 @@
  */
 #include "kvm-exit-names.h"
 
-static const struct kvm_name vmx_names[] = {
+static const struct kvm_reason vmx_names[] = {
 	{ 0x0, "EXCEPTION_NMI" },
 	{ 0x1, "EXTERNAL_INTERRUPT" },
 	{ 0x2, "TRIPLE_FAULT" },
@@ -75,7 +75,7 @@ static const struct kvm_name vmx_names[] = {
 	{ 0x55, "MSR_WRITE_IMM" },
 };
 
-static const struct kvm_name svm_names[] = {
+static const struct kvm_reason svm_names[] = {
 	{ 0x0, "read_cr0" },
 	{ 0x2, "read_cr2" },
 	{ 0x3, "read_cr3" },
@@ -188,14 +188,14 @@ static const struct kvm_name svm_names[] = {
 	{ -1, "invalid_guest_state" },
 };
 
-static const struct kvm_name arm_ret_names[] = {
+static const struct kvm_reason arm_ret_names[] = {
 	{ 0x0, "IRQ" },
 	{ 0x1, "SERROR" },
 	{ 0x2, "TRAP" },
 	{ 0xbadca11, "HYP_GONE" },
 };
 
-static const struct kvm_name arm_ec_names[] = {
+static const struct kvm_reason arm_ec_names[] = {
 	{ 0x0, "UNKNOWN" },
 	{ 0x1, "WFx" },
 	{ 0x3, "CP15_32" },

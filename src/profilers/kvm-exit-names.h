@@ -3,15 +3,11 @@
 #define PERF_PROF_KVM_EXIT_NAMES_H
 
 #include <stdint.h>
-
-struct kvm_name {
-	int64_t value;
-	const char *name;
-};
+#include <perf-prof/kvm-reasons.h>
 
 struct kvm_names {
 	int n;
-	const struct kvm_name *e;
+	const struct kvm_reason *e;
 };
 
 extern const struct kvm_names kvm_vmx_names, kvm_svm_names;
