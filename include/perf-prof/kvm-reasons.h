@@ -65,4 +65,14 @@ char *kvm_reasons_filter(const struct kvm_reasons *r, const char *expr, char *er
 /* --list-reasons: a header line, then "TABLE CODE NAME" per reason */
 void kvm_reasons_list(const struct kvm_reasons *r, FILE *out, const char *source);
 
+/*
+ * --list-reasons of a run: this kernel's names (its tracefs format of
+ * kvm:kvm_exit), or those of recording @input when it is not NULL.
+ * Returns the exit code: 0, or 1 with a one-line reason in @err.
+ */
+int kvm_list_reasons(const char *input, FILE *out, char *err, size_t errlen);
+
+/* kvm_reasons_filter() with this kernel's names, for a live --filter */
+char *kvm_filter_live(const char *expr, char *err, size_t errlen);
+
 #endif

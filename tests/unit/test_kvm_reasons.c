@@ -245,6 +245,36 @@ START_TEST(test_list)
 }
 END_TEST
 
+/* --list-reasons --input: the recording's own format */
+START_TEST(test_list_recording)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	ck_assert_int_eq(kvm_list_reasons(TEST_DATA_DIR "/kvm-arm64-6.1-1vcpu.perf.data", f, err,
+					  sizeof(err)), 0);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "/kvm-arm64-6.1-1vcpu.perf.data's format: --filter") != NULL,
+		      "%s", buf);
+	ck_assert_ptr_nonnull(strstr(buf, "\nesr_ec 0x1        WFx\n"));
+	free(buf);
+	f = open_memstream(&buf, &size);
+	ck_assert_int_eq(kvm_list_reasons(TEST_DATA_DIR "/kvm-x86-6.1-svm-1vcpu.perf.data", f, err,
+					  sizeof(err)), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\nSVM    0x7b       io\n"));
+	free(buf);
+	/* a recording of other events */
+	f = open_memstream(&buf, &size);
+	ck_assert_int_eq(kvm_list_reasons(TEST_DATA_DIR "/perfdata/real-sched-single.perf.data", f, err,
+					  sizeof(err)), 1);
+	fclose(f);
+	ck_assert_str_eq(err, "no kvm:kvm_exit format to take exit reasons from");
+	free(buf);
+}
+END_TEST
+
 static Suite *kvm_reasons_suite(void)
 {
 	Suite *s = suite_create("kvm_reasons");
@@ -256,6 +286,7 @@ static Suite *kvm_reasons_suite(void)
 	tcase_add_test(tc, test_filter_arm64);
 	tcase_add_test(tc, test_evfilter);
 	tcase_add_test(tc, test_list);
+	tcase_add_test(tc, test_list_recording);
 	suite_add_tcase(s, tc);
 	return s;
 }
