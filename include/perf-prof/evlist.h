@@ -14,6 +14,9 @@
 #include <perf-prof/idlist.h>
 #include <perf-prof/ring.h>
 
+/* events one evlist opens: begin, end and what --detail, --vmm, --offcpu read */
+#define EVLIST_MAX_EVENTS	12
+
 struct evlist_event {
 	int id;			/* tracepoint id (tracefs events/.../id) */
 	const char *name;	/* "kvm:kvm_exit", for messages */
@@ -24,7 +27,7 @@ struct evlist_event {
 struct evlist {
 	bool per_thread;
 	int nev, ntarget, cap;	/* cap: targets the arrays have room for */
-	struct evlist_event ev[4];
+	struct evlist_event ev[EVLIST_MAX_EVENTS];
 	int pages;
 	int *fds;		/* [target][event] */
 	struct ring *rings;	/* one per target */

@@ -72,7 +72,12 @@ void kvm_reasons_list(const struct kvm_reasons *r, FILE *out, const char *source
  */
 int kvm_list_reasons(const char *input, FILE *out, char *err, size_t errlen);
 
-/* kvm_reasons_filter() with this kernel's names, for a live --filter */
-char *kvm_filter_live(const char *expr, char *err, size_t errlen);
+/*
+ * kvm_reasons_filter() with the names of kvm_exit format @exit, or of
+ * this kernel's when @exit is NULL, into *@out.  0, or 1 (this kernel has
+ * no kvm_exit to read) or 2 (a name no reason has) with a message.
+ */
+int kvm_filter_names(struct tep_event *exit, const char *expr, char **out, char *err,
+		     size_t errlen);
 
 #endif

@@ -72,6 +72,17 @@ struct lat_class {
 	/* what the count table's share column counts (aux >> 63) */
 	const char *count_extra_header;
 	const char *count_noun;		/* what is counted: "exits" */
+	/*
+	 * Keys by name in --filter: @expr with the names rewritten as the
+	 * kernel or libtraceevent reads them, from begin event @begin's
+	 * format (NULL: this kernel's) into *@out (malloc'd).  0, or the exit
+	 * code (1 environment, 2 usage) with a message.  NULL: names are
+	 * the kernel's business.
+	 */
+	int (*filter_names)(struct tep_event *begin, const char *expr, char **out, char *err,
+			    size_t errlen);
+	/* --list-reasons: the keys this kernel (or recording @input) names; an exit code */
+	int (*list_keys)(const char *input, FILE *out, char *err, size_t errlen);
 };
 
 /* options of a latency profiler, with their defaults in cli/latency-cmd.c */
@@ -106,6 +117,9 @@ struct lat_env {
 	bool have_kaslr;		/* --kaslr-offset given */
 	uint64_t kaslr_offset;
 	bool pct_given;			/* --percentiles was on the command line */
+	uint64_t detail;		/* --detail[=N]: sub-rows per reason, 0 = none */
+	bool vmm;			/* --vmm */
+	bool list_keys;			/* --list-reasons */
 };
 
 /*

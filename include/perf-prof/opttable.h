@@ -52,6 +52,8 @@ struct opt_spec {
 	size_t dst;		/* its destination: an offset into the options struct */
 	size_t seen;		/* 1 + offset of a bool set when it is given; 0: none */
 	bool incr;		/* a flag that counts (-v -v) */
+	/* its argument may be left out (--detail, --detail=N): the value then */
+	const char *defval;
 	/* what the value parsers read: */
 	unsigned long min, max;	/* a count's range; a time's, in ns (max 0: none) */
 	unsigned long unit;	/* a time: the ns of a bare number */
@@ -102,6 +104,8 @@ int opt_hex(const struct opt_spec *o, const char *arg, void *dst, char *err, siz
 /* another long name of the entry with short option @s */
 #define OPT_ALIAS(s, l) \
 	.key = (s), .name = (l)
+/* the argument may be left out ("--detail" or "--detail=N"): then it is @v */
+#define OPT_OPTARG(v)	.defval = (v)
 /* also set the bool at offset @d when the option is given */
 #define OPT_SEEN(d)	.seen = (d) + 1
 

@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <perf-prof/record.h>
 
-#define PAIR_SIDE	4	/* side words per pending begin */
+#define PAIR_SIDE	6	/* side words per pending begin */
 
 /* a begin that waits for its end: what its record said */
 struct pair_pending {

@@ -48,7 +48,7 @@
 #include <perf-prof/stats.h>
 
 #define LAT_SINKS_MAX	12
-#define LAT_SINK_EVENTS	2
+#define LAT_SINK_EVENTS	10	/* --detail and --vmm read ten */
 
 /* what the instance of a pair is: the tables a run prints */
 enum inst_kind {

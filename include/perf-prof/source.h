@@ -34,10 +34,13 @@ struct source_batch {
 	int n;
 };
 
+/* events a source reads at most: begin, end and what --detail, --vmm, --offcpu read */
+#define SOURCE_MAX_EVENTS	12
+
 /* what a source is asked to read */
 struct source_cfg {
-	const char *events[4];		/* "sys:name" */
-	const char *filters[4];		/* per event, or NULL */
+	const char *events[SOURCE_MAX_EVENTS];	/* "sys:name" */
+	const char *filters[SOURCE_MAX_EVENTS];	/* per event, or NULL */
 	int nev;
 	const char *input;		/* perf.data path, "-" = stdin, NULL = live */
 	struct id_list cpus;		/* -C, or every online CPU */

@@ -22,10 +22,13 @@ struct lat_row {
 	uint64_t calls, sum, min, max;
 	uint64_t extra;
 	uint64_t sched;		/* ns of the latency spent scheduled out */
+	/* --vmm: pairs the VMM handled, ns of their latency in it, of that scheduled out */
+	uint64_t vmm_calls, vmm, vmm_sched;
 	struct tdigest *td;
 	/* owned by their sinks (profilers/sink-*.c), which reset and free them */
 	struct rip_table *rips;	/* guest addresses, with --top-rip */
 	struct prom_hist *hist;	/* --prometheus: its cumulative histogram */
+	uint32_t sub;		/* --detail: 1 + the id of its sub-rows' instance, 0: none */
 };
 
 struct lat_inst {

@@ -20,6 +20,16 @@ struct table_style {
 	int npct;
 	double pct[TABLE_MAX_PCT];	/* percentiles, e.g. 99 */
 	bool sched;			/* oncpu(us) and sched(us) columns */
+	bool vmm;			/* vmm, vmm(us) and %vmm columns */
+	/*
+	 * --detail N: under a row that has sub-rows (@subrows), the N
+	 * biggest by total, named by @sub_name, and the rest summed in one;
+	 * 0: none
+	 */
+	int detail;
+	const struct lat_inst *(*subrows)(void *arg, const struct lat_row *r);
+	void (*sub_name)(void *arg, uint64_t key, char *buf, size_t len);
+	void *sub_arg;
 	int top_rips;			/* guest addresses per reason, 0 = none */
 	/*
 	 * begin events only: rows hold calls, and in extra how many of them
@@ -58,6 +68,22 @@ void table_pct_header(double pct, char *buf, size_t len);
  * Prints nothing when no row has calls.  Returns rows printed.
  */
 int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label);
+/*
+ * The sub-rows of @r as the printers show them: up to st->detail into
+ * @top (room for st->detail), the others summed into @rest (whose digest
+ * the caller made; it is emptied first).  Returns how many are in @top,
+ * and how many @rest sums in *@nrest; 0 and 0 when @r has no sub-rows.
+ */
+int table_subrows(const struct table_style *st, const struct lat_row *r,
+		  const struct lat_row **top, struct lat_row *rest, uint32_t *nrest);
+/* the name of the summed sub-row: "(3 more)" */
+void table_rest_name(uint32_t nrest, char *buf, size_t len);
+/*
+ * The parts of row @r's latency as --offcpu and --vmm split it, in ns:
+ * on a CPU in the kernel, scheduled out outside the VMM, in the VMM
+ */
+void table_split(const struct table_style *st, const struct lat_row *r, uint64_t *oncpu,
+		 uint64_t *sched, uint64_t *vmm);
 /* the rows sorted as table_print() orders them; returns count, *@rows malloc'ed */
 int table_sorted_rows(const struct table_style *st, struct lat_inst *in, struct lat_row ***rows);
 

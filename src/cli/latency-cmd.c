@@ -16,7 +16,7 @@
 #include <perf-prof/table.h>
 
 /* groups of options named together when they do not apply (see not_for()) */
-enum { GROUP_GUEST = 0, GROUP_KASLR = 1 };
+enum { GROUP_GUEST = 0, GROUP_KASLR = 1, GROUP_WHY = 2 };
 
 static int opt_cpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		    size_t errlen);
@@ -70,7 +70,8 @@ static const struct opt_spec lat_opts[] = {
 		   "Write \"<time ns> <latency ns>\" per pair to FILE.lat when\n"
 		   "the run succeeds (the previous one becomes FILE.lat.old)") },
 	{ OPT_STRING(0, "filter", "EXPR", E(filter),
-		     "Kernel-side filter on {event}, e.g. '{example}'") },
+		     "Filter on {event}, in the kernel (live) or as the\n"
+		     "recording is read (--input), e.g. '{example}'") },
 	{ OPT_PATH(0, "input", "FILE", E(input),
 		   "Analyse a recording instead: perf.data (\"-\" = stdin),\n"
 		   "perf record -z or --threads, trace-cmd's trace.dat") },
@@ -79,6 +80,20 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_BOOLEAN(0, "offcpu", E(sched),
 		      "Split each latency into on-CPU and scheduled-out time\n"
 		      "(columns oncpu(us), sched(us), %sched)") },
+	{ OPT_COUNT(0, "detail", "N", E(detail), 1, 1000, "--detail count",
+		    "Under each exit reason, what its exits were about (port,\n"
+		    "MSR, MMIO address or guest page, CPUID leaf, hypercall):\n"
+		    "the N biggest by total (default 10), the rest in one row"),
+	  OPT_OPTARG("10"), .only = LAT_KVM_EXIT, .group = GROUP_WHY },
+	{ OPT_BOOLEAN(0, "vmm", E(vmm),
+		      "The part of each exit the VMM (QEMU) took, from KVM's\n"
+		      "hand-over (kvm_userspace_exit) to the entry: columns vmm,\n"
+		      "vmm(us), %vmm; with --offcpu, oncpu and sched the kernel's"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_WHY },
+	{ OPT_BOOLEAN(0, "list-reasons", E(list_keys),
+		      "Print this kernel's exit reasons (or --input's), code\n"
+		      "and name, for --filter, and exit"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_WHY },
 	{ OPT_BOOLEAN(0, "json", E(json), "One JSON object per interval and instance, per line") },
 	{ OPT_CALLBACK(0, "prometheus", "HOST:PORT", E(prometheus), opt_listen,
 		       "Serve /metrics while tracing: latency histograms per\n"
@@ -295,13 +310,12 @@ static int lat_check(const struct lat_class *cls, struct lat_env *env, const boo
 		msg = "-C, -p and -t cannot be combined";
 	else if (env->input && targets)
 		msg = "--input reads a recording: -C, -p and -t do not apply";
-	else if (env->input && env->filter)
-		msg = "--filter runs in the kernel: it does not apply to --input";
 	if (msg) {
 		snprintf(err, errlen, "%s", msg);
 		return -1;
 	}
-	if (not_for(cls, given, GROUP_GUEST, err, errlen) < 0)
+	if (not_for(cls, given, GROUP_GUEST, err, errlen) < 0 ||
+	    not_for(cls, given, GROUP_WHY, err, errlen) < 0)
 		return -1;
 	if (env->input && env->prometheus)
 		msg = "--prometheus serves while tracing live: it does not apply to --input "
@@ -379,7 +393,15 @@ int latency_command(const struct lat_class *cls, int argc, char **argv,
 		lat_usage(cls, stdout);
 		return 0;
 	}
-	code = latency_run(cls, &env, stop);
+	if (env.list_keys) {
+		char err[512];
+
+		code = cls->list_keys(env.input, stdout, err, sizeof(err));
+		if (code)
+			fprintf(stderr, "perf-prof: %s\n", err);
+	} else {
+		code = latency_run(cls, &env, stop);
+	}
 	lat_env_free(&env);
 	return code;
 }

@@ -9,6 +9,16 @@
 #include <perf-prof/commands.h>
 #include <perf-prof/latency.h>
 
+/*
+ * No HLT by name: right on VMX (HLT) and SVM (hlt) alike, names match in
+ * any case; an arm64 build's is WFx, its idle exit.
+ */
+#ifdef __aarch64__
+#define HLT_FILTER "exit_reason!=WFx"
+#else
+#define HLT_FILTER "exit_reason!=hlt"
+#endif
+
 static const struct lat_help helps[] = {
 	{
 		.name = "kvm-exit",
@@ -21,13 +31,15 @@ static const struct lat_help helps[] = {
 "    perf-prof kvm-exit -p 124604                    # one table at Ctrl-C\n"
 "    perf-prof kvm-exit -p 126934 -i 1000 --than 5ms # also print exits slower than 5ms\n"
 "    perf-prof kvm-exit -p 126934 -i 1000 --perins   # one table per vCPU thread\n"
-"    perf-prof kvm-exit -p 126934 --filter 'exit_reason!=12' -i 1000   # no HLT\n"
+"    perf-prof kvm-exit -p 126934 --filter '" HLT_FILTER "' -i 1000   # no HLT\n"
 "    perf-prof kvm-exit -p 126934 --heatmap kvm_lat -i 1000   # and write kvm_lat.lat\n"
 "    perf-prof kvm-exit --input perf.data            # a recording (perf record -e kvm:*)\n"
 "    perf-prof kvm-exit -p 126934 --offcpu -i 1000   # how much of each exit was scheduled out\n"
 "    perf-prof kvm-exit -p 126934 --top-rip 5 --vmlinux vmlinux   # which guest code exits\n"
-"    perf-prof kvm-exit -p 126934,130021 --json -i 1000   # per VM, one JSON line each\n",
-		.filter_example = "exit_reason!=12",
+"    perf-prof kvm-exit -p 126934,130021 --json -i 1000   # per VM, one JSON line each\n"
+"    perf-prof kvm-exit -p 126934 --detail --vmm     # which port, MSR, address; QEMU's part\n"
+"    perf-prof kvm-exit --list-reasons               # the exit reasons --filter takes by name\n",
+		.filter_example = HLT_FILTER,
 	},
 	{
 		.name = "syscalls",

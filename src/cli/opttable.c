@@ -22,12 +22,15 @@ void opt_tables(const struct opt_spec *spec, int n, struct opt_tables *t)
 	*s++ = ':';	/* a missing value returns ':', not '?' */
 	for (i = 0; i < n && i < OPT_MAX; i++) {
 		t->longopts[i].name = spec[i].name;
-		t->longopts[i].has_arg = spec[i].arg ? required_argument : no_argument;
+		t->longopts[i].has_arg = !spec[i].arg ? no_argument :
+					 spec[i].defval ? optional_argument : required_argument;
 		t->longopts[i].flag = NULL;
 		t->longopts[i].val = OPT_LONG + i;
 		if (is_short(spec[i].key) && spec[i].help && !strchr(t->shortopts, spec[i].key)) {
 			*s++ = (char)spec[i].key;
 			if (spec[i].arg)
+				*s++ = ':';
+			if (spec[i].arg && spec[i].defval)
 				*s++ = ':';
 		}
 	}
@@ -148,6 +151,8 @@ static int take(const struct opt_spec *o, const char *arg, char *base, char *err
 {
 	if (o->seen)
 		*(bool *)(base + o->seen - 1) = true;
+	if (!arg && o->defval)
+		arg = o->defval;
 	if (o->parse)
 		return o->parse(o, arg, base + o->dst, err, errlen);
 	if (o->incr)
@@ -236,7 +241,7 @@ void opt_help(FILE *f, const struct opt_spec *spec, int n, unsigned cmd,
 		else
 			w = fprintf(f, "      --%s", spec[i].name);
 		if (spec[i].arg)
-			w += fprintf(f, "=%s", spec[i].arg);
+			w += fprintf(f, spec[i].defval ? "[=%s]" : "=%s", spec[i].arg);
 		/* the help text in its column, each of its lines */
 		for (;;) {
 			const char *nl = strchr(h, '\n');

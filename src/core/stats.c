@@ -74,6 +74,7 @@ void lat_stats_reset(struct lat_stats *s)
 			struct lat_row *r = &in->rows[j];
 
 			r->calls = r->sum = r->min = r->max = r->extra = r->sched = 0;
+			r->vmm_calls = r->vmm = r->vmm_sched = 0;
 			td_reset(r->td);
 		}
 	}

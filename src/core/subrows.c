@@ -40,6 +40,9 @@ static void add_to(struct lat_row *rest, const struct lat_row *r)
 	rest->sum += r->sum;
 	rest->extra += r->extra;
 	rest->sched += r->sched;
+	rest->vmm_calls += r->vmm_calls;
+	rest->vmm += r->vmm;
+	rest->vmm_sched += r->vmm_sched;
 	td_merge(rest->td, r->td);
 }
 

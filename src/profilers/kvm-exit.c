@@ -15,13 +15,14 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/bytes.h>
+#include <perf-prof/kvm-key.h>
+#include <perf-prof/kvm-reasons.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/tep.h>
-#include "kvm-exit-names.h"
 
-#define ISA_VMX 1
-#define ISA_SVM 2
-#define ARM_KEY_NOTRAP (1ull << 32)	/* key = this | ret, for non-trap exits */
+#define ISA_VMX KVM_ISA_VMX
+#define ISA_SVM KVM_ISA_SVM
+#define ARM_KEY_NOTRAP KVM_ARM_NOTRAP	/* key = this | ret, for non-trap exits */
 
 #define VMX_EXIT_HLT		12
 #define SVM_EXIT_HLT		0x78
@@ -35,9 +36,7 @@ struct kvm_state {
 	struct pp_field entry_vcpu;
 	int exit_id;		/* kvm_exit's event id: vcpu_id from an exit record */
 	bool exit_only;		/* a recording without kvm_entry: exits are counted */
-	struct pp_symtab tab[2];		/* x86: VMX, SVM; arm: ret, ec */
-	int ntab;
-	int64_t arm_trap;
+	struct kvm_reasons names;	/* the format's reason names */
 	/* a kvm_exit this long holds every field kvm_key() reads */
 	uint32_t key_need;
 	uint64_t isa_absent;	/* ISA_VMX on kernels without the isa field */
@@ -66,10 +65,7 @@ static void *kvm_state_new(void)
 
 static void kvm_state_clear(struct kvm_state *kx)
 {
-	int i;
-
-	for (i = 0; i < kx->ntab; i++)
-		pp_symtab_free(&kx->tab[i]);
+	kvm_reasons_free(&kx->names);
 	memset(kx, 0, sizeof(*kx));
 }
 
@@ -86,6 +82,8 @@ static int kvm_bind(void *st, struct tep_event *exit, struct tep_event *entry, c
 	struct kvm_state *kx = st;
 
 	kvm_state_clear(kx);
+	if (kvm_reasons_load(&kx->names, exit, err, errlen) < 0)
+		return -1;
 	kx->exit_id = exit->id;
 	kx->exit_only = entry == NULL;
 	kx->arm = tep_find_field(exit, "vcpu_pc") != NULL;
@@ -98,12 +96,6 @@ static int kvm_bind(void *st, struct tep_event *exit, struct tep_event *entry, c
 			return -1;
 		}
 		pp_field_bind(exit, "vcpu_pc", &kx->rip);
-		kx->ntab = pp_symtabs(exit, ret, &kx->tab[0], 1);
-		if (kx->ntab == 1)
-			kx->ntab += pp_symtabs(exit, ec, &kx->tab[1], 1);
-		kx->arm_trap = 2;	/* ARM_EXCEPTION_TRAP since 4.20; 4.19 says TRAP = 1 */
-		if (kx->ntab >= 1)
-			pp_symtab_value(&kx->tab[0], "TRAP", &kx->arm_trap);
 		bind_key_plan(kx);
 		return 0;
 	}
@@ -115,8 +107,6 @@ static int kvm_bind(void *st, struct tep_event *exit, struct tep_event *entry, c
 	pp_field_bind(exit, "guest_rip", &kx->rip);
 	pp_field_bind(exit, "vcpu_id", &kx->vcpu);
 	pp_field_bind(entry, "vcpu_id", &kx->entry_vcpu);
-	/* print fmt reads "(isa == 1) ? VMX table : SVM table" */
-	kx->ntab = pp_symtabs(exit, "exit_reason", kx->tab, 2);
 	bind_key_plan(kx);
 	return 0;
 }
@@ -147,7 +137,7 @@ static uint64_t kvm_key(const void *st, const struct pp_record *r, uint64_t *aux
 	}
 	/* aux, the guest PC: attribution (--top-rip) and %gsys */
 	if (kx->arm) {
-		if ((int64_t)(int32_t)isa == kx->arm_trap)
+		if ((int64_t)(int32_t)isa == kx->names.arm_trap)
 			return code & 0xffffffff;
 		return ARM_KEY_NOTRAP | (isa & 0xffffffff);
 	}
@@ -164,40 +154,17 @@ static uint64_t kvm_extra(const void *st, const struct pp_record *end, uint64_t 
 	return (aux >> 63) ? lat : 0;
 }
 
-static const char *lookup(const struct pp_symtab *t, const struct kvm_names *fb, int64_t v)
-{
-	const char *name = NULL;
-	int i;
-
-	if (t && t->n) {
-		name = pp_symtab_name(t, v);
-		if (!name)	/* tables write -1 where the field is unsigned */
-			name = pp_symtab_name(t, (int32_t)v);
-		return name;
-	}
-	for (i = 0; i < fb->n; i++)
-		if (fb->e[i].value == v || fb->e[i].value == (int32_t)v)
-			return fb->e[i].name;
-	return NULL;
-}
-
 static void kvm_key_name(void *st, uint64_t key, char *buf, size_t len)
 {
 	const struct kvm_state *kx = st;
 	uint32_t code = key & 0xffffffff;
 	const char *name;
 
-	if (kx->arm) {
-		if (key & ARM_KEY_NOTRAP)
-			name = lookup(kx->ntab >= 1 ? &kx->tab[0] : NULL, &kvm_arm_ret_names,
-				      (int32_t)code);
-		else
-			name = lookup(kx->ntab >= 2 ? &kx->tab[1] : NULL, &kvm_arm_ec_names, code);
-	} else if ((key >> 32) == ISA_SVM) {
-		name = lookup(kx->ntab >= 2 ? &kx->tab[1] : NULL, &kvm_svm_names, code);
-	} else {
-		name = lookup(kx->ntab >= 1 ? &kx->tab[0] : NULL, &kvm_vmx_names, code);
-	}
+	if (kx->arm)
+		name = key & ARM_KEY_NOTRAP ? kvm_reasons_lookup(&kx->names, 0, (int32_t)code)
+					    : kvm_reasons_lookup(&kx->names, 1, code);
+	else
+		name = kvm_reasons_lookup(&kx->names, (key >> 32) == ISA_SVM, code);
 	if (name)
 		snprintf(buf, len, "%s", name);
 	else if (kx->arm || (key >> 32) == ISA_SVM)
@@ -265,6 +232,8 @@ const struct lat_class kvm_exit_class = {
 	.vcpu = kvm_vcpu,
 	.has_vcpu = kvm_has_vcpu,
 	.aux_is_rip = true,
+	.filter_names = kvm_filter_names,
+	.list_keys = kvm_list_reasons,
 	.count_title = "kvm-exit counts",
 	.count_extra_header = "%gsys(calls)",
 	.count_noun = "exits",

@@ -69,16 +69,19 @@ int kvm_list_reasons(const char *input, FILE *out, char *err, size_t errlen)
 	return 0;
 }
 
-char *kvm_filter_live(const char *expr, char *err, size_t errlen)
+int kvm_filter_names(struct tep_event *exit, const char *expr, char **out, char *err,
+		     size_t errlen)
 {
+	struct tep_handle *tep = NULL;
 	struct kvm_reasons r;
-	struct tep_handle *tep = kernel_reasons(&r, err, errlen);
-	char *s;
 
-	if (!tep)
-		return NULL;
-	s = kvm_reasons_filter(&r, expr, err, errlen);
+	if (exit && kvm_reasons_load(&r, exit, err, errlen) < 0)
+		return 1;
+	if (!exit && !(tep = kernel_reasons(&r, err, errlen)))
+		return 1;
+	*out = kvm_reasons_filter(&r, expr, err, errlen);
 	kvm_reasons_free(&r);
-	tep_free(tep);
-	return s;
+	if (tep)
+		tep_free(tep);
+	return *out ? 0 : 2;
 }

@@ -43,6 +43,8 @@ struct lat_ctx {
 	uint64_t (*key)(const void *st, const struct pp_record *begin, uint64_t *aux);
 	uint64_t (*extra)(const void *st, const struct pp_record *end, uint64_t aux, uint64_t lat);
 	bool vcpu_filter;	/* --vcpu */
+	struct ev_filter *begin_filter;	/* --filter on --input */
+	char *filter;		/* --filter with names rewritten, or NULL */
 	bool switches;		/* a sink reads context switches */
 	struct pair_table pairs;
 	struct lat_sinks sinks;	/* what is done with a pair, in order */
@@ -54,6 +56,7 @@ struct lat_ctx {
 	struct guestsym *syms;	/* --vmlinux, --kallsyms */
 	uint64_t paired, dumped, lost_interval, filtered;
 	uint64_t printed;	/* tables or JSON lines with rows, over the run */
+	uint64_t filtered_begins;	/* begins --filter left out of a recording */
 	int npid;
 	struct lat_proc *pids;	/* -p, for per-VM labels */
 	FILE *out;

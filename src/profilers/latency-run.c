@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <perf-prof/evfilter.h>
 #include <perf-prof/guestsym.h>
 #include <perf-prof/heatmap.h>
+#include <perf-prof/kvm-detail.h>
 #include <perf-prof/output.h>
 #include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
@@ -74,6 +76,54 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_c
 	return 0;
 }
 
+/* --detail, --vmm: after the statistics and --offcpu, whose words it reads */
+static void choose_detail(struct lat_ctx *c, int offcpu_side)
+{
+	const struct lat_env *env = c->env;
+	struct sink_detail_cfg dc = {
+		.want = (env->detail ? KVM_WANT_DETAIL : 0) | (env->vmm ? KVM_WANT_VMM : 0),
+		.recording = env->input != NULL, .input = env->input,
+		.offcpu_side = offcpu_side, .cls = c->cls, .cls_state = c->cls_state,
+		.verbose = env->verbose,
+	};
+	struct sink_detail *d = sink_detail_add(&c->sinks, &dc);
+
+	c->style.vmm = env->vmm;
+	c->style.detail = (int)env->detail;
+	c->style.subrows = sink_detail_subrows;
+	c->style.sub_name = sink_detail_name;
+	c->style.sub_arg = d;
+}
+
+/*
+ * A live --filter with names: rewritten to codes from this kernel's
+ * format before the kernel reads it (a recording's is rewritten when its
+ * formats are known, latency.c).  0, or an exit code after a message.
+ */
+static int filter_names(struct lat_ctx *c, struct source_cfg *src)
+{
+	const struct lat_env *env = c->env;
+	char err[512];
+	int code;
+
+	if (!env->filter || env->input || !c->cls->filter_names)
+		return 0;
+	code = c->cls->filter_names(NULL, env->filter, &c->filter, err, sizeof(err));
+	if (code == 1 && env->verbose)	/* no format here: the kernel will say */
+		fprintf(stderr, "perf-prof: --filter as given: %s\n", err);
+	if (code == 1)
+		return 0;
+	if (code) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		return code;
+	}
+	if (env->verbose && strcmp(c->filter, env->filter))
+		fprintf(stderr, "perf-prof: --filter '%s' as the kernel reads it: '%s'\n",
+			env->filter, c->filter);
+	src->filters[0] = c->filter;
+	return 0;
+}
+
 /*
  * The sinks after the heatmap's (open_files()), in the order pairs visit
  * them: the statistics first, as the later ones read its rows.  0, or -1
@@ -89,11 +139,14 @@ static int choose_sinks(struct lat_ctx *c)
 		.verbose = env->verbose,
 	};
 	char err[512];
+	int offcpu_side = -1;
 
 	sink_stats_add(&c->sinks, &c->stats, c->cls, c->cls_state,
 		       c->kind == INST_THREAD && c->cls->vcpu);
 	if (env->sched)
-		sink_offcpu_add(&c->sinks, env->input != NULL);
+		offcpu_side = (int)sink_offcpu_add(&c->sinks, env->input != NULL);
+	if (env->detail || env->vmm)
+		choose_detail(c, offcpu_side);
 	if (env->top_rips)
 		sink_rips_add(&c->sinks, &c->stats);
 	if (env->than)
@@ -160,7 +213,7 @@ static void sink_events(const struct lat_sinks *s, struct source_cfg *src)
 	int i, j;
 
 	for (i = 0; i < s->n; i++)
-		for (j = 0; j < s->v[i].nevents && src->nev < 4; j++)
+		for (j = 0; j < s->v[i].nevents && src->nev < SOURCE_MAX_EVENTS; j++)
 			src->events[src->nev++] = s->v[i].events[j];
 }
 
@@ -170,7 +223,7 @@ static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
 {
 	src->events[0] = cls->begin_event;
 	src->events[1] = cls->end_event;
-	src->filters[0] = env->filter;
+	src->filters[0] = env->input ? NULL : env->filter;	/* a recording's: latency.c */
 	src->nev = 2;
 	src->input = env->input;
 	src->pages = env->pages;
@@ -225,6 +278,9 @@ static void summary(const struct lat_ctx *c, const struct engine_stats *st, uint
 			"could be wrong were dropped; raise --order-mem\n",
 			(unsigned long)env->order_mem, (unsigned long)st->forced,
 			(unsigned long)st->late, (unsigned long)c->pairs.dropped);
+	if (env->verbose && c->begin_filter)
+		fprintf(stderr, "perf-prof: --filter left out %lu %s records of the recording\n",
+			(unsigned long)c->filtered_begins, c->cls->begin_event);
 	if (env->verbose && c->counts)
 		fprintf(stderr, "perf-prof: %u instances, %lu samples, %lu %s counted, "
 			"%lu lost in %lu gaps, %lu filtered by --vcpu, "
@@ -317,6 +373,10 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 		goto out;
 	code = 2;
 	cfg_of(cls, env, &scfg, &cfg);
+	code = filter_names(&c, &scfg);
+	if (code)
+		goto out;
+	code = 2;
 	if (!env->input && build_targets(&c, env, &scfg) < 0)
 		goto out;
 	c.kind = inst_kind_of(&c, &scfg);
@@ -339,6 +399,8 @@ out:
 	free(scfg.procs.id);
 	free(c.pids);
 	pair_free(&c.pairs);
+	free(c.filter);
+	ev_filter_free(c.begin_filter);
 	lat_stats_free(&c.stats);
 	cls->state_free(c.cls_state);
 	return output_close(out, code);

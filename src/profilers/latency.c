@@ -13,7 +13,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
+#include <perf-prof/evfilter.h>
 #include "latency-int.h"
+
+/*
+ * --filter on a recording: the expression the kernel would have read
+ * (names rewritten from the recording's own format), evaluated on each
+ * begin record as it is read; what it leaves out is as if never recorded.
+ */
+static int input_filter(struct lat_ctx *c, struct tep_handle *tep, struct tep_event *b,
+			char *err, size_t errlen)
+{
+	const char *expr = c->env->filter;
+	char *named = NULL;
+	int code;
+
+	if (!expr || !c->env->input)
+		return 0;
+	if (c->cls->filter_names) {
+		code = c->cls->filter_names(b, expr, &named, err, errlen);
+		if (code)
+			return code;
+		expr = named;
+	}
+	if (c->env->verbose && strcmp(expr, c->env->filter))
+		fprintf(stderr, "perf-prof: --filter '%s' as this recording's format reads it: "
+			"'%s'\n", c->env->filter, expr);
+	c->begin_filter = ev_filter_new(tep, c->cls->begin_event, expr, err, errlen);
+	free(named);
+	return c->begin_filter ? 0 : 2;
+}
 
 /*
  * A recording of the begin event alone (seed 004 records kvm:kvm_exit
@@ -26,7 +55,9 @@ static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_ev
 	const struct lat_class *cls = c->cls;
 	const struct lat_env *env = c->env;
 	const char *what = env->than ? "--than" : env->heatmap ? "--heatmap" :
-			   env->sched ? "--offcpu" : env->pct_given ? "--percentiles" : NULL;
+			   env->sched ? "--offcpu" : env->pct_given ? "--percentiles" :
+			   env->detail ? "--detail" : env->vmm ? "--vmm" : NULL;
+	int code;
 
 	if (what) {
 		snprintf(err, errlen, "%s needs latencies, and the recording has %s but no %s "
@@ -41,6 +72,9 @@ static int counts_setup(struct lat_ctx *c, struct tep_handle *tep, struct tep_ev
 			 "threads with --perins instead", cls->begin_event);
 		return 2;
 	}
+	code = input_filter(c, tep, b, err, errlen);
+	if (code)
+		return code;
 	fprintf(stderr, "perf-prof: %s has %s but no %s events: %s are counted, without "
 		"latencies (those need both: perf record -e %s -e %s)\n", env->input,
 		cls->begin_event, cls->end_event, cls->count_noun, cls->begin_event, cls->end_event);
@@ -82,6 +116,9 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 			 cls->begin_event);
 		return 2;
 	}
+	code = input_filter(c, tep, b, err, errlen);
+	if (code)
+		return code;
 	code = lat_sinks_setup(&c->sinks, info, err, errlen);
 	if (code)
 		return code;
@@ -103,7 +140,13 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 /* a begin: its thread now waits for its end, keyed by the class */
 static __attribute__((noinline)) void on_begin(const struct pp_record *rec, struct lat_ctx *c)
 {
-	struct pair_pending *p = pair_begin(&c->pairs, rec);
+	struct pair_pending *p;
+
+	if (c->begin_filter && !ev_filter_pass(c->begin_filter, rec)) {
+		c->filtered_begins++;
+		return;
+	}
+	p = pair_begin(&c->pairs, rec);
 
 	p->key = c->key(c->cls_state, rec, &p->aux);
 }
@@ -153,6 +196,10 @@ static void on_count(struct lat_ctx *c, const struct pp_record *rec)
 	struct lat_pair *pair = &c->pair;
 	struct pair_pending *b = &c->counted;
 
+	if (c->begin_filter && !ev_filter_pass(c->begin_filter, rec)) {
+		c->filtered_begins++;
+		return;
+	}
 	if (c->vcpu_filter && !vcpu_wanted(c, rec)) {
 		c->filtered++;
 		return;

@@ -83,19 +83,23 @@ static void offcpu_late(void *self, struct pair_table *pairs, const struct pp_re
 	pair_drop(pairs, pp_field_u64(&o->next_pid, rec->raw, rec->raw_size), rec->time);
 }
 
-static void offcpu_pair(void *self, struct lat_pair *p)
+uint64_t sink_offcpu_sched(const struct pair_pending *p, uint32_t side, uint64_t now)
 {
-	struct offcpu *o = self;
-	const uint64_t *side = p->begin->side + o->side;
-	uint64_t sched = side[SCHED];
+	const uint64_t *w = p->side + side;
 
 	/*
 	 * Still out: a per-task recording sees its switch-outs only
-	 * (sched_switch fires in the outgoing task); it ran again by this
-	 * end, so count the gap up to it.
+	 * (sched_switch fires in the outgoing task); it ran again by @now,
+	 * so count the gap up to it.
 	 */
-	if (side[OUT_SINCE])
-		sched += p->end->time - side[OUT_SINCE];
+	return w[SCHED] + (w[OUT_SINCE] && now > w[OUT_SINCE] ? now - w[OUT_SINCE] : 0);
+}
+
+static void offcpu_pair(void *self, struct lat_pair *p)
+{
+	struct offcpu *o = self;
+	uint64_t sched = sink_offcpu_sched(p->begin, o->side, p->end->time);
+
 	p->row->sched += sched < p->lat ? sched : p->lat;
 }
 
@@ -114,7 +118,7 @@ static const struct lat_sink_ops offcpu_ops = {
 	.close = offcpu_close,
 };
 
-void sink_offcpu_add(struct lat_sinks *s, bool recording)
+uint32_t sink_offcpu_add(struct lat_sinks *s, bool recording)
 {
 	struct offcpu *o = calloc(1, sizeof(*o));
 	struct lat_sink *k;
@@ -128,4 +132,5 @@ void sink_offcpu_add(struct lat_sinks *s, bool recording)
 		k->events[0] = "sched:sched_switch";
 		k->nevents = 1;
 	}
+	return k->side;
 }

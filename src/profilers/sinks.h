@@ -27,8 +27,10 @@ struct lat_proc {
  */
 void sink_stats_add(struct lat_sinks *s, struct lat_stats *stats, const struct lat_class *cls,
 		    void *cls_state, bool label_vcpu);
-/* --offcpu: the scheduled-out part of each pair into row->sched */
-void sink_offcpu_add(struct lat_sinks *s, bool recording);
+/* --offcpu: the scheduled-out part of each pair into row->sched; its side words */
+uint32_t sink_offcpu_add(struct lat_sinks *s, bool recording);
+/* the ns pending begin @p spent scheduled out up to @now, as --offcpu's side words say */
+uint64_t sink_offcpu_sched(const struct pair_pending *p, uint32_t side, uint64_t now);
 /* --top-rip: each pair's guest address (aux) into row->rips */
 void sink_rips_add(struct lat_sinks *s, struct lat_stats *stats);
 /*
@@ -41,6 +43,28 @@ int sink_heatmap_add(struct lat_sinks *s, const char *base, const struct lat_cla
 /* --than: both records of every pair of at least @than_ns on @out; counted in *@dumped */
 void sink_dump_add(struct lat_sinks *s, FILE *out, const struct lat_class *cls, void *cls_state,
 		   uint64_t than_ns, bool than_idle, uint64_t *dumped);
+
+/* what --detail and --vmm are told */
+struct sink_detail_cfg {
+	unsigned want;			/* KVM_WANT_DETAIL, KVM_WANT_VMM */
+	bool recording;			/* --input: either architecture's events */
+	const char *input;		/* its name, for messages */
+	int offcpu_side;		/* --offcpu's side words, -1 without */
+	const struct lat_class *cls;	/* the extra column (%gsys) of sub-rows */
+	void *cls_state;
+	int verbose;
+};
+struct sink_detail;
+/*
+ * --detail, --vmm: each pair's sub-row (by its companion events) under
+ * its reason, and the VMM's part of it into row->vmm*.  After the
+ * statistics (and --offcpu, which it reads).  Its self, for the printers.
+ */
+struct sink_detail *sink_detail_add(struct lat_sinks *s, const struct sink_detail_cfg *cfg);
+/* the sub-rows under row @r, NULL if it has none with a key */
+const struct lat_inst *sink_detail_subrows(void *self, const struct lat_row *r);
+/* a sub-row's name: "0x3f8 out" */
+void sink_detail_name(void *self, uint64_t key, char *buf, size_t len);
 
 /* what the exporter is told */
 struct sink_export_cfg {

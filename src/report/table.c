@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 #include <perf-prof/rips.h>
+#include <perf-prof/subrows.h>
 #include <perf-prof/table.h>
 
 #define NAME_LEN 64
+#define SUB_INDENT "  "	/* a sub-row's name, under its row's */
 
 void table_print_time_inline(FILE *f, uint64_t realtime_ns)
 {
@@ -50,6 +52,35 @@ void table_pct_header(double pct, char *buf, size_t len)
 	snprintf(buf, len, "p%.23s(us)", name);
 }
 
+int table_subrows(const struct table_style *st, const struct lat_row *r,
+		  const struct lat_row **top, struct lat_row *rest, uint32_t *nrest)
+{
+	const struct lat_inst *sub = st->detail && st->subrows ? st->subrows(st->sub_arg, r) : NULL;
+	struct tdigest *td = rest->td;
+
+	*nrest = 0;
+	if (!sub)
+		return 0;
+	memset(rest, 0, sizeof(*rest));
+	rest->td = td;
+	td_reset(td);
+	return (int)lat_rows_top(sub, (uint32_t)st->detail, top, rest, nrest);
+}
+
+void table_rest_name(uint32_t nrest, char *buf, size_t len)
+{
+	snprintf(buf, len, "(%u more)", nrest);
+}
+
+void table_split(const struct table_style *st, const struct lat_row *r, uint64_t *oncpu,
+		 uint64_t *sched, uint64_t *vmm)
+{
+	*vmm = st->vmm ? r->vmm : 0;
+	/* the VMM's part is the VMM's, on a CPU or not */
+	*sched = st->sched ? r->sched - (st->vmm ? r->vmm_sched : 0) : 0;
+	*oncpu = r->sum - *vmm - *sched;
+}
+
 struct sorted {
 	struct lat_row *row;
 	double val;		/* what --sort orders by, largest first */
@@ -84,7 +115,36 @@ static double sort_value(const struct table_style *st, struct lat_row *r)
 	}
 }
 
-/* rows with calls in --sort's order (total, largest first), then by name; *width: 20 or 32 */
+/* the widest name of @r's sub-rows as printed, indent included */
+static int sub_width(const struct table_style *st, const struct lat_row *r)
+{
+	const struct lat_row **top = malloc(sizeof(*top) * (st->detail + 1));
+	struct lat_row rest = { .td = td_new(10, NULL) };
+	char name[NAME_LEN];
+	uint32_t nrest;
+	int k, i, w = 0;
+
+	if (!top || !rest.td)
+		abort();
+	k = table_subrows(st, r, top, &rest, &nrest);
+	for (i = 0; i < k; i++) {
+		st->sub_name(st->sub_arg, top[i]->key, name, sizeof(name));
+		if ((int)strlen(name) > w)
+			w = (int)strlen(name);
+	}
+	table_rest_name(nrest, name, sizeof(name));
+	if (nrest && (int)strlen(name) > w)
+		w = (int)strlen(name);
+	td_free(rest.td);
+	free(top);
+	return w ? w + (int)strlen(SUB_INDENT) : 0;
+}
+
+/*
+ * rows with calls in --sort's order (total, largest first), then by name;
+ * *width: 20, or 32 when a name is longer, or as wide as the widest
+ * sub-row beyond that
+ */
 static int sort_rows(const struct table_style *st, struct lat_inst *in, struct sorted **out,
 		     int *width)
 {
@@ -101,8 +161,14 @@ static int sort_rows(const struct table_style *st, struct lat_inst *in, struct s
 		v[n].row = &in->rows[i];
 		v[n].val = sort_value(st, &in->rows[i]);
 		st->key_name(st->key_arg, in->rows[i].key, v[n].name, NAME_LEN);
-		if (strlen(v[n].name) > 20)
+		if (strlen(v[n].name) > 20 && *width < 32)
 			*width = 32;
+		if (st->detail) {
+			int w = sub_width(st, v[n].row);
+
+			if (w > 20 && *width < (w > 32 ? w : 32))
+				*width = w > 32 ? w : 32;
+		}
 		n++;
 	}
 	qsort(v, n, sizeof(*v), cmp_rows);
@@ -215,22 +281,12 @@ static void print_counts(FILE *f, const struct table_style *st, struct sorted *v
 	}
 }
 
-int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label)
+/* the header line and the dashed rule of the latency columns */
+static void print_header(FILE *f, const struct table_style *st, int width)
 {
-	struct sorted *v;
-	int n, i, k, width;
 	char hdr[32];
+	int i, k;
 
-	n = sort_rows(st, in, &v, &width);
-	if (!n) {
-		free(v);
-		return 0;
-	}
-	fprintf(f, "%s%s%s\n", st->title, label ? " " : "", label ? label : "");
-	if (st->counts) {
-		print_counts(f, st, v, n, width);
-		goto rips;
-	}
 	fprintf(f, "%-*s %8s %16s %12s %12s", width, st->key_header, "calls", "total(us)",
 		"min(us)", "avg(us)");
 	for (k = 0; k < st->npct; k++) {
@@ -240,6 +296,8 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 	fprintf(f, " %12s %6s", "max(us)", st->extra_header);
 	if (st->sched)
 		fprintf(f, " %16s %16s %6s", "oncpu(us)", "sched(us)", "%sched");
+	if (st->vmm)
+		fprintf(f, " %8s %16s %6s", "vmm", "vmm(us)", "%vmm");
 	fputc('\n', f);
 	for (i = 0; i < width; i++)
 		fputc('-', f);
@@ -253,26 +311,96 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 		rule(f, 16);
 		rule(f, 6);
 	}
-	fputc('\n', f);
-
-	for (i = 0; i < n; i++) {
-		struct lat_row *r = v[i].row;
-
-		fprintf(f, "%-*s %8lu %16.3f %12.3f %12.3f", width, v[i].name,
-			(unsigned long)r->calls, r->sum / 1000.0, r->min / 1000.0,
-			(double)r->sum / r->calls / 1000.0);
-		for (k = 0; k < st->npct; k++)
-			fprintf(f, " %12.3f", lat_row_quantile(r, st->pct[k] / 100.0) / 1000.0);
-		fprintf(f, " %12.3f", r->max / 1000.0);
-		if (st->extra_percent)
-			fprintf(f, " %6.2f", r->sum ? 100.0 * r->extra / r->sum : 0.0);
-		else
-			fprintf(f, " %6lu", (unsigned long)r->extra);
-		if (st->sched)
-			fprintf(f, " %16.3f %16.3f %6.2f", (r->sum - r->sched) / 1000.0,
-				r->sched / 1000.0, r->sum ? 100.0 * r->sched / r->sum : 0.0);
-		fputc('\n', f);
+	if (st->vmm) {
+		rule(f, 8);
+		rule(f, 16);
+		rule(f, 6);
 	}
+	fputc('\n', f);
+}
+
+static double pct_of(uint64_t part, uint64_t all)
+{
+	return all ? 100.0 * part / all : 0.0;
+}
+
+/* one row: a reason's, a sub-row, the sub-rows summed */
+static void print_row(FILE *f, const struct table_style *st, int width, const char *indent,
+		      const char *name, struct lat_row *r)
+{
+	uint64_t oncpu, sched, vmm;
+	int k;
+
+	fprintf(f, "%s%-*s %8lu %16.3f %12.3f %12.3f", indent, width - (int)strlen(indent), name,
+		(unsigned long)r->calls, r->sum / 1000.0, r->min / 1000.0,
+		(double)r->sum / r->calls / 1000.0);
+	for (k = 0; k < st->npct; k++)
+		fprintf(f, " %12.3f", lat_row_quantile(r, st->pct[k] / 100.0) / 1000.0);
+	fprintf(f, " %12.3f", r->max / 1000.0);
+	if (st->extra_percent)
+		fprintf(f, " %6.2f", pct_of(r->extra, r->sum));
+	else
+		fprintf(f, " %6lu", (unsigned long)r->extra);
+	table_split(st, r, &oncpu, &sched, &vmm);
+	if (st->sched)
+		fprintf(f, " %16.3f %16.3f %6.2f", oncpu / 1000.0, sched / 1000.0,
+			pct_of(sched, r->sum));
+	if (st->vmm)
+		fprintf(f, " %8lu %16.3f %6.2f", (unsigned long)r->vmm_calls, vmm / 1000.0,
+			pct_of(vmm, r->sum));
+	fputc('\n', f);
+}
+
+/* the sub-rows under @r (--detail) */
+static void print_subrows(FILE *f, const struct table_style *st, int width,
+			  const struct lat_row *r, const struct lat_row **top, struct lat_row *rest)
+{
+	char name[NAME_LEN];
+	uint32_t nrest;
+	int k, i;
+
+	k = table_subrows(st, r, top, rest, &nrest);
+	for (i = 0; i < k; i++) {
+		st->sub_name(st->sub_arg, top[i]->key, name, sizeof(name));
+		print_row(f, st, width, SUB_INDENT, name, (struct lat_row *)top[i]);
+	}
+	if (nrest) {
+		table_rest_name(nrest, name, sizeof(name));
+		print_row(f, st, width, SUB_INDENT, name, rest);
+	}
+}
+
+int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, const char *label)
+{
+	const struct lat_row **top = NULL;
+	struct lat_row rest = { 0 };
+	struct sorted *v;
+	int n, i, width;
+
+	n = sort_rows(st, in, &v, &width);
+	if (!n) {
+		free(v);
+		return 0;
+	}
+	fprintf(f, "%s%s%s\n", st->title, label ? " " : "", label ? label : "");
+	if (st->counts) {
+		print_counts(f, st, v, n, width);
+		goto rips;
+	}
+	print_header(f, st, width);
+	if (st->detail) {
+		top = malloc(sizeof(*top) * st->detail);
+		rest.td = td_new(100, NULL);
+		if (!top || !rest.td)
+			abort();
+	}
+	for (i = 0; i < n; i++) {
+		print_row(f, st, width, "", v[i].name, v[i].row);
+		if (st->detail)
+			print_subrows(f, st, width, v[i].row, top, &rest);
+	}
+	td_free(rest.td);
+	free(top);
 rips:
 	if (st->top_rips)
 		print_rips(f, st, v, n, width);

@@ -146,6 +146,8 @@ static int follow_check(struct live *l, bool now)
 	return added;
 }
 
+_Static_assert(SOURCE_MAX_EVENTS <= EVLIST_MAX_EVENTS, "an evlist opens every event of a source");
+
 /* the events' tracepoint ids, filters and switch records, as evlist opens them */
 static void live_events(struct live *l, struct evlist_event *ev)
 {
@@ -188,7 +190,7 @@ static int live_start(struct source *s, char *err, size_t errlen)
 {
 	struct live *l = (struct live *)s;
 	const struct source_cfg *cfg = l->cfg;
-	struct evlist_event ev[4];
+	struct evlist_event ev[EVLIST_MAX_EVENTS];
 	int code = 1;
 
 	/* no uid check: the kernel answers (root, CAP_PERFMON, paranoid), evlist.c says why */

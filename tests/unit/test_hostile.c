@@ -790,7 +790,8 @@ START_TEST(test_option_bounds)
 		{ "-r 0", "invalid realtime priority '0'" },
 		{ "extra", "unexpected argument 'extra'" },
 		{ "--input", "option '--input' needs a value" },
-		{ "--input x --filter y", "--filter runs in the kernel: it does not apply to --input" },
+		{ "--detail=0", "invalid --detail count '0'" },
+		{ "--detail=x", "invalid --detail count 'x'" },
 	};
 	char *out, want[256];
 	size_t i;

@@ -7,28 +7,22 @@
 #include "unit.h"
 
 static struct lat_stats st;
-static struct lat_inst sub;
+#define sub (*lat_stats_inst(&st, 0))
 
 static void setup(void)
 {
 	lat_stats_init(&st);
-	sub = (struct lat_inst){ .vcpu = -1 };
 }
 
 static void teardown(void)
 {
-	uint32_t i;
-
-	for (i = 0; i < sub.nrows; i++)
-		td_free(sub.rows[i].td);
-	free(sub.rows);
-	u64map_free(&sub.map);
+	lat_stats_free(&st);
 }
 
 /* @calls latencies of @lat ns under sub-key @key */
 static void add(uint64_t key, uint64_t calls, uint64_t lat)
 {
-	struct lat_row *r = lat_inst_row(&st, &sub, key);
+	struct lat_row *r = lat_stats_row(&st, 0, key);
 
 	while (calls--)
 		lat_row_add(r, lat, 0);
@@ -46,7 +40,7 @@ START_TEST(test_top)
 	add(0x70, 5, 20);	/* 100: a tie, the smaller key first */
 	add(0x71, 1, 1000);	/* 1000 */
 	add(0xcf8, 3, 7);	/* 21 */
-	lat_inst_row(&st, &sub, 0x99);	/* a row without calls (an old interval's) */
+	lat_stats_row(&st, 0, 0x99);	/* a row without calls (an old interval's) */
 	k = lat_rows_top(&sub, 3, top, &rest, &nrest);
 	ck_assert_uint_eq(k, 3);
 	ck_assert_uint_eq(top[0]->key, 0x10);
