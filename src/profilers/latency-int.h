@@ -31,6 +31,7 @@ struct lat_ctx {
 	struct engine_cfg *cfg;
 	struct tep_handle *tep;
 	int begin_id, end_id;
+	int filtered_id;	/* --filter on --input: the begin event (begin_id -1), else -1 */
 	int count_id;		/* counts mode: the begin event, else -1 */
 	bool counts;		/* a recording of begin events only: counted */
 	enum inst_kind kind;

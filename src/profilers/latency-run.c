@@ -83,8 +83,7 @@ static void choose_detail(struct lat_ctx *c, int offcpu_side)
 	struct sink_detail_cfg dc = {
 		.want = (env->detail ? KVM_WANT_DETAIL : 0) | (env->vmm ? KVM_WANT_VMM : 0),
 		.recording = env->input != NULL, .input = env->input,
-		.offcpu_side = offcpu_side, .cls = c->cls, .cls_state = c->cls_state,
-		.verbose = env->verbose,
+		.offcpu_side = offcpu_side, .verbose = env->verbose,
 	};
 	struct sink_detail *d = sink_detail_add(&c->sinks, &dc);
 

@@ -101,6 +101,7 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	b = pp_tep_find(tep, cls->begin_event);
 	e = pp_tep_find(tep, cls->end_event);
 	c->count_id = -1;
+	c->filtered_id = -1;
 	if (b && !e && c->env->input && cls->count_title)
 		return counts_setup(c, tep, b, err, errlen);
 	if (!b || !e) {
@@ -126,6 +127,11 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	c->clock = info->clock;
 	c->by_time = info->merged;
 	c->begin_id = b->id;
+	if (c->begin_filter) {
+		/* its begins go the other way, through the filter (on_other()) */
+		c->filtered_id = b->id;
+		c->begin_id = -1;
+	}
 	c->end_id = e->id;
 	return 0;
 }
@@ -140,13 +146,7 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 /* a begin: its thread now waits for its end, keyed by the class */
 static __attribute__((noinline)) void on_begin(const struct pp_record *rec, struct lat_ctx *c)
 {
-	struct pair_pending *p;
-
-	if (c->begin_filter && !ev_filter_pass(c->begin_filter, rec)) {
-		c->filtered_begins++;
-		return;
-	}
-	p = pair_begin(&c->pairs, rec);
+	struct pair_pending *p = pair_begin(&c->pairs, rec);
 
 	p->key = c->key(c->cls_state, rec, &p->aux);
 }
@@ -254,6 +254,10 @@ static __attribute__((noinline)) void on_other(const struct pp_record *rec, stru
 	memcpy(&type, rec->raw, sizeof(type));
 	if (type == c->count_id)
 		on_count(c, rec);
+	else if (type == c->filtered_id && ev_filter_pass(c->begin_filter, rec))
+		on_begin(rec, c);
+	else if (type == c->filtered_id)
+		c->filtered_begins++;
 	else if ((k = lat_sinks_reader(&c->sinks, type)))
 		k->ops->record(k->self, &c->pairs, rec);
 }
@@ -317,7 +321,7 @@ static void lat_late(void *arg, const struct pp_record *rec)
 	if (rec->type != PP_REC_SAMPLE || rec->raw_size < 8)
 		return;
 	memcpy(&type, rec->raw, sizeof(type));
-	if (type == c->begin_id || type == c->end_id)
+	if (type == c->begin_id || type == c->end_id || type == c->filtered_id)
 		pair_drop(&c->pairs, rec->tid, rec->time);
 	else if ((k = lat_sinks_reader(&c->sinks, type)) && k->ops->late)
 		k->ops->late(k->self, &c->pairs, rec);

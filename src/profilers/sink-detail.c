@@ -88,7 +88,8 @@ static void detail_record(void *self, struct pair_table *pairs, const struct pp_
 	}
 	side = p->side + d->side;
 	if (what == KVM_COMP_KEY) {
-		side[SUB] = kvm_detail_merge(kvm_detail_kind_of(d->kd.arm, p->key), side[SUB], sub);
+		side[SUB] = kvm_detail_merge(kvm_detail_kind_of(d->kd.arm, p->key), side[SUB],
+					     sub);
 	} else if (!side[VMM_SINCE]) {
 		/* the first hand-over: the VMM may return to KVM_RUN and leave again */
 		side[VMM_SINCE] = rec->time;
@@ -139,7 +140,7 @@ static uint64_t sub_key_of(const struct sink_detail *d, const struct lat_pair *p
 	memset(&exit, 0, sizeof(exit));
 	exit.raw = p->begin->raw;
 	exit.raw_size = p->begin->raw_size;
-	return kvm_detail_exit_key(&d->kd, &exit, p->key);
+	return kvm_detail_exit_key(&d->kd, &exit, p->begin->key);
 }
 
 static void detail_pair(void *self, struct lat_pair *p)
@@ -150,12 +151,12 @@ static void detail_pair(void *self, struct lat_pair *p)
 	if (d->cfg.want & KVM_WANT_VMM)
 		add_vmm(d, p, row);
 	if (!(d->cfg.want & KVM_WANT_DETAIL) ||
-	    kvm_detail_kind_of(d->kd.arm, p->key) == KVM_DETAIL_NONE)
+	    kvm_detail_kind_of(d->kd.arm, p->begin->key) == KVM_DETAIL_NONE)
 		return;
 	if (!row->sub)
 		row->sub = ++d->nsub;
 	sr = lat_stats_row(&d->sub, row->sub - 1, sub_key_of(d, p));
-	lat_row_add(sr, p->lat, d->cfg.cls->extra(d->cfg.cls_state, p->end, p->aux, p->lat));
+	lat_row_add(sr, p->lat, p->extra);
 	sr->sched += sched_of(d, p);
 	if (d->cfg.want & KVM_WANT_VMM)
 		add_vmm(d, p, sr);

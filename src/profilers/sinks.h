@@ -50,8 +50,6 @@ struct sink_detail_cfg {
 	bool recording;			/* --input: either architecture's events */
 	const char *input;		/* its name, for messages */
 	int offcpu_side;		/* --offcpu's side words, -1 without */
-	const struct lat_class *cls;	/* the extra column (%gsys) of sub-rows */
-	void *cls_state;
 	int verbose;
 };
 struct sink_detail;
