@@ -197,15 +197,46 @@ START_TEST(test_evfilter)
 	/* what libtraceevent cannot read is said */
 	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "nosuch==1", err, sizeof(err)));
 	ck_assert_str_eq(err, "--filter 'nosuch==1' on kvm:kvm_exit: no field 'nosuch' in its format");
+	/* malformed: said before libtraceevent (which frees twice on some) sees it */
 	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "exit_reason==1 && (", err,
 					 sizeof(err)));
-	ck_assert_msg(strstr(err, "--filter 'exit_reason==1 && (' on kvm:kvm_exit: ") == err,
-		      "%s", err);
+	ck_assert_str_eq(err, "--filter 'exit_reason==1 && (' on kvm:kvm_exit: a field is "
+			 "wanted at its end");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "(exit_reason==1", err, sizeof(err)));
+	ck_assert_str_eq(err, "--filter '(exit_reason==1' on kvm:kvm_exit: a ')' is wanted at "
+			 "its end");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "exit_reason 1", err, sizeof(err)));
+	ck_assert_str_eq(err, "--filter 'exit_reason 1' on kvm:kvm_exit: a comparison (==, !=, "
+			 "<, <=, >, >=, &, ~) is wanted at '1'");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "isa==1 exit_reason==2", err,
+					 sizeof(err)));
+	ck_assert_str_eq(err, "--filter 'isa==1 exit_reason==2' on kvm:kvm_exit: && or || is "
+			 "wanted at 'exit_reason==2'");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "isa==\"x", err, sizeof(err)));
+	ck_assert_str_eq(err, "--filter 'isa==\"x' on kvm:kvm_exit: a string without its "
+			 "closing quote at '\"x'");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "isa!=-1", err, sizeof(err)));
+	ck_assert_str_eq(err, "--filter 'isa!=-1' on kvm:kvm_exit: no negative number is "
+			 "compared on a recording, at '-1'");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "isa ~ 1", err, sizeof(err)));
+	ck_assert_str_eq(err, "--filter 'isa ~ 1' on kvm:kvm_exit: ~ compares strings, and this "
+			 "field is a number, at '~ 1'");
+	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_exit", "", err, sizeof(err)));
+	ck_assert_str_eq(err, "--filter '' on kvm:kvm_exit: a field is wanted at its end");
+	/* what reads well goes through, negated and nested (not "!(": libtraceevent
+	 * 1.7.1 leaks its "!" token there) */
+	f = ev_filter_new(tep, "kvm:kvm_exit", " !isa==2 && ((exit_reason>=30)) ", err,
+			  sizeof(err));
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert(passes(f, 30, 1));
+	ck_assert(!passes(f, 30, 2));
+	ck_assert(!passes(f, 29, 1));
+	ev_filter_free(f);
 	/* common fields are fields too */
 	f = ev_filter_new(tep, "kvm:kvm_exit", "common_pid!=0 && exit_reason!=hlt", err, sizeof(err));
 	ck_assert_ptr_null(f);
 	ck_assert_str_eq(err, "--filter 'common_pid!=0 && exit_reason!=hlt' on kvm:kvm_exit: "
-			 "Illegal rvalue");
+			 "exit_reason is a number: 'hlt' is not");
 	ck_assert_ptr_null(ev_filter_new(tep, "kvm:kvm_nope", "x==1", err, sizeof(err)));
 	ck_assert_str_eq(err, "--filter: the formats have no kvm:kvm_nope");
 }
