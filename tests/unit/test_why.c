@@ -159,6 +159,12 @@ START_TEST(test_detail_top)
 		      sub_col(out, "io", "(1 more)", 4) > 20000, "%s", out);
 	ck_assert_int_eq(sub_rows(out, "cpuid"), 1);
 	free(out);
+	/* -i: each interval's sub-rows cover that interval; together the whole */
+	out = sh("%s kvm-exit --input %s.perf.data --detail --perins -i 200 | "
+		 "awk '$1 == \"0x10\" && $2 == \"out\" { s += $3 } END { print s }'", pp_bin(),
+		 DETAIL_REC);
+	ck_assert_str_eq(out, "600\n");
+	free(out);
 }
 END_TEST
 
