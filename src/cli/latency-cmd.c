@@ -80,7 +80,7 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_BOOLEAN(0, "offcpu", E(sched),
 		      "Split each latency into on-CPU and scheduled-out time\n"
 		      "(columns oncpu(us), sched(us), %sched)") },
-	{ OPT_COUNT(0, "detail", "N", E(detail), 1, 1000, "--detail count",
+	{ OPT_COUNT(0, "detail", "N", E(detail), 1, 1000000, "--detail count",
 		    "Under each exit reason, what its exits were about (port,\n"
 		    "MSR, MMIO address or guest page, CPUID leaf, hypercall):\n"
 		    "the N biggest by total (default 10), the rest in one row"),
