@@ -264,8 +264,8 @@ void opt_list(FILE *f, const struct opt_spec *spec, int n, unsigned cmd)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (spec[i].help && (!spec[i].only || (spec[i].only & cmd)))
-			fprintf(f, "--%s%s\n", spec[i].name, spec[i].arg ? "=" : "");
+		if (spec[i].help && (!spec[i].only || (spec[i].only & cmd)))	/* --detail[=N]: bare */
+			fprintf(f, "--%s%s\n", spec[i].name, spec[i].arg && !spec[i].defval ? "=" : "");
 	for (i = 0; i < n; i++)
 		if (spec[i].help && (!spec[i].only || (spec[i].only & cmd)) && is_short(spec[i].key))
 			fprintf(f, "-%c%s\n", spec[i].key, spec[i].arg ? "=" : "");
