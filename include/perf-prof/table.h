@@ -23,8 +23,9 @@ struct table_style {
 	bool vmm;			/* vmm, vmm(us) and %vmm columns */
 	/*
 	 * --detail N: under a row that has sub-rows (@subrows), the N
-	 * biggest by total, named by @sub_name, and the rest summed in one;
-	 * 0: none
+	 * biggest by @sort's key (by name: the N biggest by total, in the
+	 * order of their names, numbers by value), named by @sub_name, and
+	 * the rest summed in one; 0: none
 	 */
 	int detail;
 	const struct lat_inst *(*subrows)(void *arg, const struct lat_row *r);

@@ -52,21 +52,6 @@ void table_pct_header(double pct, char *buf, size_t len)
 	snprintf(buf, len, "p%.23s(us)", name);
 }
 
-int table_subrows(const struct table_style *st, const struct lat_row *r,
-		  const struct lat_row **top, struct lat_row *rest, uint32_t *nrest)
-{
-	const struct lat_inst *sub = st->detail && st->subrows ? st->subrows(st->sub_arg, r) : NULL;
-	struct tdigest *td = rest->td;
-
-	*nrest = 0;
-	if (!sub)
-		return 0;
-	memset(rest, 0, sizeof(*rest));
-	rest->td = td;
-	td_reset(td);
-	return (int)lat_rows_top(sub, (uint32_t)st->detail, top, rest, nrest);
-}
-
 void table_rest_name(uint32_t nrest, char *buf, size_t len)
 {
 	snprintf(buf, len, "(%u more)", nrest);
@@ -113,6 +98,63 @@ static double sort_value(const struct table_style *st, struct lat_row *r)
 	case SORT_MAX: return (double)r->max;
 	default: return (double)r->sum;
 	}
+}
+
+/* a sub-row's place: --sort's value; by name, the biggest by total (then by key) */
+static double sub_value(void *arg, struct lat_row *r)
+{
+	const struct table_style *st = arg;
+
+	return st->sort == SORT_NAME ? (double)r->sum : sort_value(st, r);
+}
+
+/* names that begin with a number (0x3f8 out, 0x80b x2APIC_EOI write) by it, then as text */
+static int cmp_named(const void *pa, const void *pb)
+{
+	const struct sorted *x = pa, *y = pb;
+	char *ex, *ey;
+	unsigned long long a = strtoull(x->name, &ex, 0), b = strtoull(y->name, &ey, 0);
+
+	if (ex != x->name && ey != y->name && a != b)
+		return a < b ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* @k sub-rows of @top by name */
+static void sort_by_name(const struct table_style *st, const struct lat_row **top, uint32_t k)
+{
+	struct sorted *v = malloc(sizeof(*v) * (k ? k : 1));
+	uint32_t i;
+
+	if (!v)
+		abort();
+	for (i = 0; i < k; i++) {
+		v[i].row = (struct lat_row *)top[i];
+		st->sub_name(st->sub_arg, top[i]->key, v[i].name, NAME_LEN);
+	}
+	qsort(v, k, sizeof(*v), cmp_named);
+	for (i = 0; i < k; i++)
+		top[i] = v[i].row;
+	free(v);
+}
+
+int table_subrows(const struct table_style *st, const struct lat_row *r,
+		  const struct lat_row **top, struct lat_row *rest, uint32_t *nrest)
+{
+	const struct lat_inst *sub = st->detail && st->subrows ? st->subrows(st->sub_arg, r) : NULL;
+	struct tdigest *td = rest->td;
+	uint32_t k;
+
+	*nrest = 0;
+	if (!sub)
+		return 0;
+	memset(rest, 0, sizeof(*rest));
+	rest->td = td;
+	td_reset(td);
+	k = lat_rows_top(sub, (uint32_t)st->detail, sub_value, (void *)st, top, rest, nrest);
+	if (st->sort == SORT_NAME)
+		sort_by_name(st, top, k);
+	return (int)k;
 }
 
 /* the widest name of @r's sub-rows as printed, indent included */

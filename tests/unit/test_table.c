@@ -303,6 +303,91 @@ START_TEST(test_table_sort)
 }
 END_TEST
 
+/* --detail's sub-rows of IO_INSTRUCTION (key 2): ports, from their own stats */
+static struct lat_stats sub_stats;
+
+static const struct lat_inst *io_subrows(void *arg, const struct lat_row *r)
+{
+	return r->key == 2 ? lat_stats_inst(&sub_stats, 0) : NULL;
+}
+
+static void port_name(void *arg, uint64_t key, char *buf, size_t len)
+{
+	snprintf(buf, len, "0x%lx %s", (unsigned long)(key >> 1), key & 1 ? "out" : "in");
+}
+
+/* the sub-rows' names of @out, "0x3f8 out,(1 more)," (two words each) */
+static __attribute__((noinline)) char *sub_names(const char *out)
+{
+	char *names = calloc(1, strlen(out) + 1);
+	const char *l;
+
+	for (l = strstr(out, "\n  "); l; l = strstr(l + 1, "\n  ")) {
+		size_t w = strcspn(l + 3, " ");
+
+		w += strcspn(l + 3 + w + 1, " ") + 1;
+		strncat(names, l + 3, w);
+		strcat(names, ",");
+	}
+	return names;
+}
+
+/* --sort orders --detail's sub-rows too, and picks the N shown by that key */
+START_TEST(test_detail_sort)
+{
+	static const char *const want[SORT_NKEYS] = {
+		[SORT_TOTAL] = "0x3f8 out,0x70 out,(2 more),",
+		[SORT_CALLS] = "0x3f8 out,0x3f9 in,(2 more),",
+		[SORT_AVG] = "0x70 out,0xcf8 in,(2 more),",
+		[SORT_P99] = "0x70 out,0xcf8 in,(2 more),",
+		[SORT_MAX] = "0x3f8 out,0x70 out,(2 more),",
+		[SORT_NAME] = "0x70 out,0x3f8 out,(2 more),",	/* by total, shown by number */
+	};
+	struct table_style st = { .title = "kvm-exit latency", .key_header = "exit_reason",
+				  .extra_header = "%gsys", .extra_percent = true, .npct = 1,
+				  .pct = { 99 }, .key_name = names, .detail = 2,
+				  .subrows = io_subrows, .sub_name = port_name };
+	struct lat_stats s;
+	struct lat_inst *in, *sub;
+	char *out, *got, *js = NULL;
+	size_t len = 0;
+	FILE *f;
+	int k;
+
+	lat_stats_init(&s);
+	lat_stats_init(&sub_stats);
+	in = lat_stats_inst(&s, 0);
+	sub = lat_stats_inst(&sub_stats, 0);
+	add_n(&s, in, 2, 1, 1, 0);			/* the reason row itself */
+	add_n(&sub_stats, sub, 0x3f8 << 1 | 1, 200, 1000, 0);	/* most calls, max 5000 */
+	add_n(&sub_stats, sub, 0x3f8 << 1 | 1, 1, 5000, 0);
+	add_n(&sub_stats, sub, 0x3f9 << 1, 100, 10, 0);		/* total 1000 */
+	add_n(&sub_stats, sub, 0x70 << 1 | 1, 4, 4000, 0);	/* the biggest avg: 4000 */
+	add_n(&sub_stats, sub, 0xcf8 << 1, 1, 3000, 0);		/* total 3000, avg 3000 */
+	for (k = 0; k < SORT_NKEYS; k++) {
+		st.sort = (enum sort_key)k;
+		out = render(in, &st, NULL);
+		got = sub_names(out);
+		ck_assert_msg(!strcmp(got, want[k]), "--sort %s: %s\n%s", sort_key_names[k], got,
+			      out);
+		free(got);
+		free(out);
+	}
+	/* JSON's "detail" in the same order */
+	st.sort = SORT_CALLS;
+	f = open_memstream(&js, &len);
+	json_print(f, &st, in, &(struct json_head){ .time = "t", .inst_type = "all",
+						      .inst_id = -1, .vcpu = -1 });
+	fclose(f);
+	ck_assert_msg(strstr(js, "\"detail\":[{\"key\":\"0x3f8 out\",\"calls\":201,") &&
+		      strstr(js, "},{\"key\":\"0x3f9 in\",\"calls\":100,") &&
+		      strstr(js, "},{\"key\":\"(2 more)\",\"keys\":2,\"calls\":5,"), "%s", js);
+	free(js);
+	lat_stats_free(&sub_stats);
+	lat_stats_free(&s);
+}
+END_TEST
+
 static Suite *table_suite(void)
 {
 	Suite *s = suite_create("table");
@@ -310,6 +395,7 @@ static Suite *table_suite(void)
 
 	tcase_add_test(tc, test_golden_table);
 	tcase_add_test(tc, test_table_sort);
+	tcase_add_test(tc, test_detail_sort);
 	tcase_add_test(tc, test_empty_prints_nothing);
 	tcase_add_test(tc, test_err_column_and_percentiles);
 	tcase_add_test(tc, test_time_line);
