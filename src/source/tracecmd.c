@@ -43,9 +43,18 @@ struct source *source_tracecmd_open(const struct source_cfg *cfg, char *err, siz
 const char *tracecmd_get_trace_clock(struct tracecmd_input *handle);
 
 #define TC_SEQ_SHIFT	40	/* seq: the CPU above, the record's number on it below */
+/*
+ * The CPU numbers looked at: the count a file states is a number it says
+ * (a damaged one said 2^31 and was looped over), and a kernel has a few
+ * thousand at most (x86's NR_CPUS is 8192 at most).
+ */
+#define TC_MAX_CPUS	65536
 
+/* a CPU whose buffer holds records: only those have state */
 struct tc_cpu {
+	int c;			/* its number */
 	bool done;
+	struct tep_record *first;	/* its first record, read when choosing rd */
 	uint64_t last;		/* time of the newest record read */
 	uint64_t n;		/* records read from it */
 };
@@ -54,10 +63,10 @@ struct tc_src {
 	struct source s;
 	struct tracecmd_input *h;	/* the file */
 	struct tracecmd_input *rd;	/* the buffer read: the file's own, or an instance's */
-	struct tep_record **first;	/* per CPU: its first record, read when choosing rd */
 	struct tep_handle *tep;
-	struct tc_cpu *cpu;
-	int ncpu;
+	int ncpu;		/* CPU numbers to look at: the file's count, at most TC_MAX_CPUS */
+	struct tc_cpu *cpu;	/* the CPUs of rd with records, by number */
+	int nbusy, cap;
 	struct tep_record *held[SOURCE_BATCH];	/* the batch handed out last */
 	int nheld;
 	uint64_t flushed;	/* the bound handed to the engine last */
@@ -70,12 +79,12 @@ static struct tep_handle *tc_formats(struct source *s, char *err, size_t errlen)
 	return ((struct tc_src *)s)->tep;
 }
 
-/* the CPU furthest behind, -1 when all are read */
+/* the CPU furthest behind (its index in t->cpu), -1 when all are read */
 static int tc_behind(const struct tc_src *t)
 {
 	int i, best = -1;
 
-	for (i = 0; i < t->ncpu; i++)
+	for (i = 0; i < t->nbusy; i++)
 		if (!t->cpu[i].done && (best < 0 || t->cpu[i].last < t->cpu[best].last))
 			best = i;
 	return best;
@@ -87,10 +96,11 @@ static void tc_release_held(struct tc_src *t)
 		tracecmd_free_record(t->held[--t->nheld]);
 }
 
-/* a record of CPU @c into @b: a LOST record first if its page lost events */
-static void tc_put(struct tc_src *t, int c, struct tep_record *r, struct source_batch *b)
+/* a record of CPU t->cpu[@i] into @b: a LOST record first if its page lost events */
+static void tc_put(struct tc_src *t, int i, struct tep_record *r, struct source_batch *b)
 {
-	struct tc_cpu *cpu = &t->cpu[c];
+	struct tc_cpu *cpu = &t->cpu[i];
+	int c = cpu->c;
 	struct pp_record *rec;
 
 	if (r->missed_events) {
@@ -129,7 +139,7 @@ static void tc_flush(struct tc_src *t, struct source_batch *b)
 	uint64_t bound = UINT64_MAX;
 	int i;
 
-	for (i = 0; i < t->ncpu; i++)
+	for (i = 0; i < t->nbusy; i++)
 		if (!t->cpu[i].done && t->cpu[i].last < bound)
 			bound = t->cpu[i].last;
 	if (bound == UINT64_MAX || bound <= t->flushed)
@@ -141,22 +151,24 @@ static void tc_flush(struct tc_src *t, struct source_batch *b)
 static int tc_next(struct source *s, struct source_batch *b, char *err, size_t errlen)
 {
 	struct tc_src *t = (struct tc_src *)s;
-	int c;
+	int i;
 
 	tc_release_held(t);	/* the engine has taken the last batch */
 	b->n = 0;
-	while (!b->n && (c = tc_behind(t)) >= 0) {
+	while (!b->n && (i = tc_behind(t)) >= 0) {
+		struct tc_cpu *cpu = &t->cpu[i];
+
 		/* room for a record, its LOST record, and the flush */
 		while (b->n + 3 <= SOURCE_BATCH) {
-			struct tep_record *r = t->first[c] ? t->first[c] :
-					       tracecmd_read_data(t->rd, c);
+			struct tep_record *r = cpu->first ? cpu->first :
+					       tracecmd_read_data(t->rd, cpu->c);
 
-			t->first[c] = NULL;
+			cpu->first = NULL;
 			if (!r) {
-				t->cpu[c].done = true;
+				cpu->done = true;
 				break;
 			}
-			tc_put(t, c, r, b);
+			tc_put(t, i, r, b);
 		}
 		tc_flush(t, b);
 	}
@@ -177,26 +189,45 @@ static void tc_summary(struct source *s)
 			(unsigned long)t->disorder);
 }
 
-/* the first record of each CPU of @h into t->first: how many CPUs have one */
+/*
+ * The CPUs of @h with a first record into t->cpu: how many (memory grows
+ * with them, not with the count the file states), -1 out of memory.
+ */
 static int tc_firsts(struct tc_src *t, struct tracecmd_input *h)
 {
-	int c, n = 0;
+	int c;
 
 	for (c = 0; c < t->ncpu; c++) {
-		t->first[c] = tracecmd_read_cpu_first(h, c);
-		n += t->first[c] != NULL;
+		struct tep_record *r = tracecmd_read_cpu_first(h, c);
+
+		if (!r)
+			continue;
+		if (t->nbusy == t->cap) {
+			int cap = t->cap ? 2 * t->cap : 8;
+			struct tc_cpu *v = realloc(t->cpu, cap * sizeof(*v));
+
+			if (!v) {
+				tracecmd_free_record(r);
+				return -1;
+			}
+			t->cpu = v;
+			t->cap = cap;
+		}
+		memset(&t->cpu[t->nbusy], 0, sizeof(t->cpu[0]));
+		t->cpu[t->nbusy].c = c;
+		t->cpu[t->nbusy++].first = r;
 	}
-	return n;
+	return t->nbusy;
 }
 
 static void tc_drop_firsts(struct tc_src *t)
 {
-	int c;
+	int i;
 
-	for (c = 0; t->first && c < t->ncpu; c++) {
-		if (t->first[c])
-			tracecmd_free_record(t->first[c]);
-		t->first[c] = NULL;
+	for (i = 0; i < t->nbusy; i++) {
+		if (t->cpu[i].first)
+			tracecmd_free_record(t->cpu[i].first);
+		t->cpu[i].first = NULL;
 	}
 }
 
@@ -210,7 +241,6 @@ static void tc_close(struct source *s)
 		tracecmd_close(t->rd);
 	if (t->h)
 		tracecmd_close(t->h);
-	free(t->first);
 	free(t->cpu);
 	free(t);
 }
@@ -236,17 +266,23 @@ static bool tc_has_events(const struct tc_src *t, struct tracecmd_input *h)
  * no event, the first buffer instance that has (trace-cmd record -B NAME,
  * trace-cmd extract -B NAME).  Another one with events is left out, said.
  */
-static void tc_choose(struct tc_src *t, const char *path)
+static int tc_choose(struct tc_src *t, const char *path)
 {
-	int i, n = tracecmd_buffer_instances(t->h);
+	int i, k, n = tracecmd_buffer_instances(t->h);
 
-	t->rd = tc_firsts(t, t->h) ? t->h : NULL;
+	if ((k = tc_firsts(t, t->h)) < 0)
+		return -1;
+	t->rd = k ? t->h : NULL;
 	for (i = 0; i < n; i++) {
 		struct tracecmd_input *ih = tracecmd_buffer_instance_handle(t->h, i);
 
 		if (!ih)
 			continue;
-		if (!t->rd && tc_firsts(t, ih)) {
+		if (!t->rd && (k = tc_firsts(t, ih)) != 0) {
+			if (k < 0) {
+				tracecmd_close(ih);
+				return -1;
+			}
 			t->rd = ih;
 			continue;
 		}
@@ -259,6 +295,7 @@ static void tc_choose(struct tc_src *t, const char *path)
 	}
 	if (!t->rd)
 		t->rd = t->h;	/* no event anywhere: the engine says so */
+	return 0;
 }
 
 /* trace.dat's saved cmdlines, which libtracecmd gave the tep */
@@ -324,13 +361,12 @@ struct source *source_tracecmd_open(const struct source_cfg *cfg, char *err, siz
 		snprintf(err, errlen, "%s: a trace.dat file without CPU buffers", cfg->input);
 		goto fail;
 	}
-	t->cpu = calloc(t->ncpu, sizeof(*t->cpu));
-	t->first = calloc(t->ncpu, sizeof(*t->first));
-	if (!t->cpu || !t->first) {
+	if (t->ncpu > TC_MAX_CPUS)
+		t->ncpu = TC_MAX_CPUS;
+	if (tc_choose(t, cfg->input) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	tc_choose(t, cfg->input);
 	if (tc_check_clock(t, cfg->input, err, errlen) < 0)
 		goto fail;
 	t->s.ops = &tc_ops;

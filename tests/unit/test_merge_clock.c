@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <perf-prof/gaps.h>
 #include "textutil.h"
 #include "unit.h"
@@ -152,6 +153,49 @@ START_TEST(test_damaged_cpu_costs_nothing)
 END_TEST
 
 /*
+ * The same for trace-cmd's trace.dat: the CPU count its options state
+ * sized two arrays and was looped over for every record (2^24 CPUs: a
+ * run deaf to SIGTERM; 2^31: 16 GB touched on the way out).  Only the
+ * CPUs whose buffers hold records have state, and the table is the
+ * intact file's.
+ */
+START_TEST(test_tracedat_cpu_count_costs_nothing)
+{
+	static const uint8_t opt[] = { 8, 0, 4, 0, 0, 0, 2, 0, 0, 0 };	/* CPUCOUNT, 4 bytes: 2 */
+	static const uint32_t cpus[] = { 1u << 24, 0x7fffffff, 65537 };
+	const char *src = TEST_DATA_DIR "/kvm-x86-6.1-svm-2vcpu.trace.dat";
+	char path[128], *good, *out, *data = slurp_file(src), *at;
+	struct stat st;
+	size_t i;
+	int fd;
+
+	ck_assert_ptr_nonnull(data);
+	ck_assert_int_eq(stat(src, &st), 0);
+	at = memmem(data, (size_t)st.st_size, opt, sizeof(opt));
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_null(memmem(at + 1, (size_t)(data + st.st_size - at - 1), opt, sizeof(opt)));
+	good = sh("%s kvm-exit --input %s --perins 2>&1", PP, src);
+	snprintf(path, sizeof(path), "%s/cpus.dat", dir);
+	for (i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++) {
+		memcpy(at + 6, &cpus[i], 4);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, data, (size_t)st.st_size), st.st_size);
+		close(fd);
+		out = sh("%s timeout -s KILL 60 %s kvm-exit --input %s --perins 2>&1; echo rc=$?",
+			 LIMIT_1GB, PP, path);
+		ck_assert_msg(rc_of(out) == 0, "%u CPUs:\n%s", cpus[i], out);
+		*strstr(out, "rc=") = 0;
+		ck_assert_msg(!strcmp(out, good), "%u CPUs: the table changed:\n%s\nintact:\n%s",
+			      cpus[i], out, good);
+		free(out);
+	}
+	free(good);
+	free(data);
+}
+END_TEST
+
+/*
  * The same for a lost-record gap: the slots that date gaps grow with the
  * buffers that lose records, not with the number a LOST record states.
  */
@@ -271,6 +315,7 @@ static Suite *mergeclock_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_damaged_cpu_costs_nothing);
+	tcase_add_test(tc, test_tracedat_cpu_count_costs_nothing);
 	tcase_add_test(tc, test_gap_buffer_numbers);
 	tcase_add_test(tc, test_time_jump_ends);
 	tcase_add_test(tc, test_stop_during_damaged_run);
