@@ -7,7 +7,7 @@
  * elfsym_open() reads .symtab (.dynsym only when there is no .symtab) of
  * an ELF32 or ELF64 file once; afterwards the file is closed and lookups
  * are a binary search over a sorted array, with no allocation, so
- * elfsym_name() can be called for every exit.  A loaded table is
+ * elfsym_find() can be called for every exit.  A loaded table is
  * read-only: lookups from several threads need no lock.
  */
 #ifndef PERF_PROF_ELFSYM_H
@@ -28,13 +28,6 @@ struct elfsym;
  * of a stripped executable holding only imports).  err may be NULL.
  */
 struct elfsym *elfsym_open(const char *path, char *err, size_t errlen);
-
-/*
- * "name+0xoff" (or "name" at offset 0) for addr, or "0x<addr>" when no
- * symbol covers it; truncated to len - 1 characters.  Returns buf.
- * es may be NULL (always the hex form).
- */
-const char *elfsym_name(const struct elfsym *es, uint64_t addr, char *buf, size_t len);
 
 /* number of symbols kept (one per address) */
 size_t elfsym_count(const struct elfsym *es);

@@ -40,8 +40,6 @@ bool guestsym_has_lines(const struct guestsym *g);
 /* "file:line" of @rip as addr2line prints it, "??:0" if none */
 const char *guestsym_line(struct guestsym *g, uint64_t rip, char *buf, size_t len);
 
-/* the offset in use (0 without a vmlinux) */
-uint64_t guestsym_offset(const struct guestsym *g);
 
 /*
  * At the end of a run: when no guest kernel address that was named fell

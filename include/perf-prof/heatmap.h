@@ -34,13 +34,6 @@ struct heatmap *heatmap_open(const char *base, char *err, size_t errlen);
  */
 int heatmap_open_code(int e);
 /*
- * Append "<time_ns> <latency_ns>\n" (printf "%llu %llu\n") to a private
- * buffer; no allocation, a write(2) per 256 KiB.  A failed write is
- * remembered and reported by heatmap_close(); later lines are dropped.
- * @hm NULL is a no-op.  Not thread-safe: one writer per handle.
- */
-void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns);
-/*
  * The header line "# perf-prof @profiler: time_ns latency_ns @key_header",
  * and how heatmap_write_key() names a key (@name, called once per key and
  * cached; blanks at either end and control characters do not survive).
@@ -49,8 +42,11 @@ void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns);
 void heatmap_describe(struct heatmap *hm, const char *profiler, const char *key_header,
 		      void (*name)(void *arg, uint64_t key, char *buf, size_t len), void *arg);
 /*
- * "<time_ns> <latency_ns> <name of key>\n"; without heatmap_describe()
- * the two columns of heatmap_write().
+ * Append "<time_ns> <latency_ns> <name of key>\n" (without
+ * heatmap_describe(), the two columns "%llu %llu\n") to a private buffer;
+ * no allocation, a write(2) per 256 KiB.  A failed write is remembered and
+ * reported by heatmap_close(); later lines are dropped.  @hm NULL is a
+ * no-op.  Not thread-safe: one writer per handle.
  */
 void heatmap_write_key(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns, uint64_t key);
 /*

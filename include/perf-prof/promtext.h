@@ -25,8 +25,6 @@ extern const uint64_t prom_le_ns[32];
 /* the bucket of 2^k ns: how many bounds lie below it */
 extern const uint8_t prom_log2_bucket[64];
 
-/* the le label value of bucket @i: "1e-06" ... "10", "+Inf" */
-const char *prom_le_str(unsigned i);
 
 /* the bucket of a latency: the first whose bound is >= @ns (le is inclusive) */
 static inline unsigned prom_bucket(uint64_t ns)

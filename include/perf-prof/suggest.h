@@ -9,11 +9,6 @@
 #include <stddef.h>
 
 /*
- * Edits from @a to @b: insertions, deletions, substitutions and swaps of
- * two neighbours, one each (the optimal string alignment distance).
- */
-int edit_distance(const char *a, const char *b);
-/*
  * Of the @n words @cands (NULL entries skipped), the one @typed most
  * likely meant: the nearest within a third of its length (at least one
  * edit, at most three), else the only word @typed begins; NULL if none,

@@ -36,9 +36,6 @@ struct tep_event *pp_tep_find(struct tep_handle *tep, const char *event);
 /* New tep handle with @n events "sys:name" parsed from tracefs. */
 struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *events,
 				       int n, char *err, size_t errlen);
-/* Parse one format file's text into @tep (for tests and fixtures). */
-int pp_tep_parse_format(struct tep_handle *tep, const char *buf, size_t len,
-			const char *sys, char *err, size_t errlen);
 /* New tep handle configured like this machine (little endian, 8-byte long) */
 struct tep_handle *pp_tep_new(void);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/suggest.h>
+#include <perf-prof/tests-only.h>
 
 /* words longer than this are never near anything */
 #define WORD_MAX	64

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/tep.h>
+#include <perf-prof/tests-only.h>
 #include <perf-prof/tracefs.h>
 
 struct tep_handle *pp_tep_new(void)

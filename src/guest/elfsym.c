@@ -45,6 +45,7 @@
 #include <unistd.h>
 #include <perf-prof/elfsym.h>
 #include <perf-prof/errmsg.h>
+#include <perf-prof/tests-only.h>
 
 /* farthest an unsized symbol reaches towards the next one */
 #define ES_NOSIZE_CAP	(64 * 1024)

@@ -19,6 +19,7 @@
 #include <perf-prof/guestsym.h>
 #include <perf-prof/kallsyms.h>
 #include <perf-prof/srcline.h>
+#include <perf-prof/tests-only.h>
 #include <perf-prof/u64map.h>
 
 struct guestsym {

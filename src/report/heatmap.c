@@ -6,7 +6,7 @@
  * instead of us) and takes a first line with letters for a header;
  * `perf-prof heatmap` reads all three (--reason draws one reason).
  *
- * heatmap_write() runs once per event (millions per second), so it only
+ * heatmap_write_key() runs once per event (millions per second), so it only
  * formats two integers and copies a cached name into a large private
  * buffer; the buffer goes to the kernel with write(2) when full.  The
  * first failed write is remembered, later data is dropped, and
@@ -29,6 +29,7 @@
 
 #include <perf-prof/errmsg.h>
 #include <perf-prof/heatmap.h>
+#include <perf-prof/tests-only.h>
 
 #define HM_BUFSZ	(256 * 1024)
 /* longest name of a key, and line: two 20-digit numbers, a name, two spaces, a newline */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <perf-prof/promtext.h>
+#include <perf-prof/tests-only.h>
 
 const uint64_t prom_le_ns[32] = {
 	1000ull, 1778ull, 3162ull, 5623ull,

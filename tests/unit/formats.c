@@ -4,6 +4,7 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/tep.h>
+#include <perf-prof/tests-only.h>
 #include <perf-prof/proc.h>
 #include <perf-prof/tracefs.h>
 #include "formats.h"

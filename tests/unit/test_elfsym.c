@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <perf-prof/elfsym.h>
+#include <perf-prof/tests-only.h>
 #include "unit.h"
 
 /*

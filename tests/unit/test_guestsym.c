@@ -13,6 +13,7 @@
 #include <perf-prof/elfsym.h>
 #include <perf-prof/guestsym.h>
 #include <perf-prof/kallsyms.h>
+#include <perf-prof/tests-only.h>
 #include "guestelf.h"
 #include "unit.h"
 

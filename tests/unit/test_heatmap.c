@@ -24,6 +24,7 @@
 #include "textutil.h"
 #include <perf-prof/commands.h>
 #include <perf-prof/heatmap.h>
+#include <perf-prof/tests-only.h>
 
 static char tmpdir[32];	/* /tmp/pp-heatmap-XXXXXX */
 

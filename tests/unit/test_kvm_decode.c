@@ -9,6 +9,7 @@
 #include <traceevent/event-parse.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/tep.h>
+#include <perf-prof/tests-only.h>
 #include <perf-prof/tracefs.h>
 #include "formats.h"
 #include "unit.h"

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <perf-prof/promtext.h>
 #include <perf-prof/prometheus.h>
+#include <perf-prof/tests-only.h>
 #include "textutil.h"
 #include "unit.h"
 

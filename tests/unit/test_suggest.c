@@ -3,6 +3,7 @@
 #include <string.h>
 #include "unit.h"
 #include <perf-prof/suggest.h>
+#include <perf-prof/tests-only.h>
 
 START_TEST(test_edit_distance)
 {
