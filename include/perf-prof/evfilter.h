@@ -21,6 +21,7 @@ struct ev_filter *ev_filter_new(struct tep_handle *tep, const char *event, const
 				char *err, size_t errlen);
 /* does sample @rec of that event pass the filter? */
 bool ev_filter_pass(struct ev_filter *f, const struct pp_record *rec);
+/* free @f and its libtraceevent filter; NULL is fine */
 void ev_filter_free(struct ev_filter *f);
 
 #endif

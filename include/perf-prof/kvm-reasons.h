@@ -44,6 +44,7 @@ struct kvm_reasons {
 
 /* the tables of kvm_exit format @exit; -1 + @err when it is not kvm_exit's */
 int kvm_reasons_load(struct kvm_reasons *r, struct tep_event *exit, char *err, size_t errlen);
+/* free the tables @r built itself (not the tep's); @r is zeroed */
 void kvm_reasons_free(struct kvm_reasons *r);
 
 /* the name of @value in table @which, NULL if it has none */

@@ -36,8 +36,6 @@ struct tep_event *pp_tep_find(struct tep_handle *tep, const char *event);
 /* New tep handle with @n events "sys:name" parsed from tracefs. */
 struct tep_handle *pp_tep_from_tracefs(const char *tracefs, const char *const *events,
 				       int n, char *err, size_t errlen);
-/* New tep handle configured like this machine (little endian, 8-byte long) */
-struct tep_handle *pp_tep_new(void);
 
 /* Resolve @name in @ev.  Returns false (and f->size = 0) when absent. */
 bool pp_field_bind(struct tep_event *ev, const char *name, struct pp_field *f);
@@ -101,8 +99,6 @@ struct pp_symtab {
  * (at most @max).  Names point into the tep handle's memory.
  */
 int pp_symtabs(struct tep_event *ev, const char *field, struct pp_symtab *out, int max);
-/* the name of @value in @t, NULL if it has none */
-const char *pp_symtab_name(const struct pp_symtab *t, int64_t value);
 /* the value named @name (exact match) into *@value; false if none */
 bool pp_symtab_value(const struct pp_symtab *t, const char *name, int64_t *value);
 /* free @t's array (the names are the tep handle's); @t is left empty */

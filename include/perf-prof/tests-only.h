@@ -38,6 +38,9 @@ void heatmap_write(struct heatmap *hm, uint64_t time_ns, uint64_t lat_ns);
 int pp_tep_parse_format(struct tep_handle *tep, const char *buf, size_t len,
 			const char *sys, char *err, size_t errlen);
 
+/* format/tep.c: a tep handle configured like this machine (little endian, 8-byte long) */
+struct tep_handle *pp_tep_new(void);
+
 /* report/promtext.c: the le label value of bucket @i: "1e-06" ... "10", "+Inf" */
 const char *prom_le_str(unsigned i);
 

@@ -207,16 +207,6 @@ int pp_symtabs(struct tep_event *ev, const char *field, struct pp_symtab *out, i
 	return found;
 }
 
-const char *pp_symtab_name(const struct pp_symtab *t, int64_t value)
-{
-	int i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->sym[i].value == value)
-			return t->sym[i].name;
-	return NULL;
-}
-
 bool pp_symtab_value(const struct pp_symtab *t, const char *name, int64_t *value)
 {
 	int i;

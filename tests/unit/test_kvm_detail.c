@@ -10,6 +10,7 @@
 #include <perf-prof/kvm-detail.h>
 #include <perf-prof/tep.h>
 #include <perf-prof/kvm-key.h>
+#include <perf-prof/tests-only.h>
 #include "formats.h"
 #include "unit.h"
 

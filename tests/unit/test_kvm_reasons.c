@@ -12,6 +12,7 @@
 #include <perf-prof/evfilter.h>
 #include <perf-prof/kvm-reasons.h>
 #include <perf-prof/tep.h>
+#include <perf-prof/tests-only.h>
 #include "formats.h"
 #include "unit.h"
 

@@ -11,6 +11,7 @@
 #include <perf-prof/latency.h>
 #include <perf-prof/tep.h>
 #include <perf-prof/tracefs.h>
+#include <perf-prof/tests-only.h>
 #include "formats.h"
 #include "unit.h"
 
