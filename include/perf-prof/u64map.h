@@ -20,6 +20,8 @@ struct u64map {
 };
 
 /* A zeroed struct u64map is an empty map: it allocates on its first insert. */
+/* an empty map with room for @cap keys (a power of two); -1 out of memory */
+int u64map_init(struct u64map *m, uint32_t cap);
 /* pointer to the value slot of @key, inserting UINT32_MAX if absent */
 uint32_t *u64map_slot(struct u64map *m, uint64_t key);
 /* the value of @key, UINT32_MAX if absent; inserts nothing */

@@ -11,8 +11,7 @@ static inline uint32_t hash64(uint64_t k, uint32_t mask)
 	return (uint32_t)k & mask;
 }
 
-/* an empty map with room for @cap keys (a power of two); -1 out of memory */
-static int u64map_init(struct u64map *m, uint32_t cap)
+int u64map_init(struct u64map *m, uint32_t cap)
 {
 	m->cap = cap;
 	m->n = 0;
