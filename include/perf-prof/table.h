@@ -49,19 +49,14 @@ struct table_style {
 	void *rip_arg;
 };
 
-/* "2022-04-22 17:34:13.858975 " and a newline: the interval header line */
-void table_print_time(FILE *f, uint64_t realtime_ns);
-/* the same time without the trailing space and newline */
+/* "2022-04-22 17:34:13.858975": an interval's time, as its header line writes it */
 void table_print_time_inline(FILE *f, uint64_t realtime_ns);
-/* format a percentile column header, "p99(us)", "p99.9(us)" */
 /*
  * A percentile as its labels write it: the shortest decimal that reads
  * back as the same number (99.99999, never the 100 of %g), so distinct
  * percentiles never share a column name or a JSON key.
  */
 void table_pct_name(double pct, char *buf, size_t len);
-/* "p99(us)" */
-void table_pct_header(double pct, char *buf, size_t len);
 /*
  * One table: title (+ " " + @label when not NULL), header, dashed rule,
  * rows with calls > 0 in @st->sort's order (by total, largest first, by

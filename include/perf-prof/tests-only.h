@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct elfsym;
 struct guestsym;
@@ -40,6 +41,9 @@ int pp_tep_parse_format(struct tep_handle *tep, const char *buf, size_t len,
 
 /* format/tep.c: a tep handle configured like this machine (little endian, 8-byte long) */
 struct tep_handle *pp_tep_new(void);
+
+/* report/table.c: "2022-04-22 17:34:13.858975 \n", an interval's header line */
+void table_print_time(FILE *f, uint64_t realtime_ns);
 
 /* report/promtext.c: the le label value of bucket @i: "1e-06" ... "10", "+Inf" */
 const char *prom_le_str(unsigned i);

@@ -11,6 +11,7 @@
 #include <perf-prof/rips.h>
 #include <perf-prof/subrows.h>
 #include <perf-prof/table.h>
+#include <perf-prof/tests-only.h>
 
 #define NAME_LEN 64
 #define SUB_INDENT "  "	/* a sub-row's name, under its row's */
@@ -44,7 +45,8 @@ void table_pct_name(double pct, char *buf, size_t len)
 	snprintf(buf, len, "%.17g", pct);
 }
 
-void table_pct_header(double pct, char *buf, size_t len)
+/* a percentile column's header: "p99(us)", "p99.9(us)" */
+static void table_pct_header(double pct, char *buf, size_t len)
 {
 	char name[24];	/* %.17g of a double between 0 and 100 */
 

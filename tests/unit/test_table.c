@@ -7,6 +7,7 @@
 #include <perf-prof/stats.h>
 #include <perf-prof/json.h>
 #include <perf-prof/table.h>
+#include <perf-prof/tests-only.h>
 #include "textutil.h"
 #include "unit.h"
 
