@@ -92,6 +92,36 @@ uint64_t perfdata_cut_tail(const struct perfdata *pd);
 /* what the readers @pds (one recording's) skipped or missed, said on stderr as @name's */
 void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name);
 
+/*
+ * Sorted mode, for a recording file read to its end: the data section is
+ * mapped and the reader merges its buffers by time itself (perf's
+ * FINISHED_ROUND rule, as the engine's queue does), handing out records
+ * in (time, file offset) order, decoded in place: LOST and THROTTLE
+ * records dated to the next record of their buffer (core/gaps.h's rule),
+ * no FINISHED_ROUND records.  Its memory follows the buffers, never the
+ * records: of the file at most about @hold bytes stay mapped.  Call right
+ * after perfdata_open(); -1 when the recording cannot be read so (pipe
+ * mode, compressed, a directory's data file, not mappable): read it with
+ * perfdata_next_batch() then.
+ */
+int perfdata_sort(struct perfdata *pd, uint64_t hold);
+/* sorted mode's perfdata_next_batch(): raw data stays valid until perfdata_close() */
+int perfdata_next_sorted(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max,
+			 char *err, size_t errlen);
+/*
+ * Sorted mode: the run reads the samples of these tracepoint ids only;
+ * the others are dropped (and counted) instead of handed out, but for
+ * the last one before a record that is not a sample and the last of all
+ * (an interval clock ticked on samples ticks the same).
+ */
+void perfdata_use(struct perfdata *pd, const int *ids, int n);
+struct perfdata_sort_stats {
+	uint64_t dropped;	/* samples perfdata_use() dropped */
+	uint64_t newest;	/* the newest record time read */
+	uint64_t mem_peak;	/* bytes of the merge's tables at most */
+};
+void perfdata_sort_stats(const struct perfdata *pd, struct perfdata_sort_stats *st);
+
 /* bytes of read buffers allocated, held records included */
 uint64_t perfdata_held_bytes(const struct perfdata *pd);
 

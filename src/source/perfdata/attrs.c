@@ -113,6 +113,7 @@ int pd_attr_add(struct perfdata *pd, const unsigned char *p, uint64_t off, char 
 	a->type = load32(p);
 	a->context_switch = (flags >> 26) & 1;
 	a->is_tp = a->type == PERF_TYPE_TRACEPOINT;
+	a->used = 1;
 	a->config = load64(p + 8);
 	sample_layout_init(&a->lay, load64(p + 24), load64(p + 32), (flags >> 18) & 1);
 	memset(pd->idc, 0, sizeof(pd->idc));

@@ -430,6 +430,7 @@ void perfdata_close(struct perfdata *pd)
 	}
 	pd_z_free(pd);
 	pd_comm_free(pd);
+	pd_sort_free(pd);	/* the mapping, when buf is it */
 	free(pd->buf);
 	while (pd->nretired)
 		free(pd->retired[--pd->nretired].mem);

@@ -114,6 +114,8 @@ int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 {
 	if (pd->len - pd->pos >= need)
 		return 1;
+	if (pd->mapped)
+		return 0;	/* sorted mode: buf is the whole data section */
 	if (pd_compact(pd, err, errlen) < 0)
 		return -1;
 	if (pd->in_z)

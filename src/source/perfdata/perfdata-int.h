@@ -82,6 +82,7 @@ struct pd_attr {
 	uint32_t type;
 	uint32_t is_tp;
 	uint64_t config;		/* a tracepoint's: its event id, its samples' common_type */
+	uint32_t used;			/* the run reads its samples (perfdata_use()) */
 	uint32_t context_switch;	/* recorded with --switch-events */
 	struct sample_layout lay;	/* where its samples keep their fields */
 };
@@ -93,7 +94,7 @@ struct pd_chunk {
 };
 
 #define PD_POOL	4	/* spare buffers kept for reuse */
-#define PD_IDC	16	/* id cache: 2 events x 8 CPUs hit without a probe */
+#define PD_IDC	64	/* id cache: perf kvm stat's 5 events x 8 CPUs hit without a probe */
 
 struct pd_id {
 	uint64_t id;
@@ -166,6 +167,10 @@ struct perfdata {
 	char pend_err[256];
 
 	struct pd_comms *comms;	/* thread names (comm.c), the head's for a data file */
+	/* sorted mode (sorted.c): buf is the mapped data section, read in place */
+	int mapped;
+	struct pd_sort *sort;
+
 	bool (*stopping)(void);	/* set: a read interrupted by a signal gives up */
 	uint64_t nunknown;	/* samples whose id matched no attr */
 	unsigned nformats;	/* formats parsed so far, and their bytes */
@@ -264,6 +269,69 @@ int pd_parse_tracing(struct perfdata *pd, uint64_t size, char *err, size_t errle
 
 /* ---- records.c */
 
+/* the attr of a sample, NULL = skip it; *cpu from ID_INDEX or -1 */
+static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
+						   const unsigned char *p,
+						   uint32_t size, int32_t *cpu)
+{
+	const struct pd_id *e;
+	struct pd_idc *c;
+	uint64_t id;
+
+	*cpu = -1;
+	if (!pd->id_off || !pd->nids || pd->id_off + 8 > size)
+		/* a single attr needs no id */
+		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
+	id = load64(p + pd->id_off);
+	c = &pd->idc[id & (PD_IDC - 1)];
+	if (c->a && c->id == id) {
+		*cpu = c->cpu;
+		return c->a;
+	}
+	e = pd_id_find(pd, id);
+	if (!e)
+		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
+	c->id = id;
+	c->a = &pd->attrs[e->slot - 1];
+	c->cpu = e->cpu;
+	*cpu = e->cpu;
+	return c->a;
+}
+
+/* why sample @a's decode (sample_decode()'s @r) failed, in @err: -1 */
+int pd_sample_bad(struct perfdata *pd, const struct pd_attr *a, int r, uint32_t size,
+		  uint32_t rs, char *err, size_t errlen) __attribute__((noinline, cold));
+
+/*
+ * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
+ * -1 bad record.  Inline: the readers' per-record loops are this and
+ * little else (the batch reader's, the sorted scan's).
+ */
+static inline __attribute__((always_inline))
+int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
+		     struct pp_record *restrict rec, char *err, size_t errlen)
+{
+	const struct pd_attr *a;
+	uint32_t rs = 0;
+	int32_t cpu;
+	int r;
+
+	a = pd_sample_attr(pd, p, size, &cpu);
+	if (!a) {
+		pd->nunknown++;
+		return 0;
+	}
+	if (!a->is_tp)
+		return 0;
+	r = sample_decode(&a->lay, p, size, cpu, rec, &rs);
+	/* a tracepoint's payload begins with its event id: else the layout is wrong */
+	if (__builtin_expect(r == 0 && rec->raw_size >= 2 &&
+			     load16(rec->raw) == (uint16_t)a->config, 1))
+		return 1;
+	return pd_sample_bad(pd, a, r, size, rs, err, errlen);
+}
+
+
 /* the next record of interest (as perfdata_next()), without pipe mode's pending one */
 int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
 /* pipe mode, after its 16-byte header: read ahead to the first record */
@@ -292,6 +360,11 @@ uint64_t pd_z_where(const struct perfdata *pd, uint64_t off, uint64_t *byte);
 /* the buffers the decompressor holds (bytes) */
 uint64_t pd_z_bytes(const struct perfdata *pd);
 void pd_z_free(struct perfdata *pd);
+
+/* ---- sorted.c */
+
+/* sorted mode's state and mapping go (perfdata_close()) */
+void pd_sort_free(struct perfdata *pd);
 
 /* ---- pipe.c */
 
