@@ -55,6 +55,14 @@ struct profiler_ops {
 	void (*late)(void *ctx, const struct pp_record *rec);
 	/* live: at least every cfg->tick_ns, after the records read so far */
 	void (*tick)(void *ctx);
+	/*
+	 * After setup: the tracepoint ids (common_type) whose samples the
+	 * profiler reads, at most @max, into @ids: how many, or -1 for "all".
+	 * A recording's source then drops the others before they are
+	 * queued.  A profiler that reads more events (companions of a
+	 * detail view) lists them here too.  NULL: every sample.
+	 */
+	int (*uses)(void *ctx, int *ids, int max);
 };
 
 struct engine_cfg {

@@ -62,6 +62,9 @@ void gaps_free(struct gaps *g);
  */
 int gaps_note(struct gaps *g, const struct pp_record *rec);
 
+/* count @rec as gaps_note() does, without holding it: a source dated it already */
+int gaps_count(struct gaps *g, const struct pp_record *rec);
+
 struct pp_record *gaps_take_slow(struct gaps *g, const struct pp_record *next);
 
 /*

@@ -28,6 +28,9 @@ struct tep_handle;
 
 #define SOURCE_BATCH	64
 
+#define SOURCE_SORT_MIN	(4ull << 20)
+#define SOURCE_SORT_HOLD (16ull << 20)	/* what a sorted recording keeps mapped at most */
+
 struct source_batch {
 	struct pp_record rec[SOURCE_BATCH];
 	uint64_t seq[SOURCE_BATCH];	/* read order; file sources: the file offset */
@@ -50,6 +53,13 @@ struct source_cfg {
 	int pages;			/* -m */
 	int rt_prio;			/* -r: SCHED_FIFO for the reader */
 	bool switches;			/* live: ask for context-switch records */
+	/*
+	 * The engine's merge bound (engine_cfg.order_mem): a recording the
+	 * source merges itself keeps about this much of it mapped at most;
+	 * below SOURCE_SORT_MIN it leaves the merge to the engine's queue,
+	 * which delivers early past the bound.
+	 */
+	uint64_t order_mem;
 	int verbose;
 };
 
@@ -88,6 +98,12 @@ struct source_ops {
 	void (*summary)(struct source *s);
 	/* a recording's name of thread @tid (its COMM records), NULL unknown; NULL op: none */
 	const char *(*comm)(struct source *s, uint32_t tid);
+	/*
+	 * Sorted sources: the run reads the samples of these tracepoint ids
+	 * only (profiler_ops.uses); the others may be dropped, counted in
+	 * ->unused.  NULL: every sample comes.
+	 */
+	void (*use)(struct source *s, const int *ids, int n);
 	void (*close)(struct source *s);
 };
 
@@ -103,6 +119,16 @@ struct source {
 	bool merge;		/* buffers interleave in time: the engine must merge them */
 	bool by_ref;		/* a record's payload stays valid until released */
 	bool switches;		/* context-switch records come */
+	/*
+	 * The source merges its buffers by time itself (a recording file):
+	 * records come in time order, LOST and THROTTLE records already
+	 * dated to the next record of their buffer (the engine only counts
+	 * them), no FINISHED_ROUND.  It keeps what the engine's view of the
+	 * recording needs, up to date after each next(): the newest record
+	 * time it read, the samples it dropped (ops->use), its tables' peak.
+	 */
+	bool sorted;
+	uint64_t newest, unused, mem_peak;
 	struct pp_clock clock;	/* event time to wall clock */
 	int nbuf;		/* buffers so far (records' buf is below) */
 	int pages;		/* live: data pages per buffer (-m), for loss messages */

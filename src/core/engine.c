@@ -184,7 +184,8 @@ static void round_end(struct run *r)
 /* a gap: counted and held; what cannot be held goes on as it is */
 static int take_gap(struct run *r, const struct pp_record *rec, uint64_t seq)
 {
-	int held = gaps_note(&r->gaps, rec);
+	int held = r->src->sorted ? gaps_count(&r->gaps, rec) < 0 ? -1 : 1 /* dated */
+				  : gaps_note(&r->gaps, rec);
 
 	if (held < 0)
 		return -1;
@@ -351,7 +352,7 @@ static int setup(struct run *r)
 	}
 	info.switches = r->src->switches;
 	info.clock = r->src->clock;
-	info.merged = r->merge;
+	info.merged = r->merge || r->src->sorted;
 	info.src = r->src;
 	code = r->ops->setup(r->ctx, &info, r->err, sizeof(r->err));
 	if (code) {
@@ -359,6 +360,13 @@ static int setup(struct run *r)
 		return code;
 	}
 	r->ready = true;
+	/* what the profiler reads: a sorted recording drops the rest */
+	if (r->ops->uses && r->src->ops->use) {
+		int ids[64], n = r->ops->uses(r->ctx, ids, 64);
+
+		if (n >= 0)
+			r->src->ops->use(r->src, ids, n);
+	}
 	return 0;
 }
 
@@ -499,15 +507,19 @@ static int finish(struct run *r)
 	report_lost(r, true);
 	if (src->ops->summary)
 		src->ops->summary(src);
+	if (src->newest > r->rounds.newest)	/* a sorted source read more than it handed out */
+		r->rounds.newest = src->newest;
 	if (r->ready)
 		r->ops->interval(r->ctx, src->live ? pp_clock_now() : r->rounds.newest, true);
-	r->st->samples = r->samples - r->late_samples;
+	/* and the samples it dropped, of events the profiler does not read */
+	r->st->samples = r->samples - r->late_samples + src->unused;
 	r->st->lost = r->gaps.lost;
 	r->st->lost_records = r->gaps.records;
 	r->st->throttled = r->gaps.throttled;
 	r->st->forced = r->order.forced;
 	r->st->late = r->order.late;
-	r->st->order_mem_peak = r->order.mem_peak;
+	r->st->order_mem_peak = r->order.mem_peak > src->mem_peak ? r->order.mem_peak
+								   : src->mem_peak;
 	return 0;
 }
 

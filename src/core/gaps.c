@@ -66,7 +66,8 @@ struct gap_buf *gaps_buf(struct gaps *g, int i)
 	return v == UINT32_MAX ? NULL : &g->far_buf[v];
 }
 
-int gaps_note(struct gaps *g, const struct pp_record *rec)
+/* count @rec; its buffer's slot (NULL: none) in *@bp; -1 out of memory */
+static int count(struct gaps *g, const struct pp_record *rec, struct gap_buf **bp)
 {
 	struct gap_buf *b = NULL;
 
@@ -82,6 +83,23 @@ int gaps_note(struct gaps *g, const struct pp_record *rec)
 	} else {
 		g->throttled++;
 	}
+	*bp = b;
+	return 0;
+}
+
+int gaps_count(struct gaps *g, const struct pp_record *rec)
+{
+	struct gap_buf *b;
+
+	return count(g, rec, &b);
+}
+
+int gaps_note(struct gaps *g, const struct pp_record *rec)
+{
+	struct gap_buf *b;
+
+	if (count(g, rec, &b) < 0)
+		return -1;
 	if (!b)
 		return 1;
 	if (b->held.type == PP_REC_SAMPLE) {

@@ -229,6 +229,7 @@ static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
 	src->rt_prio = env->rt_prio;
 	src->verbose = env->verbose;
 	src->switches = env->sched && !env->input;
+	src->order_mem = env->order_mem;	/* a recording that merges itself keeps to it */
 	cfg->interval_ns = env->interval_ns;
 	cfg->order = env->order;
 	cfg->order_mem = env->order_mem;

@@ -329,6 +329,26 @@ static void lat_late(void *arg, const struct pp_record *rec)
 		pair_drop(&c->pairs, rec->tid, rec->time);
 }
 
+/*
+ * The events whose samples the profiler reads (profiler_ops.uses): the
+ * begin, the end, and each sink's companions; a recording drops the rest.
+ */
+static int lat_uses(void *arg, int *ids, int max)
+{
+	const struct lat_ctx *c = arg;
+	int n = 0, i, j;
+
+#define USE(id) do { if ((id) >= 0) { if (n == max) return -1; ids[n++] = (id); } } while (0)
+	USE(c->begin_id);
+	USE(c->end_id);
+	USE(c->count_id);
+	for (i = 0; i < c->sinks.n; i++)
+		for (j = 0; j < c->sinks.v[i].nevents; j++)
+			USE(c->sinks.v[i].ids[j]);
+#undef USE
+	return n;
+}
+
 const struct profiler_ops lat_ops = {
 	.setup = lat_setup,
 	.record = lat_record,
@@ -336,4 +356,5 @@ const struct profiler_ops lat_ops = {
 	.early = lat_early,
 	.late = lat_late,
 	.tick = lat_tick,
+	.uses = lat_uses,
 };

@@ -2,11 +2,14 @@
 /*
  * A recording as a source: a directory of perf record --threads and
  * trace-cmd's trace.dat have sources of their own (perfdir.c, tracecmd.c);
- * otherwise the perf.data reader (perfdata/) in hold mode,
- * so that the engine's merge queues samples by reference and releases the
- * reader's buffers by file offset.  Its records interleave CPUs in chunks
- * between FINISHED_ROUNDs: the engine merges them (perf's round rule,
- * order.h).
+ * otherwise the perf.data reader (perfdata/).  Its records interleave
+ * CPUs in chunks between FINISHED_ROUNDs, to be merged by perf's round
+ * rule.  A file the reader merges itself, mapped (its sorted mode): the
+ * records come in time order, and the samples of events the profiler
+ * does not read are dropped there.  A pipe (or a file that cannot be
+ * mapped, or an --order-mem too small for that) is read in hold mode:
+ * the engine's queue merges the samples by reference and releases the
+ * reader's buffers by file offset.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,27 @@ static struct tep_handle *file_formats(struct source *s, char *err, size_t errle
 	/* attrs come in-stream in pipe mode: asked once the first records are in */
 	s->switches = perfdata_has_switches(f->pd);
 	return tep;
+}
+
+/* sorted mode: merged already; the source's view of the recording kept up to date */
+static int file_next_sorted(struct source *s, struct source_batch *b, char *err,
+			    size_t errlen)
+{
+	struct file_src *f = (struct file_src *)s;
+	struct perfdata_sort_stats st;
+	int n = perfdata_next_sorted(f->pd, b->rec, b->seq, SOURCE_BATCH, err, errlen);
+
+	b->n = n > 0 ? n : 0;
+	perfdata_sort_stats(f->pd, &st);
+	s->newest = st.newest;
+	s->unused = st.dropped;
+	s->mem_peak = st.mem_peak;
+	return n;
+}
+
+static void file_use(struct source *s, const int *ids, int n)
+{
+	perfdata_use(((struct file_src *)s)->pd, ids, n);
 }
 
 static int file_next(struct source *s, struct source_batch *b, char *err, size_t errlen)
@@ -102,6 +126,17 @@ static const struct source_ops file_ops = {
 	.close = file_close,
 };
 
+static const struct source_ops file_sorted_ops = {
+	.formats = file_formats,
+	.next = file_next_sorted,
+	.exhausted = source_recording_exhausted,
+	.buffer = source_recording_buffer,
+	.summary = file_summary,
+	.comm = file_comm,
+	.use = file_use,
+	.close = file_close,
+};
+
 /* a regular file that begins as trace-cmd's trace.dat does */
 static bool is_tracedat(const char *path)
 {
@@ -153,6 +188,14 @@ struct source *source_file_open(const struct source_cfg *cfg, bool (*stopping)(v
 
 		free(f);	/* DIR/data: the whole directory is read */
 		return source_dir_open(cfg, head, stopping, err, errlen, code);
+	}
+	f->s.name = cfg->input;
+	if (cfg->order_mem >= SOURCE_SORT_MIN &&
+	    perfdata_sort(f->pd, cfg->order_mem < SOURCE_SORT_HOLD ? cfg->order_mem
+								 : SOURCE_SORT_HOLD) == 0) {
+		f->s.ops = &file_sorted_ops;
+		f->s.sorted = true;
+		return &f->s;
 	}
 	/* samples are queued by reference: the reader keeps their bytes */
 	perfdata_hold(f->pd);
