@@ -77,12 +77,18 @@ static long trace_cmd_calls(const char *file, int nr)
 	return n;
 }
 
-/* two runs of perf-prof @prof (kvm-exit, syscalls) print the same text */
+/*
+ * two runs of perf-prof @prof (kvm-exit, syscalls) print the same text;
+ * but -v's order memory peak, which is the reading's, not the data's (a
+ * plain file is merged in place, a compressed one in the engine's queue)
+ */
+#define NO_PEAK "sed 's/order memory peak [0-9]* bytes/order memory peak N bytes/'"
+
 static void same_output_of(const char *prof, const char *a_file, const char *b_file,
 			   const char *args)
 {
-	char *d = sh("cd %s && %s %s --input %s %s > a.out 2>&1; "
-		     "%s %s --input %s %s > b.out 2>&1; diff a.out b.out | head -20",
+	char *d = sh("cd %s && %s %s --input %s %s 2>&1 | " NO_PEAK " > a.out; "
+		     "%s %s --input %s %s 2>&1 | " NO_PEAK " > b.out; diff a.out b.out | head -20",
 		     dir, pp_bin(), prof, a_file, args, pp_bin(), prof, b_file, args);
 
 	ck_assert_msg(!*d, "%s and %s differ (%s):\n%s", a_file, b_file, args, d);

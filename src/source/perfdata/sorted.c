@@ -1188,6 +1188,40 @@ static void ps_layout(const struct perfdata *pd, struct pd_sort *s)
 	s->off_tid = l->off_tid;
 }
 
+/*
+ * Compressed records in the first PS_PEEK bytes of the data at @start
+ * (@len bytes)?  A header that says nothing of compression (a tool's own
+ * writer, not perf's) leaves them to be found in the data: the reader
+ * decompresses them in hold mode, sorted mode would have to refuse.
+ */
+#define PS_PEEK		(256u << 10)
+
+static bool ps_compressed_ahead(const struct perfdata *pd, uint64_t start, uint64_t len)
+{
+	size_t n = len < PS_PEEK ? (size_t)len : PS_PEEK, pos = 0;
+	unsigned char *b = malloc(n ? n : 1);
+	bool found = false;
+	ssize_t got;
+
+	if (!b)
+		return true;	/* no memory to look: hold mode reads it */
+	got = pread(pd->fd, b, n, (off_t)start);
+	while (got > 0 && pos + 8 <= (size_t)got) {
+		uint32_t type = load32(b + pos);
+		uint16_t size = load16(b + pos + 6);
+
+		if (type == PD_REC_COMPRESSED || type == PD_REC_COMPRESSED2) {
+			found = true;
+			break;
+		}
+		if (size < 8)
+			break;	/* the scan says what is wrong */
+		pos += size;
+	}
+	free(b);
+	return found;
+}
+
 int perfdata_sort(struct perfdata *pd, uint64_t hold)
 {
 	struct pd_sort *s;
@@ -1199,6 +1233,8 @@ int perfdata_sort(struct perfdata *pd, uint64_t hold)
 	    pd->pos != pd->len || pg <= 0)
 		return -1;
 	len = pd->end - start;
+	if (ps_compressed_ahead(pd, start, len))
+		return -1;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -1;
