@@ -154,12 +154,6 @@ static inline const char *source_comm(struct source *s, uint32_t tid)
 	return s && s->ops->comm ? s->ops->comm(s, tid) : NULL;
 }
 
-/* for the sources of recordings: the end of the data is the end; a buffer is a CPU */
-bool source_recording_exhausted(struct source *s);
-void source_recording_buffer(struct source *s, int i, struct source_buffer *out);
-/* a PP_REC_FLUSH of @bound at the end of @b (which has room for it) */
-void source_put_flush(struct source_batch *b, uint64_t bound);
-
 /*
  * A perf record --threads directory (cfg->input: DIR, or DIR/data whose
  * reader @head is, then owned by the source; NULL: opened here): the

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <perf-prof/perfdata.h>
 #include <perf-prof/source.h>
+#include "recording.h"
 
 struct file_src {
 	struct source s;
@@ -67,34 +68,9 @@ static int file_next(struct source *s, struct source_batch *b, char *err, size_t
 	return n;
 }
 
-bool source_recording_exhausted(struct source *s)
-{
-	return true;	/* next() returned 0: the end of the data */
-}
-
 static void file_release(struct source *s, uint64_t seq)
 {
 	perfdata_release(((struct file_src *)s)->pd, seq);
-}
-
-void source_recording_buffer(struct source *s, int i, struct source_buffer *out)
-{
-	out->kind = "CPU";
-	out->id = i;
-	out->cpu = (uint32_t)i;
-	out->tid = UINT32_MAX;
-	out->lost_total = -1;
-}
-
-void source_put_flush(struct source_batch *b, uint64_t bound)
-{
-	struct pp_record *r = &b->rec[b->n];
-
-	memset(r, 0, sizeof(*r));
-	r->type = PP_REC_FLUSH;
-	r->time = bound;
-	r->buf = -1;
-	b->seq[b->n++] = 0;	/* never queued */
 }
 
 static void file_summary(struct source *s)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <perf-prof/perfdata.h>
 #include <perf-prof/source.h>
+#include "recording.h"
 
 #define DIR_MAX_FILES	4096
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <perf-prof/source.h>
+#include "recording.h"
 
 bool source_is_tracedat(const unsigned char *p, size_t n)
 {
