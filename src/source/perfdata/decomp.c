@@ -38,7 +38,6 @@ struct pd_decomp {
 	struct pd_cursor other;		/* the cursor not in use: the file's or the data's */
 	unsigned char in[PD_ZIN_MAX];	/* the compressed data of the current record */
 	size_t in_len, in_pos;
-	uint64_t rec_off;		/* file offset of the current compressed record */
 	uint64_t out, out_max;		/* what it expanded to so far, and may */
 	int more;			/* output filled the buffer: zstd may hold more */
 	uint64_t records;		/* compressed records read */
@@ -85,6 +84,7 @@ static struct pd_decomp *pd_z_new(struct perfdata *pd, char *err, size_t errlen)
 	ZSTD_initDStream(z->ds);
 	z->other.buf_off = PD_ZBASE;
 	z->other.end = UINT64_MAX;
+	pd->z_held = PD_BUFSZ + sizeof(*z);
 	return z;
 nomem:
 	pd_err(pd, err, errlen, pd_off(pd), "out of memory for the decompressor");
@@ -117,7 +117,7 @@ int pd_z_enter(struct perfdata *pd, const unsigned char *p, uint32_t type, uint3
 	memcpy(pd->z->in, data, n);
 	pd->z->in_len = n;
 	pd->z->in_pos = 0;
-	pd->z->rec_off = pd_off(pd);
+	pd->z_rec_off = pd_off(pd);
 	pd->z->records++;
 	pd->z->out = 0;
 	pd->z->out_max = pd->comp_mmap_len ? pd->comp_mmap_len : PD_ZOUT_DEFAULT;
@@ -155,7 +155,7 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 		size_t r = ZSTD_decompressStream(z->ds, &out, &in);
 
 		if (ZSTD_isError(r)) {
-			pd_err(pd, err, errlen, z->rec_off, "compressed record: zstd: %s",
+			pd_err(pd, err, errlen, pd->z_rec_off, "compressed record: zstd: %s",
 			       ZSTD_getErrorName(r));
 			return -1;
 		}
@@ -166,7 +166,7 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen)
 		z->in_pos = in.pos;
 		z->out += out.pos;
 		if (z->out > z->out_max) {
-			pd_err(pd, err, errlen, z->rec_off, "compressed record expands past %llu "
+			pd_err(pd, err, errlen, pd->z_rec_off, "compressed record expands past %llu "
 			       "bytes, the size of the ring it was taken from",
 			       (unsigned long long)z->out_max);
 			return -1;
@@ -190,17 +190,6 @@ uint64_t perfdata_cut_tail(const struct perfdata *pd)
 	return pd->z_cut_tail;
 }
 
-uint64_t pd_z_where(const struct perfdata *pd, uint64_t off, uint64_t *byte)
-{
-	*byte = off - PD_ZBASE;
-	return pd->z ? pd->z->rec_off : 0;
-}
-
-uint64_t pd_z_bytes(const struct perfdata *pd)
-{
-	return pd->z ? PD_BUFSZ + sizeof(*pd->z) : 0;
-}
-
 void pd_z_free(struct perfdata *pd)
 {
 	if (!pd->z)
@@ -209,4 +198,5 @@ void pd_z_free(struct perfdata *pd)
 	free(pd->z->other.buf);
 	free(pd->z);
 	pd->z = NULL;
+	pd->z_held = 0;
 }

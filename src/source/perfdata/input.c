@@ -12,33 +12,11 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <perf-prof/errmsg.h>
 #include "perfdata-int.h"
-
-void pd_err(const struct perfdata *pd, char *err, size_t errlen, uint64_t off,
-	    const char *fmt, ...)
-{
-	char where[PATH_MAX + 96];
-	uint64_t byte;
-	va_list ap;
-
-	if (off >= PD_ZBASE) {	/* in decompressed data: where its compressed record is */
-		off = pd_z_where(pd, off, &byte);
-		snprintf(where, sizeof(where), "%s: offset %llu: decompressed byte %llu: ",
-			 pd->path, (unsigned long long)off, (unsigned long long)byte);
-	} else {
-		snprintf(where, sizeof(where), "%s: offset %llu: ", pd->path,
-			 (unsigned long long)off);
-	}
-	va_start(ap, fmt);
-	errmsg_v(err, errlen, where, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Hold mode: keep buf (it holds returned samples) and continue in another
@@ -193,7 +171,7 @@ uint64_t perfdata_offset(const struct perfdata *pd)
 
 uint64_t perfdata_held_bytes(const struct perfdata *pd)
 {
-	return (uint64_t)(1 + pd->nretired + pd->npool) * PD_BUFSZ + pd_z_bytes(pd);
+	return (uint64_t)(1 + pd->nretired + pd->npool) * PD_BUFSZ + pd->z_held;
 }
 
 void perfdata_release(struct perfdata *pd, uint64_t off)

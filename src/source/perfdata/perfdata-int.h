@@ -2,13 +2,17 @@
 /*
  * Inside the perf.data reader (include/perf-prof/perfdata.h is its face):
  * the reader's state and what its files share.  By concern:
+ *   errors.c   error lines: "PATH: offset N: " and what
  *   input.c    the buffered input: reads, seeks, the pool of retired
- *              buffers that hold mode keeps, error lines
+ *              buffers that hold mode keeps
  *   attrs.c    event attrs, their sample ids and layouts (header section
  *              or in-stream HEADER_ATTR records), the ID_INDEX
  *   header.c   opening: magic, file header, attr section, features
  *   tracing.c  the tracing data: event formats into libtraceevent
+ *   decode.h   a sample decoded (inline, for the per-record loops);
+ *              decode.c says why one is bad
  *   records.c  the data: records decoded into pp_records, one or a batch
+ *   sorted.c   sorted mode: a file mapped, its buffers merged by time in place
  *   pipe.c     pipe mode: the stream `perf record -o -` writes
  *   decomp.c   `perf record -z`: compressed records, decompressed as a stream
  *   datafile.c `perf record --threads`: a data file of the directory
@@ -160,6 +164,8 @@ struct perfdata {
 	struct pd_decomp *z;
 	int in_z;		/* records come from decompressed data now */
 	uint64_t z_cut_tail;	/* at the end: bytes of a record the compressed data cut */
+	uint64_t z_rec_off;	/* file offset of the compressed record being read */
+	uint64_t z_held;	/* bytes the decompressor holds */
 
 	/* pipe mode: the first record, read by perfdata_open() */
 	int pending;		/* 1 record, 0 end, -1 error, 2 nothing pending */
@@ -182,11 +188,16 @@ struct perfdata {
 void pd_comm_record(struct perfdata *pd, const unsigned char *p, uint32_t type, uint32_t size);
 void pd_comm_free(struct perfdata *pd);
 
-/* ---- input.c */
+/* ---- errors.c */
 
-/* "PATH: offset @off: " and the message into @err */
+/*
+ * "PATH: offset @off: " and the message into @err; an offset in
+ * decompressed data names its compressed record and the byte in it
+ */
 void pd_err(const struct perfdata *pd, char *err, size_t errlen, uint64_t off,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- input.c */
 
 /* file offset of the next unread byte */
 static inline uint64_t pd_off(const struct perfdata *pd)
@@ -269,69 +280,6 @@ int pd_parse_tracing(struct perfdata *pd, uint64_t size, char *err, size_t errle
 
 /* ---- records.c */
 
-/* the attr of a sample, NULL = skip it; *cpu from ID_INDEX or -1 */
-static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
-						   const unsigned char *p,
-						   uint32_t size, int32_t *cpu)
-{
-	const struct pd_id *e;
-	struct pd_idc *c;
-	uint64_t id;
-
-	*cpu = -1;
-	if (!pd->id_off || !pd->nids || pd->id_off + 8 > size)
-		/* a single attr needs no id */
-		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
-	id = load64(p + pd->id_off);
-	c = &pd->idc[id & (PD_IDC - 1)];
-	if (c->a && c->id == id) {
-		*cpu = c->cpu;
-		return c->a;
-	}
-	e = pd_id_find(pd, id);
-	if (!e)
-		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
-	c->id = id;
-	c->a = &pd->attrs[e->slot - 1];
-	c->cpu = e->cpu;
-	*cpu = e->cpu;
-	return c->a;
-}
-
-/* why sample @a's decode (sample_decode()'s @r) failed, in @err: -1 */
-int pd_sample_bad(struct perfdata *pd, const struct pd_attr *a, int r, uint32_t size,
-		  uint32_t rs, char *err, size_t errlen) __attribute__((noinline, cold));
-
-/*
- * Decode the sample at @p into @rec: 1 done, 0 not one of ours (skip it),
- * -1 bad record.  Inline: the readers' per-record loops are this and
- * little else (the batch reader's, the sorted scan's).
- */
-static inline __attribute__((always_inline))
-int pd_decode_sample(struct perfdata *pd, const unsigned char *p, uint32_t size,
-		     struct pp_record *restrict rec, char *err, size_t errlen)
-{
-	const struct pd_attr *a;
-	uint32_t rs = 0;
-	int32_t cpu;
-	int r;
-
-	a = pd_sample_attr(pd, p, size, &cpu);
-	if (!a) {
-		pd->nunknown++;
-		return 0;
-	}
-	if (!a->is_tp)
-		return 0;
-	r = sample_decode(&a->lay, p, size, cpu, rec, &rs);
-	/* a tracepoint's payload begins with its event id: else the layout is wrong */
-	if (__builtin_expect(r == 0 && rec->raw_size >= 2 &&
-			     load16(rec->raw) == (uint16_t)a->config, 1))
-		return 1;
-	return pd_sample_bad(pd, a, r, size, rs, err, errlen);
-}
-
-
 /* the next record of interest (as perfdata_next()), without pipe mode's pending one */
 int pd_next(struct perfdata *pd, struct pp_record *rec, char *err, size_t errlen);
 /* pipe mode, after its 16-byte header: read ahead to the first record */
@@ -355,10 +303,6 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen);
 void pd_z_leave(struct perfdata *pd);
 /* at the end of the data: the bytes of a record cut at the end of the compressed data */
 void pd_z_end(struct perfdata *pd);
-/* the file offset of the compressed record decompressed byte @off came from */
-uint64_t pd_z_where(const struct perfdata *pd, uint64_t off, uint64_t *byte);
-/* the buffers the decompressor holds (bytes) */
-uint64_t pd_z_bytes(const struct perfdata *pd);
 void pd_z_free(struct perfdata *pd);
 
 /* ---- sorted.c */

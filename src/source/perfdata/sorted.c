@@ -36,7 +36,7 @@
 #include <unistd.h>
 #include <linux/perf_event.h>
 #include <perf-prof/u64map.h>
-#include "perfdata-int.h"
+#include "decode.h"
 
 #define PS_DIRECT	4096		/* buffers numbered below: their stream at their number */
 #define PS_MAX_BUFS	1024		/* buffers with a stream of their own */
