@@ -340,6 +340,7 @@ static int lat_uses(void *arg, int *ids, int max)
 
 #define USE(id) do { if ((id) >= 0) { if (n == max) return -1; ids[n++] = (id); } } while (0)
 	USE(c->begin_id);
+	USE(c->filtered_id);	/* the begins, when --filter on a recording takes them */
 	USE(c->end_id);
 	USE(c->count_id);
 	for (i = 0; i < c->sinks.n; i++)
