@@ -46,10 +46,12 @@ struct source_cfg {
 	const char *filters[SOURCE_MAX_EVENTS];	/* per event, or NULL */
 	int nev;
 	const char *input;		/* perf.data path, "-" = stdin, NULL = live */
-	struct id_list cpus;		/* -C, or every online CPU */
-	struct id_list tids;		/* -p/-t expanded to threads */
-	struct id_list procs;		/* -p: follow their new threads */
-	bool per_thread;
+	struct id_list cpus;		/* -C, or every online CPU (-p, -t, -G: unused) */
+	struct id_list tids;		/* -t: threads */
+	struct id_list procs;		/* -p: processes, each thread of each */
+	bool per_thread;		/* -p or -t: their threads and those they start */
+	const char *const *cgroups;	/* -G: cgroup v2 directories, absolute paths */
+	int ncgroup;
 	int pages;			/* -m */
 	int rt_prio;			/* -r: SCHED_FIFO for the reader */
 	bool switches;			/* live: ask for context-switch records */
@@ -70,6 +72,15 @@ struct source_buffer {
 	uint32_t cpu, tid;		/* as a record of it says (-1 = any) */
 	int64_t lost_total;		/* the kernel's own count of its losses, -1 unknown */
 };
+
+/*
+ * -G: the cgroup (an index into cfg->cgroups) of a live record's buffer:
+ * each cgroup has a ring on each CPU of cfg->cpus, in that order
+ */
+static inline uint32_t source_cgroup_of(const struct source_cfg *cfg, int32_t buf)
+{
+	return cfg->cpus.n ? (uint32_t)buf / (uint32_t)cfg->cpus.n : 0;
+}
 
 struct source;
 

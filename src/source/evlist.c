@@ -57,11 +57,10 @@ static void fill_attr(struct perf_event_attr *attr, int id, bool clock, int page
 	}
 }
 
-/* descriptors a list of @ntarget targets needs: its events', and a margin
- * for stdio, epoll and the files the run reads */
-static int fds_needed(int nev, int ntarget)
+/* descriptors the events need, and a margin for stdio, epoll and the files the run reads */
+static int fds_needed(const struct evlist *el)
 {
-	return nev * ntarget + 16;
+	return el->nev * el->ntarget * el->ncpu + 16;
 }
 
 /*
@@ -87,10 +86,15 @@ static void open_hint(int e, const struct evlist *el, char *buf, size_t len)
 	case EMFILE:
 		getrlimit(RLIMIT_NOFILE, &rl);
 		snprintf(buf, len, " (%d descriptors needed; ulimit -n (RLIMIT_NOFILE) is %lu: "
-			 "raise it)", fds_needed(el->nev, el->ntarget), (unsigned long)rl.rlim_cur);
+			 "raise it)", fds_needed(el), (unsigned long)rl.rlim_cur);
 		break;
 	case ENFILE:
 		snprintf(buf, len, " (the system's file table is full: fs.file-max)");
+		break;
+	case EBADF:
+		/* the kernel finds no perf_event controller on the directory's hierarchy */
+		snprintf(buf, len, el->cgroups ? " (-G needs the perf_event controller on the "
+			 "cgroup v2 hierarchy; it is mounted as cgroup v1 here)" : "");
 		break;
 	default:
 		buf[0] = 0;
@@ -146,39 +150,41 @@ static void raise_nofile(int need, int verbose)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-static int open_one(struct perf_event_attr *attr, int tid, int cpu)
+/*
+ * perf_event_open, without what an older kernel refuses: PERF_FORMAT_LOST
+ * (6.0: the kernel's own lost count), inherit_thread (5.13: processes the
+ * thread forks inherit too; live.c drops their records), use_clockid (4.1:
+ * perf's clock)
+ */
+static int open_one(struct perf_event_attr *attr, int pid, int cpu, unsigned long flags)
 {
-	int fd = sys_perf_event_open(attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	int fd = sys_perf_event_open(attr, pid, cpu, -1, flags);
 
-	/* kernels before 6.0 have no PERF_FORMAT_LOST: do without the count */
 	if (fd < 0 && errno == EINVAL && attr->read_format) {
 		attr->read_format = 0;
-		fd = sys_perf_event_open(attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		fd = sys_perf_event_open(attr, pid, cpu, -1, flags);
 	}
-	/* kernels before 4.1 have no use_clockid: fall back to perf_clock */
+	if (fd < 0 && errno == EINVAL && attr->inherit_thread) {
+		attr->inherit_thread = 0;
+		fd = sys_perf_event_open(attr, pid, cpu, -1, flags);
+	}
 	if (fd < 0 && errno == EINVAL && attr->use_clockid) {
 		attr->use_clockid = 0;
 		attr->clockid = 0;
-		fd = sys_perf_event_open(attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		fd = sys_perf_event_open(attr, pid, cpu, -1, flags);
 	}
 	return fd;
 }
 
-/* close what target @t has open */
-static void close_target(struct evlist *el, int t, struct ring *r)
+/* "thread 123", "cgroup machine.slice", "CPU 1" */
+static void target_name(const struct evlist *el, int t, int cpu, char *buf, size_t len)
 {
-	int e;
-
-	if (r->meta) {
-		epoll_ctl(el->epfd, EPOLL_CTL_DEL, r->fd, NULL);
-		ring_unmap(r);
-		memset(r, 0, sizeof(*r));
-	}
-	for (e = 0; e < el->nev; e++) {
-		if (el->fds[t * el->nev + e] >= 0)
-			close(el->fds[t * el->nev + e]);
-		el->fds[t * el->nev + e] = -1;
-	}
+	if (el->per_task)
+		snprintf(buf, len, "thread %d on CPU %d", el->pid[t], cpu);
+	else if (el->cgroups)
+		snprintf(buf, len, "cgroup %s on CPU %d", el->cgroup_names[t], cpu);
+	else
+		snprintf(buf, len, "CPU %d", cpu);
 }
 
 /* a filter in a message: all of it, or its start and its length */
@@ -194,37 +200,41 @@ static void filter_quote(const char *f, char *buf, size_t len)
 }
 
 /*
- * Event @e on target @t (a CPU, or a thread when @cpu is -1), its filter
- * set.  The fd, or -1 with a message and *exit_code; -2 when the thread
- * already exited.
+ * Event @e of target @t on CPU index @c, its filter set.  The fd, or -1
+ * with a message and *exit_code; -2 when the thread has exited.
  */
-static int open_event(struct evlist *el, int e, int cpu, int tid, char *err, size_t errlen,
+static int open_event(struct evlist *el, int e, int t, int c, char *err, size_t errlen,
 		      int *exit_code)
 {
 	const struct evlist_event *ev = &el->ev[e];
 	struct perf_event_attr attr;
-	char hint[256];
+	char hint[256], what[320];
 	int fd;
 
 	fill_attr(&attr, ev->id, el->clock, el->pages);
 	if (!el->lost_fmt)
 		attr.read_format = 0;
 	attr.context_switch = ev->switches;
-	attr.disabled = !el->enabled;
-	fd = open_one(&attr, tid, cpu);
+	/* the threads a traced thread starts are traced from their first event */
+	attr.inherit = el->per_task;
+	attr.inherit_thread = el->per_task && el->inherit_thread;
+	fd = open_one(&attr, el->pid[t], el->cpu[c],
+		      PERF_FLAG_FD_CLOEXEC | (el->cgroups ? PERF_FLAG_PID_CGROUP : 0));
 	if (fd < 0) {
 		int saved = errno;
 
-		if (saved == ESRCH)
-			return -2;	/* a -p thread that ended since we listed it */
+		if (saved == ESRCH && el->per_task)
+			return -2;	/* a thread that ended since it was listed */
 		open_hint(saved, el, hint, sizeof(hint));
-		snprintf(err, errlen, "perf_event_open %s on %s %d: %s%s", ev->name,
-			 cpu >= 0 ? "CPU" : "thread", cpu >= 0 ? cpu : tid, strerror(saved), hint);
+		target_name(el, t, el->cpu[c], what, sizeof(what));
+		snprintf(err, errlen, "perf_event_open %s on %s: %s%s", ev->name, what,
+			 strerror(saved), hint);
 		*exit_code = 1;
 		return -1;
 	}
 	el->clock = attr.use_clockid;
 	el->lost_fmt = attr.read_format != 0;
+	el->inherit_thread = attr.inherit_thread;
 	if (ev->filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, ev->filter) < 0) {
 		int saved = errno;
 		char q[FILTER_SHOWN + 48];
@@ -244,11 +254,10 @@ static int open_event(struct evlist *el, int e, int cpu, int tid, char *err, siz
 	return fd;
 }
 
-/* the ring buffer of target @t on its first event's @fd, polled; 0 or -1 + message */
-static int attach_ring(struct evlist *el, struct ring *r, int fd, int cpu, int tid, char *err,
-		       size_t errlen)
+/* ring @r mapped on @fd, the first event opened for its CPU (and cgroup) */
+static int map_ring(struct evlist *el, struct ring *r, int fd, int cpu, char *err,
+		    size_t errlen)
 {
-	struct epoll_event eev;
 	char hint[256];
 
 	if (ring_mmap(r, fd, el->pages, err, errlen) < 0) {
@@ -258,161 +267,176 @@ static int attach_ring(struct evlist *el, struct ring *r, int fd, int cpu, int t
 		snprintf(err + n, errlen - n, "%s", hint);
 		return -1;
 	}
-	r->idx = el->nrings;
+	r->idx = (int)(r - el->rings);
 	r->layout = &el->layout;
 	r->cpu = cpu;
-	r->tid = tid;
+	r->tid = -1;
+	return 0;
+}
+
+/* epoll watches @fd as entry @slot ([target][cpu]): data, and a thread's hang-up */
+static int watch(struct evlist *el, int fd, uint32_t slot, char *err, size_t errlen)
+{
+	struct epoll_event eev;
+
 	eev.events = EPOLLIN;
-	eev.data.u32 = el->nrings;
+	eev.data.u32 = slot;
 	if (epoll_ctl(el->epfd, EPOLL_CTL_ADD, fd, &eev) < 0) {
 		snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
 		return -1;
 	}
+	if (el->per_task)
+		el->live++;
 	return 0;
 }
 
 /*
- * Open every event on target @t (a CPU, or a thread when @cpu is -1) with
- * one ring buffer: the first event's, the others' output redirected to
- * it.  0 opened, 1 skipped (a thread that already exited), -1 error with
- * a message and *exit_code.
+ * Every event of target @t on CPU index @c, written to the ring of its
+ * group on that CPU (mapped on the first).  0, 1 when the thread has
+ * exited, -1 with a message and *exit_code.
  */
-static int open_target(struct evlist *el, int t, int cpu, int tid, char *err, size_t errlen,
+static int open_on_cpu(struct evlist *el, int t, int c, char *err, size_t errlen,
 		       int *exit_code)
 {
-	struct ring *r = &el->rings[el->nrings];
-	int e, fd;
+	struct ring *r = &el->rings[el->group[t] * el->ncpu + c];
+	int *fds = &el->fds[(t * el->ncpu + c) * el->nev];
+	int e;
 
 	for (e = 0; e < el->nev; e++) {
-		fd = open_event(el, e, cpu, tid, err, errlen, exit_code);
-		if (fd == -2) {
-			if (el->verbose)
-				fprintf(stderr, "thread %d exited before it could be traced: "
-					"skipped\n", tid);
-			close_target(el, t, r);
+		fds[e] = open_event(el, e, t, c, err, errlen, exit_code);
+		if (fds[e] == -2) {
+			fds[e] = -1;
 			return 1;
 		}
-		if (fd < 0)
-			goto fail;
-		el->fds[t * el->nev + e] = fd;
+		if (fds[e] < 0)
+			return -1;
 		*exit_code = 1;
-		if (e == 0 && attach_ring(el, r, fd, cpu, tid, err, errlen) < 0)
-			goto fail;
-		if (e > 0 && ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, el->fds[t * el->nev]) < 0) {
+		if (!r->meta) {
+			if (map_ring(el, r, fds[e], el->cpu[c], err, errlen) < 0)
+				return -1;
+			if (!el->per_task && watch(el, fds[e], c, err, errlen) < 0)
+				return -1;
+		} else if (ioctl(fds[e], PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0) {
 			snprintf(err, errlen, "PERF_EVENT_IOC_SET_OUTPUT: %s", strerror(errno));
-			goto fail;
+			return -1;
 		}
 	}
-	el->target_of[el->nrings] = t;
-	el->nrings++;
-	if (el->verbose)
-		fprintf(stderr, "opened %d events on %s %d: buffer %d, %d pages%s\n",
-			el->nev, cpu >= 0 ? "CPU" : "thread", cpu >= 0 ? cpu : tid, r->idx,
-			el->pages, el->clock ? ", CLOCK_MONOTONIC" : ", perf clock");
+	/* each thread's events hang up when it and the threads it started have exited */
+	if (el->per_task && watch(el, fds[0], t * el->ncpu + c, err, errlen) < 0)
+		return -1;
 	return 0;
-fail:
-	close_target(el, t, r);
-	return -1;
+}
+
+static const char *clock_note(const struct evlist *el)
+{
+	return el->clock ? ", CLOCK_MONOTONIC" : ", perf clock";
+}
+
+/* target @t on every CPU: 0, 1 skipped (a thread that has exited), -1 error */
+static int open_target(struct evlist *el, int t, char *err, size_t errlen, int *exit_code)
+{
+	int c, r;
+
+	for (c = 0; c < el->ncpu; c++) {
+		r = open_on_cpu(el, t, c, err, errlen, exit_code);
+		if (r == 1 && el->verbose)
+			fprintf(stderr, "thread %d exited before it could be traced: skipped\n",
+				el->pid[t]);
+		if (r)
+			return r;	/* what was opened stays open: it hangs up by itself */
+	}
+	el->traced++;
+	if (el->verbose && el->per_task)
+		fprintf(stderr, "opened %d events on thread %d on %d CPUs%s\n", el->nev, el->pid[t],
+			el->ncpu, t ? "" : clock_note(el));
+	else if (el->verbose && el->cgroups)
+		fprintf(stderr, "opened %d events on cgroup %s on %d CPUs%s\n", el->nev,
+			el->cgroup_names[t], el->ncpu, t ? "" : clock_note(el));
+	else if (el->verbose)
+		for (c = 0; c < el->ncpu; c++)
+			fprintf(stderr, "opened %d events on CPU %d: buffer %d%s\n", el->nev,
+				el->cpu[c], c, clock_note(el));
+	return 0;
+}
+
+/* the targets of @tg: threads, cgroups, or every task (one target, pid -1) */
+static int set_targets(struct evlist *el, const struct evlist_targets *tg)
+{
+	int t, ngroup;
+
+	el->per_task = tg->tids != NULL;
+	el->cgroups = !el->per_task && tg->ncgroup > 0;
+	el->cgroup_names = tg->cgroup_names;
+	el->ntarget = el->per_task ? tg->tids->n : el->cgroups ? tg->ncgroup : 1;
+	el->ncpu = tg->cpus->n;
+	ngroup = el->cgroups ? tg->ncgroup : 1;
+	el->cpu = malloc(sizeof(int) * (el->ncpu + 1));
+	el->pid = malloc(sizeof(int) * (el->ntarget + 1));
+	el->group = calloc(el->ntarget + 1, sizeof(int));
+	el->fds = malloc(sizeof(int) * (el->nev * el->ntarget * el->ncpu + 1));
+	el->hup = calloc(el->ntarget * el->ncpu + 1, sizeof(bool));
+	el->rings = calloc(ngroup * el->ncpu + 1, sizeof(struct ring));
+	if (!el->cpu || !el->pid || !el->group || !el->fds || !el->hup || !el->rings)
+		return -1;
+	memcpy(el->cpu, tg->cpus->id, sizeof(int) * el->ncpu);
+	for (t = 0; t < el->ntarget; t++) {
+		el->pid[t] = el->per_task ? tg->tids->id[t] : el->cgroups ? tg->cgroup_fds[t] : -1;
+		el->group[t] = el->cgroups ? t : 0;
+	}
+	for (t = 0; t < el->nev * el->ntarget * el->ncpu; t++)
+		el->fds[t] = -1;
+	el->nrings = ngroup * el->ncpu;
+	return 0;
 }
 
 int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
-		const struct id_list *cpus, const struct id_list *tids, int pages,
-		int verbose, char *err, size_t errlen, int *exit_code)
+		const struct evlist_targets *tg, int pages, int verbose, char *err,
+		size_t errlen, int *exit_code)
 {
 	int t;
 
 	memset(el, 0, sizeof(*el));
 	el->epfd = -1;
 	el->verbose = verbose;
-	el->per_thread = cpus == NULL;
 	el->nev = nev;
 	el->pages = pages;
 	el->clock = true;
 	el->lost_fmt = true;
+	el->inherit_thread = true;
 	sample_layout_init(&el->layout, SAMPLE_TYPE, PERF_FORMAT_LOST, true);
 	memcpy(el->ev, ev, sizeof(*ev) * nev);
-	el->ntarget = cpus ? cpus->n : tids->n;
-	el->cap = el->ntarget ? el->ntarget : 1;
-	el->fds = malloc(sizeof(int) * nev * el->cap);
-	el->rings = calloc(el->cap, sizeof(struct ring));
-	el->target_of = calloc(el->cap, sizeof(int));
-	if (!el->fds || !el->rings || !el->target_of) {
+	*exit_code = 1;
+	if (set_targets(el, tg) < 0) {
 		snprintf(err, errlen, "out of memory");
-		goto fail1;
+		goto fail;
 	}
-	for (t = 0; t < nev * el->ntarget; t++)
-		el->fds[t] = -1;
-	raise_nofile(fds_needed(nev, el->ntarget), verbose);
+	raise_nofile(fds_needed(el), verbose);
 	el->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (el->epfd < 0) {
 		snprintf(err, errlen, "epoll_create1: %s", strerror(errno));
-		goto fail1;
+		goto fail;
 	}
 	for (t = 0; t < el->ntarget; t++)
-		if (open_target(el, t, cpus ? cpus->id[t] : -1, cpus ? -1 : tids->id[t], err, errlen,
-				exit_code) < 0)
+		if (open_target(el, t, err, errlen, exit_code) < 0)
 			goto fail;
-	if (!el->nrings) {
+	if (!el->traced) {
 		snprintf(err, errlen, "every thread to trace has exited");
 		*exit_code = 2;
 		goto fail;
 	}
-	el->live = el->nrings;
 	return 0;
 fail:
 	evlist_close(el);
 	return -1;
-fail1:
-	*exit_code = 1;
-	evlist_close(el);
-	return -1;
-}
-
-int evlist_add_thread(struct evlist *el, int tid, char *err, size_t errlen)
-{
-	int code, t, r;
-
-	if (el->ntarget == el->cap) {
-		int ncap = el->cap * 2, i;
-		int *fds = realloc(el->fds, sizeof(int) * el->nev * ncap);
-		struct ring *rings;
-		int *tof;
-
-		if (fds)
-			el->fds = fds;
-		rings = fds ? realloc(el->rings, sizeof(*rings) * ncap) : NULL;
-		if (rings)
-			el->rings = rings;
-		tof = rings ? realloc(el->target_of, sizeof(int) * ncap) : NULL;
-		if (!tof) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		el->target_of = tof;
-		memset(el->rings + el->cap, 0, sizeof(*rings) * (ncap - el->cap));
-		for (i = el->nev * el->cap; i < el->nev * ncap; i++)
-			el->fds[i] = -1;
-		el->cap = ncap;
-	}
-	t = el->ntarget++;
-	raise_nofile(fds_needed(el->nev, el->ntarget), el->verbose);
-	r = open_target(el, t, -1, tid, err, errlen, &code);
-	if (r != 0) {
-		el->ntarget--;
-		return r;
-	}
-	el->live++;
-	return 0;
 }
 
 int evlist_enable(struct evlist *el)
 {
 	int i;
 
-	for (i = 0; i < el->nev * el->ntarget; i++)
+	for (i = 0; i < el->nev * el->ntarget * el->ncpu; i++)
 		if (el->fds[i] >= 0 && ioctl(el->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0)
 			return -1;
-	el->enabled = true;
 	return 0;
 }
 
@@ -420,8 +444,7 @@ void evlist_disable(struct evlist *el)
 {
 	int i;
 
-	el->enabled = false;
-	for (i = 0; i < el->nev * el->ntarget; i++)
+	for (i = 0; i < el->nev * el->ntarget * el->ncpu; i++)
 		if (el->fds[i] >= 0)
 			ioctl(el->fds[i], PERF_EVENT_IOC_DISABLE, 0);
 }
@@ -435,32 +458,39 @@ int evlist_poll(struct evlist *el, int timeout_ms)
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		struct ring *r = &el->rings[evs[i].data.u32];
+		uint32_t slot = evs[i].data.u32;
 
-		if ((evs[i].events & (EPOLLHUP | EPOLLERR)) && !r->hup) {
-			r->hup = true;
-			el->live--;
-			/* stop reporting it; its data is still readable */
-			epoll_ctl(el->epfd, EPOLL_CTL_DEL, r->fd, NULL);
-		}
+		if (!el->per_task || !(evs[i].events & (EPOLLHUP | EPOLLERR)) || el->hup[slot])
+			continue;
+		/* stop watching it (a hang-up is reported for ever); the ring stays readable */
+		el->hup[slot] = true;
+		el->live--;
+		epoll_ctl(el->epfd, EPOLL_CTL_DEL, el->fds[slot * el->nev], NULL);
 	}
 	return n;
 }
 
 int64_t evlist_lost(struct evlist *el, int i)
 {
+	int g = i / el->ncpu, c = i % el->ncpu, t, e;
 	int64_t sum = 0;
-	int e;
 
 	if (!el->lost_fmt)
 		return -1;
-	for (e = 0; e < el->nev; e++) {
-		int fd = el->fds[el->target_of[i] * el->nev + e];
-		uint64_t v[2];	/* read_format PERF_FORMAT_LOST: value, lost */
+	/* an inherited copy counts what it lost in the event it was copied from */
+	for (t = 0; t < el->ntarget; t++) {
+		if (el->group[t] != g)
+			continue;
+		for (e = 0; e < el->nev; e++) {
+			int fd = el->fds[(t * el->ncpu + c) * el->nev + e];
+			uint64_t v[2];	/* read_format PERF_FORMAT_LOST: value, lost */
 
-		if (fd < 0 || read(fd, v, sizeof(v)) != (ssize_t)sizeof(v))
-			return -1;
-		sum += (int64_t)v[1];
+			if (fd < 0)
+				continue;
+			if (read(fd, v, sizeof(v)) != (ssize_t)sizeof(v))
+				return -1;
+			sum += (int64_t)v[1];
+		}
 	}
 	return sum;
 }
@@ -469,18 +499,19 @@ void evlist_close(struct evlist *el)
 {
 	int i;
 
-	if (el->rings)
-		for (i = 0; i < el->ntarget; i++)
-			ring_unmap(&el->rings[i]);
-	if (el->fds)
-		for (i = 0; i < el->nev * el->ntarget; i++)
-			if (el->fds[i] >= 0)
-				close(el->fds[i]);
+	for (i = 0; el->rings && i < el->nrings; i++)
+		ring_unmap(&el->rings[i]);
+	for (i = 0; el->fds && i < el->nev * el->ntarget * el->ncpu; i++)
+		if (el->fds[i] >= 0)
+			close(el->fds[i]);
 	if (el->epfd >= 0)
 		close(el->epfd);
 	free(el->fds);
 	free(el->rings);
-	free(el->target_of);
+	free(el->hup);
+	free(el->cpu);
+	free(el->pid);
+	free(el->group);
 	memset(el, 0, sizeof(*el));
 	el->epfd = -1;
 }

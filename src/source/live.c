@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The live source: the profiler's tracepoints opened with perf_event_open
- * on every CPU (-C) or every thread (-p, -t), one ring buffer each
- * (evlist.c), read a pass at a time: a pass reads every buffer once, up to
- * where the kernel had written when the buffer's turn came (ring.c).
+ * on every CPU, for every task (-C), for the threads of some processes
+ * (-p, -t) or for the tasks of some cgroups (-G), one ring buffer per CPU
+ * (per cgroup) (evlist.c), read a pass at a time: a pass reads every
+ * buffer once, up to where the kernel had written when the buffer's turn
+ * came (ring.c).
  *
- * -p follows the threads its processes create after the start (a VM still
- * booting, a vCPU hot-plugged): /proc/PID/task's link count is 2 plus the
- * number of threads, so one stat() a pass says when to look.  A new thread
- * is traced from the moment it is seen; what it did before is not, and an
- * end without its begin never pairs.
+ * -p and -t follow the threads their threads start from their first
+ * event, by the kernel's inheritance (evlist.c), with nothing to look
+ * for.  Only the attach itself has a window: a thread born while its
+ * parent's events were being opened may or may not have inherited them.
+ * So the attach starts over until the process's thread list stood still
+ * through one: then every thread has its own events, and each thread
+ * born later inherits one copy.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 #include <traceevent/event-parse.h>
 #include <perf-prof/evlist.h>
 #include <perf-prof/proc.h>
@@ -24,14 +29,7 @@
 #include <perf-prof/tep.h>
 #include <perf-prof/tracefs.h>
 
-#define FOLLOW_EVERY_NS	10000000ull	/* look at most every 10 ms */
-#define FOLLOW_POLL_MS	100		/* and at least every 100 ms */
-
-/* a -p process whose new threads are followed (see follow_check()) */
-struct follow {
-	int pid;
-	nlink_t nlink;		/* 0: not looked yet */
-};
+#define ATTACH_TRIES	8	/* attaches that may be started over */
 
 struct live {
 	struct source s;
@@ -45,105 +43,15 @@ struct live {
 	bool in_pass;
 	struct ring *ending;	/* its pass is read: give the space back at the next call */
 	bool extra_pass;	/* stopped in a pass: after it, one more over every ring */
-	/* -p: the processes whose new threads are followed */
-	struct follow *fol;
-	int nfol;
-	struct id_list traced;	/* sorted: every thread opened or tried */
-	uint64_t next_follow;
+	struct id_list cpus;	/* -p, -t, -G: every online CPU */
+	struct id_list tids;	/* -p, -t: the threads opened */
+	struct id_list keep;	/* a kernel without inherit_thread: the processes traced */
+	int *cgroup_fds;	/* -G: the cgroups' directories */
 };
 
 static struct tep_handle *live_formats(struct source *s, char *err, size_t errlen)
 {
 	return ((struct live *)s)->tep;
-}
-
-static void follow_init(struct live *l)
-{
-	const struct source_cfg *cfg = l->cfg;
-	int i;
-
-	l->fol = calloc(cfg->procs.n ? cfg->procs.n : 1, sizeof(*l->fol));
-	if (!l->fol)
-		return;
-	for (i = 0; i < cfg->procs.n; i++)
-		l->fol[i].pid = cfg->procs.id[i];
-	l->nfol = cfg->procs.n;
-	l->traced.id = malloc(sizeof(int) * (cfg->tids.n ? cfg->tids.n : 1));
-	if (l->traced.id) {
-		memcpy(l->traced.id, cfg->tids.id, sizeof(int) * cfg->tids.n);
-		l->traced.n = cfg->tids.n;
-		id_list_sort_uniq(&l->traced);
-	}
-}
-
-/* @tid into the sorted list of traced threads */
-static void traced_add(struct id_list *t, int tid)
-{
-	int *n = realloc(t->id, sizeof(int) * (t->n + 1)), i;
-
-	if (!n)
-		return;
-	t->id = n;
-	for (i = t->n; i > 0 && t->id[i - 1] > tid; i--)
-		t->id[i] = t->id[i - 1];
-	t->id[i] = tid;
-	t->n++;
-}
-
-/* the threads of @f not traced yet: opened; returns how many */
-static int follow_process(struct live *l, struct follow *f, struct id_list *tids)
-{
-	char err[512];
-	int j, added = 0;
-
-	tids->n = 0;
-	if (proc_threads(f->pid, tids, err, sizeof(err)) < 0)
-		return 0;
-	for (j = 0; j < tids->n; j++) {
-		int tid = tids->id[j], ret;
-
-		if (id_list_has(&l->traced, tid))
-			continue;
-		ret = evlist_add_thread(&l->el, tid, err, sizeof(err));
-		if (ret == 0) {
-			added++;
-			if (l->cfg->verbose)
-				fprintf(stderr, "following new thread %d of process %d\n",
-					tid, f->pid);
-		} else if (ret < 0) {
-			/* not fatal: the rest is still traced; said once */
-			fprintf(stderr, "perf-prof: cannot follow new thread %d of process "
-				"%d: %s\n", tid, f->pid, err);
-		}
-		traced_add(&l->traced, tid);	/* gone or refused: not again */
-	}
-	return added;
-}
-
-/* open what is new (at most every FOLLOW_EVERY_NS unless @now); returns how many */
-static int follow_check(struct live *l, bool now)
-{
-	struct id_list tids = { 0, NULL };
-	uint64_t t = pp_clock_now();
-	char path[64];
-	struct stat st;
-	int i, added = 0;
-
-	if (!l->nfol || (!now && t < l->next_follow))
-		return 0;
-	l->next_follow = t + FOLLOW_EVERY_NS;
-	for (i = 0; i < l->nfol; i++) {
-		struct follow *f = &l->fol[i];
-
-		snprintf(path, sizeof(path), "/proc/%d/task", f->pid);
-		if (stat(path, &st) < 0 || st.st_nlink == f->nlink)
-			continue;
-		f->nlink = st.st_nlink;
-		added += follow_process(l, f, &tids);
-	}
-	free(tids.id);
-	l->s.nbuf = l->el.nrings;
-	return added;
 }
 
 _Static_assert(SOURCE_MAX_EVENTS <= EVLIST_MAX_EVENTS, "an evlist opens every event of a source");
@@ -186,23 +94,179 @@ static int live_rt(struct live *l, char *err, size_t errlen)
 	return 0;
 }
 
+/* the threads of -t and of -p's processes, sorted, each once */
+static int list_threads(const struct source_cfg *cfg, struct id_list *out)
+{
+	char err[256];
+	int i, cap;
+
+	out->n = 0;
+	cap = 0;
+	for (i = 0; i < cfg->tids.n; i++)
+		if (id_list_push(out, &cap, cfg->tids.id[i]) < 0)
+			return -1;
+	/* a process that has exited since the options were read has no thread left */
+	for (i = 0; i < cfg->procs.n; i++)
+		proc_threads(cfg->procs.id[i], out, err, sizeof(err));
+	id_list_sort_uniq(out);
+	return 0;
+}
+
+/* how many threads of @now were not listed in @opened */
+static int born_since(const struct id_list *opened, const struct id_list *now)
+{
+	int i, n = 0;
+
+	for (i = 0; i < now->n; i++)
+		n += !id_list_has(opened, now->id[i]);
+	return n;
+}
+
+/*
+ * -p, -t: every thread's events, the attach started over while threads
+ * are born during it (see the top of the file).  0, or the exit code.
+ */
+static int attach_threads(struct live *l, const struct evlist_event *ev, char *err,
+			  size_t errlen)
+{
+	const struct source_cfg *cfg = l->cfg;
+	struct evlist_targets tg = { .cpus = &l->cpus, .tids = &l->tids };
+	struct id_list now = { 0, NULL };
+	int try, born = 0, code = 1;
+
+	for (try = 1;; try++) {
+		if (list_threads(cfg, &l->tids) < 0)
+			goto oom;
+		if (evlist_open(&l->el, ev, cfg->nev, &tg, cfg->pages, cfg->verbose, err,
+				errlen, &code) < 0)
+			goto out;
+		if (!cfg->procs.n || list_threads(cfg, &now) < 0 ||
+		    !(born = born_since(&l->tids, &now)))
+			break;
+		if (try == ATTACH_TRIES) {
+			fprintf(stderr, "perf-prof: threads were born during each of %d attaches; "
+				"%d born in the last are traced only if their parent's events "
+				"were open by then\n", try, born);
+			break;
+		}
+		if (cfg->verbose)
+			fprintf(stderr, "%d threads were born while attaching: attaching again\n",
+				born);
+		evlist_close(&l->el);
+	}
+	code = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+out:
+	free(now.id);
+	return code;
+}
+
+/* a kernel before 5.13 lets the processes a thread forks inherit too: theirs are dropped */
+static int keep_processes(struct live *l)
+{
+	const struct source_cfg *cfg = l->cfg;
+	int i, cap = 0;
+
+	if (!cfg->per_thread || l->el.inherit_thread)
+		return 0;
+	for (i = 0; i < cfg->procs.n; i++)
+		if (id_list_push(&l->keep, &cap, cfg->procs.id[i]) < 0)
+			return -1;
+	for (i = 0; i < cfg->tids.n; i++)
+		if (id_list_push(&l->keep, &cap, proc_tgid(cfg->tids.id[i])) < 0)
+			return -1;
+	id_list_sort_uniq(&l->keep);
+	return 0;
+}
+
+/* -G: the cgroups' directories, kept open for the run */
+static int open_cgroups(struct live *l, char *err, size_t errlen)
+{
+	const struct source_cfg *cfg = l->cfg;
+	int i;
+
+	l->cgroup_fds = malloc(sizeof(int) * (cfg->ncgroup + 1));
+	if (!l->cgroup_fds) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	for (i = 0; i < cfg->ncgroup; i++)
+		l->cgroup_fds[i] = -1;
+	for (i = 0; i < cfg->ncgroup; i++) {
+		l->cgroup_fds[i] = open(cfg->cgroups[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (l->cgroup_fds[i] < 0) {
+			snprintf(err, errlen, "cgroup %s: %s", cfg->cgroups[i], strerror(errno));
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* the events opened as the targets say: 0, or the exit code */
+static int live_open(struct live *l, const struct evlist_event *ev, char *err, size_t errlen)
+{
+	const struct source_cfg *cfg = l->cfg;
+	struct evlist_targets tg = { .cpus = &cfg->cpus };
+	int code = 1;
+
+	if ((cfg->per_thread || cfg->ncgroup) && !cfg->cpus.n) {
+		if (online_cpus(&l->cpus, err, errlen) < 0)
+			return 1;
+		tg.cpus = &l->cpus;
+	}
+	if (cfg->per_thread)
+		return attach_threads(l, ev, err, errlen);
+	if (cfg->ncgroup) {
+		code = open_cgroups(l, err, errlen);
+		if (code)
+			return code;
+		tg.cgroup_fds = l->cgroup_fds;
+		tg.cgroup_names = cfg->cgroups;
+		tg.ncgroup = cfg->ncgroup;
+	}
+	return evlist_open(&l->el, ev, cfg->nev, &tg, cfg->pages, cfg->verbose, err, errlen,
+			   &code) < 0 ? code : 0;
+}
+
+/* "Tracing kvm:kvm_exit on 2 threads (and those they start), 4 CPUs..." */
+static void say_tracing(const struct live *l)
+{
+	const struct source_cfg *cfg = l->cfg;
+	const struct evlist *el = &l->el;
+
+	if (cfg->per_thread)
+		fprintf(stderr, "Tracing %s on %d thread%s (and those %s) on %d CPU%s... "
+			"Hit Ctrl-C to end.\n", cfg->events[0], el->traced,
+			el->traced == 1 ? "" : "s", el->traced == 1 ? "it starts" : "they start", el->ncpu,
+			el->ncpu == 1 ? "" : "s");
+	else if (cfg->ncgroup)
+		fprintf(stderr, "Tracing %s in %d cgroup%s on %d CPU%s... Hit Ctrl-C to end.\n",
+			cfg->events[0], cfg->ncgroup, cfg->ncgroup == 1 ? "" : "s", el->ncpu,
+			el->ncpu == 1 ? "" : "s");
+	else
+		fprintf(stderr, "Tracing %s on %d CPU%s... Hit Ctrl-C to end.\n",
+			cfg->events[0], el->ncpu, el->ncpu == 1 ? "" : "s");
+}
+
 static int live_start(struct source *s, char *err, size_t errlen)
 {
 	struct live *l = (struct live *)s;
-	const struct source_cfg *cfg = l->cfg;
 	struct evlist_event ev[EVLIST_MAX_EVENTS];
-	int code = 1;
+	int code;
 
 	/* no uid check: the kernel answers (root, CAP_PERFMON, paranoid), evlist.c says why */
 	live_events(l, ev);
-	if (evlist_open(&l->el, ev, cfg->nev, cfg->per_thread ? NULL : &cfg->cpus,
-			cfg->per_thread ? &cfg->tids : NULL, cfg->pages, cfg->verbose,
-			err, errlen, &code) < 0)
+	code = live_open(l, ev, err, errlen);
+	if (code)
 		return code;
 	l->opened = true;
 	s->nbuf = l->el.nrings;
-	if (cfg->per_thread && cfg->procs.n)
-		follow_init(l);
+	if (keep_processes(l) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
 	if (evlist_enable(&l->el) < 0) {
 		snprintf(err, errlen, "cannot enable events: %s", strerror(errno));
 		return 1;
@@ -210,10 +274,14 @@ static int live_start(struct source *s, char *err, size_t errlen)
 	code = live_rt(l, err, errlen);
 	if (code)
 		return code;
-	fprintf(stderr, "Tracing %s on %d %s%s... Hit Ctrl-C to end.\n",
-		cfg->events[0], l->el.nrings, cfg->per_thread ? "thread" : "CPU",
-		l->el.nrings == 1 ? "" : "s");
+	say_tracing(l);
 	return 0;
+}
+
+/* a record of a traced process (or any record, but on a kernel before 5.13) */
+static inline bool kept(const struct live *l, const struct pp_record *rec)
+{
+	return !l->keep.n || rec->type != PP_REC_SAMPLE || id_list_has(&l->keep, (int)rec->pid);
 }
 
 /*
@@ -240,7 +308,7 @@ static int live_next(struct source *s, struct source_batch *b, char *err, size_t
 		}
 		l->in_pass = true;
 		while (b->n < SOURCE_BATCH && (h = ring_next(ring))) {
-			if (ring_decode(ring, h, &b->rec[b->n]))
+			if (ring_decode(ring, h, &b->rec[b->n]) && kept(l, &b->rec[b->n]))
 				b->seq[b->n++] = 0;	/* the merge numbers copied records itself */
 		}
 		if (b->n == SOURCE_BATCH)
@@ -261,20 +329,18 @@ static int live_next(struct source *s, struct source_batch *b, char *err, size_t
 	return 0;
 }
 
+/* -p, -t: over when every thread has exited, with every thread it started */
 static bool live_exhausted(struct source *s)
 {
 	struct live *l = (struct live *)s;
 
-	follow_check(l, false);
-	return l->cfg->per_thread && l->el.live == 0 && !follow_check(l, true);
+	return l->cfg->per_thread && l->el.live == 0;
 }
 
 static int live_wait(struct source *s, int timeout_ms)
 {
 	struct live *l = (struct live *)s;
 
-	if (l->nfol && (timeout_ms < 0 || timeout_ms > FOLLOW_POLL_MS))
-		timeout_ms = FOLLOW_POLL_MS;
 	return evlist_poll(&l->el, timeout_ms) < 0 && errno != EINTR ? -1 : 0;
 }
 
@@ -296,21 +362,27 @@ static void live_buffer(struct source *s, int i, struct source_buffer *out)
 	struct live *l = (struct live *)s;
 	struct ring *r = &l->el.rings[i];
 
-	out->kind = l->el.per_thread ? "thread" : "CPU";
-	out->id = l->el.per_thread ? r->tid : r->cpu;
+	out->kind = "CPU";
+	out->id = r->cpu;
 	out->cpu = (uint32_t)r->cpu;
-	out->tid = (uint32_t)r->tid;
+	out->tid = UINT32_MAX;
 	out->lost_total = evlist_lost(&l->el, i);
 }
 
 static void live_close(struct source *s)
 {
 	struct live *l = (struct live *)s;
+	int i;
 
 	if (l->opened)
 		evlist_close(&l->el);
-	free(l->fol);
-	free(l->traced.id);
+	for (i = 0; l->cgroup_fds && i < l->cfg->ncgroup; i++)
+		if (l->cgroup_fds[i] >= 0)
+			close(l->cgroup_fds[i]);
+	free(l->cgroup_fds);
+	id_list_free(&l->cpus);
+	id_list_free(&l->tids);
+	id_list_free(&l->keep);
 	if (l->tep)
 		tep_free(l->tep);
 	free(l);
@@ -339,8 +411,8 @@ struct source *source_live_open(const struct source_cfg *cfg, char *err, size_t 
 	}
 	l->s.ops = &live_ops;
 	l->s.live = true;
-	/* per-thread buffers keep each thread's records in order already */
-	l->s.merge = !cfg->per_thread;
+	/* a thread's records are in the ring of each CPU it ran on */
+	l->s.merge = true;
 	l->s.switches = cfg->switches;
 	l->s.pages = cfg->pages;
 	l->cfg = cfg;

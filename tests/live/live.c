@@ -208,20 +208,6 @@ int live_run(const char *const *pp_args, const char *const *wl_args, int flags,
 		kill(pp, SIGSTOP);
 	if (write(go[1], "g", 1) != 1)
 		perror("write go");
-	if (flags & LIVE_SECOND_GO) {
-		/* the workload's new thread waits until the tracer says it follows it */
-		for (waited = 0; pp > 0 && waited < 10000; waited += 20) {
-			text = slurp(err);
-			if (strstr(text, "following new thread")) {
-				free(text);
-				break;
-			}
-			free(text);
-			msleep(20);
-		}
-		if (write(go[1], "g", 1) != 1)
-			perror("write go");
-	}
 	close(go[1]);
 	wait_exit(wl, 120000);
 	if (pp > 0 && (flags & LIVE_STOP_READER))

@@ -22,12 +22,7 @@ struct run_result {
  */
 #define LIVE_SIGINT		1
 #define LIVE_STOP_READER	2
-/*
- * A second go byte once perf-prof's stderr says "following new thread"
- * (or after 10 s): for `workload spawn`.  "{TID}" in @pp_args is a
- * thread of the workload other than its leader.
- */
-#define LIVE_SECOND_GO		4
+/* "{TID}" in @pp_args is a thread of the workload other than its leader */
 /* SIGTERM or SIGHUP instead of SIGINT */
 #define LIVE_SIGTERM		8
 #define LIVE_SIGHUP		16

@@ -34,17 +34,50 @@ START_TEST(test_thread_named_twice)
 }
 END_TEST
 
-/* -p follows the threads its process creates after perf-prof attached */
+/*
+ * -p follows the threads its process starts after perf-prof attached, from
+ * their first event: a thread born after the attach makes 1,000 getppid()
+ * at once and exits, counted exactly; so is one three levels down (a
+ * thread started by a thread started by a thread born after the attach).
+ */
 START_TEST(test_follows_new_threads)
 {
 	const char *pp[] = { "syscalls", "-p", "{PID}", "-m", "1024", "-v", NULL };
-	const char *wl[] = { "spawn", "20000", NULL };
+	const char *wl1[] = { "spawn", "1000", NULL };
+	const char *wl3[] = { "spawn", "1000", "3", NULL };
 	struct run_result r;
 
-	live_run(pp, wl, LIVE_SECOND_GO, &r);
+	live_run(pp, wl1, 0, &r);
 	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
-	ck_assert_msg(strstr(r.err, "following new thread "), "%s", r.err);
-	ck_assert_msg(table_calls(r.out, "getppid") == 20000, "%s\n%s", r.out, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == 1000, "%s\n%s", r.out, r.err);
+	/* the thread's own start: clone3 in the parent, exit in the thread */
+	ck_assert_msg(table_calls(r.out, "clone3") == 1, "%s", r.out);
+	ck_assert_ptr_nonnull(strstr(r.err, "Tracing raw_syscalls:sys_enter on 1 thread "
+					    "(and those it starts) on "));
+	run_result_free(&r);
+	live_run(pp, wl3, 0, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	ck_assert_msg(table_calls(r.out, "getppid") == 1000, "%s\n%s", r.out, r.err);
+	ck_assert_msg(table_calls(r.out, "clone3") == 3, "%s", r.out);
+	run_result_free(&r);
+}
+END_TEST
+
+/* -t TID follows the threads TID starts, as perf record -t does; --perins splits them */
+START_TEST(test_tid_follows_its_threads)
+{
+	const char *pp[] = { "syscalls", "-t", "{PID}", "-m", "1024", "--perins", NULL };
+	const char *wl[] = { "spawn", "1000", NULL };
+	struct run_result r;
+	const char *p;
+
+	live_run(pp, wl, 0, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+	/* two tables: the main thread's and its new thread's, which made the calls */
+	ck_assert_int_eq(count_substr(r.out, "syscalls latency THREAD "), 2);
+	p = strstr(r.out, "\ngetppid ");
+	ck_assert_msg(p && table_calls(p + 1, "getppid") == 1000, "%s", r.out);
+	ck_assert_msg(!strstr(p + 1, "\ngetppid "), "%s", r.out);
 	run_result_free(&r);
 }
 END_TEST
@@ -319,6 +352,7 @@ static Suite *hostile_live_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_thread_named_twice);
 	tcase_add_test(tc, test_follows_new_threads);
+	tcase_add_test(tc, test_tid_follows_its_threads);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("losses");
 	tcase_set_timeout(tc, 120);

@@ -11,7 +11,8 @@
  * then stops at an `out 0x12` that is never re-entered (so it pairs with
  * no entry; with -r it starts over until the time is up).  It prints its pid and each vCPU's thread id first; with -g it
  * waits for one byte on stdin before any vCPU runs, so a tracer can attach
- * (-p/-t) to threads that exist already.  With -M another thread moves the
+ * (-p/-t) to threads that exist already; with -L as well, the vCPU threads
+ * are created only after that byte (a VM that boots after the attach).  With -M another thread moves the
  * vCPU threads between CPU 0 and CPU 1 every -u us; -P pins them instead.
  * At the end it prints what each vCPU saw in userspace and exits 0 only if
  * that is exactly what the guest was written to do.
@@ -43,6 +44,7 @@ struct env {
 	long n;
 	const char *guest;
 	bool gate;
+	bool late;		/* -L: vCPU threads created after the gate */
 	bool migrate;
 	int pin;		/* -1: leave the scheduler alone */
 	long move_us;
@@ -81,11 +83,12 @@ static void die(const char *what)
 }
 
 static const char usage[] =
-"USAGE: vmm [-c VCPUS] [-n N] [-g] [-M [-u US]] [-P CPU] [-s US] [-H US] [-r SECS] [-e GUEST.elf]\n"
+"USAGE: vmm [-c VCPUS] [-n N] [-g [-L]] [-M [-u US]] [-P CPU] [-s US] [-H US] [-r SECS] [-e GUEST.elf]\n"
 "\n"
 "  -c VCPUS  vCPUs, one thread each (1-64, default 1)\n"
 "  -n N      loop count of each exit kind (default 1000)\n"
 "  -g        wait for a byte on stdin before the guest runs\n"
+"  -L        with -g, create the vCPU threads only after that byte\n"
 "  -M        move vCPU threads between CPU 0 and 1 every -u US (default 100)\n"
 "  -P CPU    pin vCPU threads to CPU\n"
 "  -s US     time spent on the slow IO exit (default 20000)\n"
@@ -267,6 +270,20 @@ static void *mover(void *arg)
 	return NULL;
 }
 
+/* a thread per vCPU, each held at the gate once it runs */
+static void start_vcpus(void)
+{
+	int i;
+
+	for (i = 0; i < env.vcpus; i++)
+		if (pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]))
+			die("pthread_create");
+	pthread_mutex_lock(&gate_lock);
+	while (ready < env.vcpus)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+}
+
 static long number(const char *s, long lo, long hi, char opt)
 {
 	char *end;
@@ -302,11 +319,12 @@ int main(int argc, char **argv)
 	uint8_t *mem;
 	int c, i, bad = 0;
 
-	while ((c = getopt(argc, argv, "c:n:gMu:P:s:H:r:e:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:n:gLMu:P:s:H:r:e:h")) != -1) {
 		switch (c) {
 		case 'c': env.vcpus = (int)number(optarg, 1, MAX_VCPUS, c); break;
 		case 'n': env.n = number(optarg, 1, 100000000, c); break;
 		case 'g': env.gate = true; break;
+		case 'L': env.late = true; break;
 		case 'M': env.migrate = true; break;
 		case 'u': env.move_us = number(optarg, 1, 1000000, c); break;
 		case 'P': env.pin = (int)number(optarg, 0, CPU_SETSIZE - 1, c); break;
@@ -348,16 +366,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < env.vcpus; i++) {
 		vcpus[i].id = i;
 		setup_vcpu(&vcpus[i]);
-		if (pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]))
-			die("pthread_create");
 	}
-	pthread_mutex_lock(&gate_lock);
-	while (ready < env.vcpus)
-		pthread_cond_wait(&gate_cond, &gate_lock);
-	pthread_mutex_unlock(&gate_lock);
-
+	if (!env.late)
+		start_vcpus();
 	printf("pid %d\n", getpid());
-	for (i = 0; i < env.vcpus; i++)
+	for (i = 0; i < env.vcpus && !env.late; i++)
 		printf("vcpu %d tid %d\n", i, vcpus[i].tid);
 	fflush(stdout);
 	if (env.gate) {
@@ -368,6 +381,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (env.late)
+		start_vcpus();
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += env.seconds;
 	if (env.migrate && pthread_create(&mover_thread, NULL, mover, NULL))

@@ -11,9 +11,11 @@
  *   workload storm SECONDS        getppid() for SECONDS, prints calls/s
  *   workload twothreads N         a second thread, started before the go
  *                                 byte, makes N getppid(); main makes none
- *   workload spawn N              after the go byte, starts a thread that
- *                                 waits for a second byte, then makes N
- *                                 getppid() (a thread born after attach)
+ *   workload spawn N [LEVELS]     after the go byte, starts a thread that
+ *                                 at once makes N getppid() and exits (a
+ *                                 thread born after attach); with LEVELS
+ *                                 (1) > 1, each thread starts the next and
+ *                                 the last one makes the calls
  *   workload getppid-hold N       N getppid(), then "done" on stdout, then
  *                                 waits for a second byte (or EOF) to exit:
  *                                 a tracee that outlives its counted calls
@@ -80,10 +82,22 @@ static void *caller(void *arg)
 
 	if (arg)
 		pthread_barrier_wait(&barrier);
-	else
-		wait_go();	/* the second byte */
 	for (i = 0; i < nthread_calls; i++)
 		syscall(SYS_getppid);
+	return NULL;
+}
+
+/* @arg more levels of threads, each started by the one before, then the calls */
+static void *spawner(void *arg)
+{
+	long levels = (long)arg;
+	pthread_t t;
+
+	if (levels <= 1)
+		return caller(NULL);
+	if (pthread_create(&t, NULL, spawner, (void *)(levels - 1)))
+		exit(4);
+	pthread_join(t, NULL);
 	return NULL;
 }
 
@@ -169,11 +183,13 @@ int main(int argc, char **argv)
 		pthread_barrier_wait(&barrier);
 		pthread_join(t, NULL);
 	} else if (!strcmp(argv[1], "spawn")) {
+		long levels = argc > 3 ? atol(argv[3]) : 1;
 		pthread_t t;
 
 		nthread_calls = n;
 		wait_go();
-		pthread_create(&t, NULL, caller, NULL);
+		if (pthread_create(&t, NULL, spawner, (void *)(levels > 0 ? levels : 1)))
+			return 4;
 		pthread_join(t, NULL);
 	} else if (!strcmp(argv[1], "storm-log")) {
 		struct timespec rt;
