@@ -14,6 +14,7 @@ struct json_head {
 	int64_t inst_id;	/* -1 for "all" */
 	int64_t vcpu;		/* -1 unknown */
 	const char *comm;	/* process name for "vm", or NULL */
+	const char *cgroup;	/* "cgroup": its path from the cgroup root, or NULL */
 	uint64_t lost;		/* records lost in this interval */
 };
 

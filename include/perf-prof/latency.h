@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <perf-prof/cgroup.h>
 #include <perf-prof/idlist.h>
 #include <perf-prof/record.h>
 #include <perf-prof/stop.h>
@@ -89,6 +90,7 @@ struct lat_class {
 struct lat_env {
 	struct id_list cpus, pids, tids;
 	bool have_cpus;
+	struct cgroup_list cgroups;	/* -G */
 	uint64_t interval_ns;
 	uint64_t pages;			/* -m */
 	uint64_t rt_prio;		/* -r: SCHED_FIFO priority, 0 = none */

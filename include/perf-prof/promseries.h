@@ -25,6 +25,7 @@
 /* the instance labels of a histogram; -1: not a label */
 struct prom_inst {
 	int64_t pid, vcpu, tid, cpu;
+	const char *cgroup;	/* -G: its path from the cgroup root */
 };
 
 struct prom_series;

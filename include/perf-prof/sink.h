@@ -56,6 +56,7 @@ enum inst_kind {
 	INST_THREAD,	/* per thread: the tid */
 	INST_CPU,	/* per CPU: the begin's cpu */
 	INST_VM,	/* per process (-p): the pid */
+	INST_CGROUP,	/* per cgroup (-G): its index in -G's list */
 };
 
 /* one pair: a begin and the end of the same thread after it */

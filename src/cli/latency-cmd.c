@@ -30,6 +30,8 @@ static int opt_vcpus(const struct opt_spec *o, const char *arg, void *dst, char 
 		     size_t errlen);
 static int opt_listen(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		      size_t errlen);
+static int opt_cgroups(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		       size_t errlen);
 
 #define E(field)	offsetof(struct lat_env, field)
 
@@ -47,6 +49,11 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_ALIAS('p', "pid") },
 	{ OPT_CALLBACK('t', "tids", "TID,...", E(tids), opt_pids, "Attach to these threads") },
 	{ OPT_ALIAS('t', "tid") },
+	{ OPT_CALLBACK('G', "cgroup", "PATH,...", E(cgroups), opt_cgroups,
+		       "Attach to every task of these cgroup v2 directories and\n"
+		       "their descendants (relative to the cgroup root, or\n"
+		       "absolute), one table each") },
+	{ OPT_ALIAS('G', "cgroups") },
 	{ OPT_TIME_RANGE('i', "interval", "MS", E(interval_ns), 1000000, 1000000,
 			 86400000000000ull, "interval",
 			 "Print a table every MS milliseconds (or 500ms, 2s;\n"
@@ -61,7 +68,7 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_SIZE(0, "order-mem", "BYTES", E(order_mem), 65536,
 		   "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)") },
 	{ OPT_BOOLEAN(0, "perins", E(perins),
-		      "One table per thread (-p, -t, --input) or per CPU (-C)") },
+		      "One table per thread (-p, -t, -G, --input) or per CPU (-C)") },
 	{ OPT_TIME(0, "than", "TIME", E(than_ns), 1,
 		       "Print both raw events of every pair of at least TIME,\n"
 		       "unit s/ms/us/ns (a bare number is ns; 0: every pair)"), OPT_SEEN(E(than)) },
@@ -135,8 +142,8 @@ static void lat_usage(const struct lat_class *cls, FILE *f)
 
 	fprintf(f, "perf-prof %s: %s\n"
 		"\n"
-		"USAGE: perf-prof %s [-h] [-C CPUS | -p PIDS | -t TIDS | --input FILE] [-i MS]\n"
-		"       [--perins] [--than TIME] [--heatmap FILE] [--filter EXPR] [-m PAGES] [-v]\n"
+		"USAGE: perf-prof %s [-h] [-C CPUS | -p PIDS | -t TIDS | -G CGROUPS | --input FILE]\n"
+		"       [-i MS] [--perins] [--than TIME] [--heatmap FILE] [--filter EXPR] [-m PAGES] [-v]\n"
 		"\n"
 		"EXAMPLES:\n%s"
 		"\n"
@@ -218,6 +225,13 @@ static int opt_pids(const struct opt_spec *o, const char *arg, void *dst, char *
 {
 	id_list_free(dst);
 	return parse_id_list(arg, o->key == 'p' ? "PID" : "TID", dst, err, errlen);
+}
+
+/* -G: cgroup v2 paths that exist, each once, none inside another */
+static int opt_cgroups(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		       size_t errlen)
+{
+	return cgroup_list_parse(arg, dst, err, errlen);
 }
 
 /* --prometheus: HOST:PORT that can be listened on */
@@ -306,10 +320,13 @@ static int lat_check(const struct lat_class *cls, struct lat_env *env, const boo
 	int targets = env->have_cpus + (env->pids.n > 0) + (env->tids.n > 0);
 	const char *msg = NULL;
 
-	if (targets > 1)
+	/* -G's cgroups may be traced on some CPUs (-C) */
+	if (env->cgroups.n && (env->pids.n || env->tids.n))
+		msg = "-p, -t and -G cannot be combined";
+	else if (targets > 1)
 		msg = "-C, -p and -t cannot be combined";
-	else if (env->input && targets)
-		msg = "--input reads a recording: -C, -p and -t do not apply";
+	else if (env->input && (targets || env->cgroups.n))
+		msg = "--input reads a recording: -C, -p, -t and -G do not apply";
 	if (msg) {
 		snprintf(err, errlen, "%s", msg);
 		return -1;
@@ -377,6 +394,7 @@ static void lat_env_free(struct lat_env *env)
 	id_list_free(&env->pids);
 	id_list_free(&env->tids);
 	id_list_free(&env->vcpus);
+	cgroup_list_free(&env->cgroups);
 }
 
 int latency_command(const struct lat_class *cls, int argc, char **argv,

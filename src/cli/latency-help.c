@@ -28,6 +28,7 @@ static const struct lat_help helps[] = {
 		.examples =
 "    perf-prof kvm-exit -p $(pidof qemu-system-x86_64) -i 1000   # the VM, every second\n"
 "    perf-prof kvm-exit -C 5-20,53-68 --perins -i 1000   # per CPU of these CPUs\n"
+"    perf-prof kvm-exit -G machine.slice -i 1000     # every VM libvirt runs, from its first exit\n"
 "    perf-prof kvm-exit -p 124604                    # one table at Ctrl-C\n"
 "    perf-prof kvm-exit -p 126934 -i 1000 --than 5ms # also print exits slower than 5ms\n"
 "    perf-prof kvm-exit -p 126934 -i 1000 --perins   # one table per vCPU thread\n"

@@ -60,6 +60,7 @@ struct lat_ctx {
 	uint64_t filtered_begins;	/* begins --filter left out of a recording */
 	int npid;
 	struct lat_proc *pids;	/* -p, for per-VM labels */
+	const struct source_cfg *src_cfg;	/* -G: which buffers are whose cgroup */
 	FILE *out;
 };
 

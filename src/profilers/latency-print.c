@@ -40,6 +40,9 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 		snprintf(buf, len, "%s %s %lu", c->cls->proc_label, vm_comm(c, in->id),
 			 (unsigned long)in->id);
 		break;
+	case INST_CGROUP:
+		snprintf(buf, len, "CGROUP %s", c->env->cgroups.name[in->id]);
+		break;
 	case INST_THREAD:
 		if (in->vcpu >= 0)
 			snprintf(buf, len, "THREAD %lu VCPU %ld", (unsigned long)in->id,
@@ -55,7 +58,7 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 /* one object of instance @in; NULL: the interval's empty object */
 static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 {
-	static const char *const kinds[] = { "all", "thread", "cpu", "process" };
+	static const char *const kinds[] = { "all", "thread", "cpu", "process", "cgroup" };
 	struct json_head h;
 	char when[64];
 	char *buf = NULL;
@@ -74,6 +77,7 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	h.inst_id = c->kind == INST_ALL || !in ? -1 : (int64_t)in->id;
 	h.vcpu = in ? in->vcpu : -1;
 	h.comm = c->kind == INST_VM && in ? vm_comm(c, in->id) : NULL;
+	h.cgroup = c->kind == INST_CGROUP && in ? c->env->cgroups.name[in->id] : NULL;
 	h.lost = c->lost_interval;
 	json_print(c->out, &c->style, in, &h);
 }
@@ -93,7 +97,7 @@ void lat_interval(void *arg, uint64_t time, bool final)
 	struct lat_totals t;
 	struct lat_inst **v;
 	uint32_t i, n = 0;
-	char label[96];
+	char label[512];
 
 	v = malloc(sizeof(*v) * (c->stats.ninst ? c->stats.ninst : 1));
 	if (!v)

@@ -20,17 +20,19 @@
 #include "latency-int.h"
 
 /*
- * -p and -t as the threads to open, each once: a thread id given with -p
- * stands for its process (as /proc/TID/task does), and a thread named
- * twice, or with its own process, must not be traced, and counted, twice.
+ * -p and -t as the processes and threads to open (the source lists the
+ * processes' threads, and opens each once): a thread id given with -p
+ * stands for its process (as /proc/TID/task does).  -G: its cgroups.
  */
 static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_cfg *cfg)
 {
-	char err[256], path[64];
-	int i, cap;
+	char path[64];
+	int i, cap = 0;
 
 	if (env->have_cpus || (!env->pids.n && !env->tids.n)) {
 		cfg->cpus = env->cpus;
+		cfg->cgroups = (const char *const *)env->cgroups.path;
+		cfg->ncgroup = env->cgroups.n;
 		return 0;
 	}
 	cfg->per_thread = true;
@@ -50,10 +52,6 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_c
 	for (i = 0; i < cfg->procs.n; i++) {
 		int pid = cfg->procs.id[i];
 
-		if (proc_threads(pid, &cfg->tids, err, sizeof(err)) < 0) {
-			fprintf(stderr, "perf-prof: %s\n", err);
-			return -1;
-		}
 		c->pids[i].pid = pid;
 		proc_comm(pid, c->pids[i].comm, sizeof(c->pids[i].comm));
 		c->npid++;
@@ -62,7 +60,6 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_c
 			fprintf(stderr, "perf-prof: pid %d (%s) has no /dev/kvm open: not a VM?\n",
 				pid, c->pids[i].comm);
 	}
-	cap = cfg->tids.n;
 	for (i = 0; i < env->tids.n; i++) {
 		snprintf(path, sizeof(path), "/proc/%d", env->tids.id[i]);
 		if (access(path, F_OK) < 0) {
@@ -135,6 +132,7 @@ static int choose_sinks(struct lat_ctx *c)
 		.stats = &c->stats, .cls = c->cls, .cls_state = c->cls_state, .kind = c->kind,
 		.procs = c->pids, .nproc = c->npid, .listen = env->prometheus,
 		.textfile = env->prom_textfile, .interval = env->interval_ns != 0,
+		.cgroups = (const char *const *)env->cgroups.name,
 		.verbose = env->verbose,
 	};
 	char err[512];
@@ -240,7 +238,9 @@ static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
 static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct source_cfg *src)
 {
 	if (c->env->perins)
-		return !c->env->input && !src->per_thread ? INST_CPU : INST_THREAD;
+		return !c->env->input && !src->per_thread && !src->ncgroup ? INST_CPU : INST_THREAD;
+	if (src->ncgroup)
+		return INST_CGROUP;	/* one table per cgroup, even one */
 	if (c->npid > 1)
 		return INST_VM;	/* one table per VM, as bcc kvmexit -p collapses */
 	return INST_ALL;
@@ -380,6 +380,7 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 	if (!env->input && build_targets(&c, env, &scfg) < 0)
 		goto out;
 	c.kind = inst_kind_of(&c, &scfg);
+	c.src_cfg = &scfg;
 	if (choose_sinks(&c) < 0)
 		goto out;
 	if ((env->prometheus || env->prom_textfile) && !env->input)

@@ -158,6 +158,7 @@ static uint64_t inst_id(const struct lat_ctx *c, uint32_t cpu, const struct pp_r
 	case INST_THREAD: return rec->tid;
 	case INST_CPU: return cpu;
 	case INST_VM: return rec->pid;
+	case INST_CGROUP: return source_cgroup_of(c->src_cfg, rec->buf);
 	default: return 0;
 	}
 }

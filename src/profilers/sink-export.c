@@ -26,7 +26,7 @@ struct export_sink {
 static struct prom_hist *hist_of(struct export_sink *x, const struct lat_pair *p)
 {
 	const struct sink_export_cfg *c = &x->cfg;
-	struct prom_inst pi = { -1, -1, -1, -1 };
+	struct prom_inst pi = { -1, -1, -1, -1, NULL };
 	const struct lat_inst *in = lat_stats_inst(c->stats, p->inst);
 	char reason[64];
 
@@ -49,6 +49,9 @@ static struct prom_hist *hist_of(struct export_sink *x, const struct lat_pair *p
 		break;
 	case INST_CPU:
 		pi.cpu = in->id;
+		break;
+	case INST_CGROUP:
+		pi.cgroup = c->cgroups[in->id];
 		break;
 	}
 	return prom_hist_of(x->prom, reason, &pi);

@@ -72,6 +72,7 @@ struct sink_export_cfg {
 	enum inst_kind kind;
 	const struct lat_proc *procs;	/* -p */
 	int nproc;
+	const char *const *cgroups;	/* -G: their paths from the cgroup root */
 	const char *listen;		/* --prometheus HOST:PORT, or NULL */
 	const char *textfile;		/* --prometheus-textfile, or NULL */
 	bool interval;			/* -i given: the textfile goes at each interval */

@@ -105,6 +105,10 @@ static void json_head(FILE *f, const struct table_style *st, const struct json_h
 		fputs(",\"comm\":", f);
 		json_string(f, h->comm);
 	}
+	if (h->cgroup) {
+		fputs(",\"cgroup\":", f);
+		json_string(f, h->cgroup);
+	}
 	fprintf(f, "},\"lost\":%lu,\"rows\":[", (unsigned long)h->lost);
 }
 

@@ -79,6 +79,8 @@ static void make_labels(struct promseries *t, const char *reason, const struct p
 		snprintf(num, sizeof(num), "%ld", (long)in->cpu);
 		prom_label(labels, size, &pos, "cpu", num);
 	}
+	if (in->cgroup)
+		prom_label(labels, size, &pos, "cgroup", in->cgroup);
 }
 
 /* a new series' place in t->series (below PROM_MAX_SERIES: the caller's check) */

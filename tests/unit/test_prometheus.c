@@ -468,7 +468,7 @@ START_TEST(test_series_bounded)
 	x = prom_open(&cfg, err, sizeof(err));
 	ck_assert_msg(x != NULL, "%s", err);
 	for (i = 0; i < PROM_MAX_SERIES + 10; i++) {
-		struct prom_inst in = { -1, -1, 1000 + i, -1 };
+		struct prom_inst in = { -1, -1, 1000 + i, -1, NULL };
 
 		h = prom_hist_of(x, "getppid", &in);
 		prom_hist_add(h, 5000);
@@ -480,7 +480,7 @@ START_TEST(test_series_bounded)
 			ck_assert_ptr_eq(h, other);
 	}
 	{
-		struct prom_inst in = { -1, -1, 1000, -1 };
+		struct prom_inst in = { -1, -1, 1000, -1, NULL };
 
 		ck_assert_ptr_eq(prom_hist_of(x, "getppid", &in), first);
 	}
