@@ -28,6 +28,8 @@ void id_list_sort_uniq(struct id_list *l)
 {
 	int i, j = 0;
 
+	if (!l->n)
+		return;	/* an empty list may have no array: qsort(NULL) is undefined */
 	qsort(l->id, l->n, sizeof(int), cmp_int);
 	for (i = 0; i < l->n; i++)
 		if (j == 0 || l->id[j - 1] != l->id[i])
