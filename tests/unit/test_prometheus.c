@@ -407,7 +407,7 @@ END_TEST
 START_TEST(test_process_renamed)
 {
 	struct promseries t = { .profiler = "syscalls", .proc_label = "process" };
-	struct prom_inst in = { getpid(), -1, -1, -1 };
+	struct prom_inst in = { getpid(), -1, -1, -1, NULL };
 	char before[16], want[256];
 	struct prom_hist *h;
 	struct prom_row r;
