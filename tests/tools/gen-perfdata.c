@@ -335,6 +335,7 @@ struct gen {
 	uint64_t sideband;		/* --kvm-stat: FORK/COMM/EXIT records in the stream */
 	uint64_t sideband_next;		/* at this many samples, the next ones */
 	uint64_t first_time, last_time;
+	struct vm_row { uint64_t calls, total, min, max; } *vm_rows;	/* [vm][reason] */
 };
 
 static uint32_t trailer_size(const struct gen *g)
@@ -644,6 +645,24 @@ static void vcpu_place(const struct gen *g, unsigned i, struct vcpu *v)
 	v->tid = v->pid + 2 + v->vcpu_id;
 }
 
+/* a pair of vCPU @v under reason @r, in its VM's statistics (--vms) */
+static void vm_count(struct gen *g, const struct vcpu *v, unsigned r)
+{
+	unsigned vm = (v->pid - g->pid) / (g->o.threads + 16);
+	struct vm_row *row;
+
+	if (!g->vm_rows && !(g->vm_rows = calloc((size_t)g->o.vms * g->nreasons,
+						 sizeof(*g->vm_rows))))
+		abort();
+	row = &g->vm_rows[vm * g->nreasons + r];
+	row->calls++;
+	row->total += v->latency;
+	if (!row->min || v->latency < row->min)
+		row->min = v->latency;
+	if (v->latency > row->max)
+		row->max = v->latency;
+}
+
 /* PERF_RECORD_FORK and PERF_RECORD_EXIT share one layout */
 static void put_task(struct gen *g, struct bb *b, uint32_t type, uint32_t pid, uint32_t ppid,
 		     uint64_t time, uint32_t cpu, uint64_t id)
@@ -807,6 +826,7 @@ static void simulate(struct gen *g)
 						r->min = v->latency;
 					if (v->latency > r->max)
 						r->max = v->latency;
+					vm_count(g, v, (unsigned)(r - g->reasons));
 				}
 			}
 			v->rip = guest_rip(g);
@@ -1131,7 +1151,7 @@ static void data_prologue_kvmstat(struct gen *g)
 static void data_prologue(struct gen *g)
 {
 	struct bb b = { 0 };
-	unsigned c, i;
+	unsigned c, i, vm;
 	int a;
 	char comm[32];
 
@@ -1151,21 +1171,24 @@ static void data_prologue(struct gen *g)
 			bb_u64(&b, c);
 			bb_u64(&b, UINT64_MAX);
 		}
-	/* COMM of the VM process and its vCPU threads, as perf synthesizes */
-	for (i = 0; i <= g->o.threads; i++) {
-		uint32_t tid = i ? g->pid + 1 + i : g->pid;
+	/* COMM of each VM process and its vCPU threads, as perf synthesizes */
+	for (vm = 0; vm < g->o.vms; vm++)
+		for (i = 0; i <= g->o.threads; i++) {
+			struct vcpu v = { .pid = vm_pid(g, vm), .tid = vm_pid(g, vm) };
 
-		if (i)
-			snprintf(comm, sizeof(comm), "CPU %u/KVM", i - 1);
-		else
-			snprintf(comm, sizeof(comm), "qemu-system-%s",
-				 g->arm ? "aar" : "x86");
-		bb_hdr(&b, REC_COMM, 0, 8 + 8 + 16 + trailer_size(g));
-		bb_u32(&b, g->pid);
-		bb_u32(&b, tid);
-		bb_put(&b, comm, 16);
-		bb_put(&b, NULL, trailer_size(g));
-	}
+			if (i && (vcpu_place(g, i - 1, &v), v.pid != vm_pid(g, vm)))
+				continue;	/* a vCPU of another VM */
+			if (i)
+				snprintf(comm, sizeof(comm), "CPU %u/KVM", v.vcpu_id);
+			else
+				snprintf(comm, sizeof(comm), "qemu-system-%s",
+					 g->arm ? "aar" : "x86");
+			bb_hdr(&b, REC_COMM, 0, 8 + 8 + 16 + trailer_size(g));
+			bb_u32(&b, v.pid);
+			bb_u32(&b, v.tid);
+			bb_put(&b, comm, 16);
+			bb_put(&b, NULL, trailer_size(g));
+		}
 	out(g, b.p, b.len);
 	free(b.p);
 }
@@ -1293,6 +1316,26 @@ static uint64_t rank(uint64_t n, double q)
 	return r ? r - 1 : 0;
 }
 
+/* --vms N > 1: each VM's rows, by its process id */
+static void write_expect_vms(struct gen *g, FILE *f)
+{
+	unsigned vm, i;
+
+	if (g->o.vms < 2 || !g->vm_rows)
+		return;
+	fprintf(f, "# vm PID reason NAME calls total_ns min_ns max_ns\n");
+	for (vm = 0; vm < g->o.vms; vm++)
+		for (i = 0; i < g->nreasons; i++) {
+			const struct vm_row *r = &g->vm_rows[vm * g->nreasons + i];
+
+			if (r->calls)
+				fprintf(f, "vm %u reason %s %llu %llu %llu %llu\n", vm_pid(g, vm),
+					g->reasons[i].name, (unsigned long long)r->calls,
+					(unsigned long long)r->total, (unsigned long long)r->min,
+					(unsigned long long)r->max);
+		}
+}
+
 static void write_expect(struct gen *g, FILE *f)
 {
 	unsigned i;
@@ -1348,6 +1391,7 @@ static void write_expect(struct gen *g, FILE *f)
 					(unsigned long long)g->reasons[i].exits,
 					(unsigned long long)g->reasons[i].kexits);
 	}
+	write_expect_vms(g, f);
 	fprintf(f, "total %llu %llu %llu %llu %.3f\n", (unsigned long long)calls,
 		(unsigned long long)total, (unsigned long long)min,
 		(unsigned long long)max, calls ? (double)total / calls : 0.0);
@@ -1415,7 +1459,8 @@ static void usage(FILE *f)
 "                        add 'exits CODE NAME calls from_guest_kernel' lines\n"
 "  -k, --kaslr HEX       add HEX to every guest kernel RIP (hot ones included), as\n"
 "                        a guest kernel randomized by KASLR runs (default 0)\n"
-"  -V, --vms N           the vCPU threads belong to N VM processes, round robin\n"
+"  -V, --vms N           the vCPU threads belong to N VM processes, round robin;\n"
+"                        each VM's rows too (vm PID reason NAME calls total min max)\n"
 "                        (default 1)\n"
 "Each vCPU thread starts with an entry and ends with one, so every exit\n"
 "written has its entry; 'samples' in the statistics is exact.\n");
