@@ -150,8 +150,8 @@ static int attach_threads(struct live *l, const struct evlist_event *ev, char *e
 			break;
 		}
 		if (cfg->verbose)
-			fprintf(stderr, "%d threads were born while attaching: attaching again\n",
-				born);
+			fprintf(stderr, "%d thread%s born while attaching: attaching again\n",
+				born, born == 1 ? " was" : "s were");
 		evlist_close(&l->el);
 	}
 	code = 0;

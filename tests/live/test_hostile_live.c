@@ -63,6 +63,37 @@ START_TEST(test_follows_new_threads)
 }
 END_TEST
 
+/*
+ * Threads born while perf-prof attaches (one after another, 100 getppid()
+ * each): a thread born after its parent's events were opened inherits
+ * them, one born before does not, and the attach cannot tell which; so it
+ * starts over until the thread list stands still.  Whatever happened, no
+ * thread is counted twice: no thread's table holds more than its 100
+ * calls, and the thread born after the go makes its 1,000, exactly.
+ */
+START_TEST(test_threads_born_while_attaching)
+{
+	const char *pp[] = { "syscalls", "-p", "{PID}", "-m", "1024", "--perins", "-v", NULL };
+	const char *wl[] = { "churn", "100", NULL };
+	struct run_result r;
+	int tables = 0, thousand = 0;
+	const char *p;
+
+	live_run(pp, wl, 0, &r);
+	ck_assert_msg(r.code == 0, "exit %d, stderr: %.3000s", r.code, r.err);
+	for (p = r.out; (p = strstr(p, "\ngetppid ")); p++) {
+		long n = table_calls(p + 1, "getppid");
+
+		tables++;
+		thousand += n == 1000;
+		ck_assert_msg(n == 1000 || (n > 0 && n <= 100), "a thread counted %ld:\n%.3000s",
+			      n, r.out);
+	}
+	ck_assert_msg(thousand == 1, "%d tables of 1000 in %d:\n%.3000s", thousand, tables, r.out);
+	run_result_free(&r);
+}
+END_TEST
+
 /* -t TID follows the threads TID starts, as perf record -t does; --perins splits them */
 START_TEST(test_tid_follows_its_threads)
 {
@@ -353,6 +384,7 @@ static Suite *hostile_live_suite(void)
 	tcase_add_test(tc, test_thread_named_twice);
 	tcase_add_test(tc, test_follows_new_threads);
 	tcase_add_test(tc, test_tid_follows_its_threads);
+	tcase_add_test(tc, test_threads_born_while_attaching);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("losses");
 	tcase_set_timeout(tc, 120);

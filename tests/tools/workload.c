@@ -16,6 +16,10 @@
  *                                 thread born after attach); with LEVELS
  *                                 (1) > 1, each thread starts the next and
  *                                 the last one makes the calls
+ *   workload churn N              until the go byte, threads one after
+ *                                 another, each making N getppid() and
+ *                                 exiting (threads born while a tracer
+ *                                 attaches); then one thread of 1000
  *   workload getppid-hold N       N getppid(), then "done" on stdout, then
  *                                 waits for a second byte (or EOF) to exit:
  *                                 a tracee that outlives its counted calls
@@ -189,6 +193,21 @@ int main(int argc, char **argv)
 		nthread_calls = n;
 		wait_go();
 		if (pthread_create(&t, NULL, spawner, (void *)(levels > 0 ? levels : 1)))
+			return 4;
+		pthread_join(t, NULL);
+	} else if (!strcmp(argv[1], "churn")) {
+		pthread_t t;
+		char c;
+
+		nthread_calls = n;
+		fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+		while (read(0, &c, 1) < 0) {
+			if (pthread_create(&t, NULL, caller, NULL))
+				return 4;
+			pthread_join(t, NULL);
+		}
+		nthread_calls = 1000;
+		if (pthread_create(&t, NULL, caller, NULL))
 			return 4;
 		pthread_join(t, NULL);
 	} else if (!strcmp(argv[1], "storm-log")) {
