@@ -10,10 +10,11 @@
 struct json_head {
 	const char *time;	/* as the table's time line prints it */
 	uint64_t time_ns;	/* event clock */
-	const char *inst_type;	/* "all", "thread", "cpu", "vm" */
-	int64_t inst_id;	/* -1 for "all" */
+	const char *inst_type;	/* "all", "thread", "cpu", "vm" ("process"), "cgroup" */
+	int64_t inst_id;	/* -1 for "all" and "vm" */
 	int64_t vcpu;		/* -1 unknown */
-	const char *comm;	/* process name for "vm", or NULL */
+	const char *name;	/* "vm": its name (with "pid"), else NULL */
+	int64_t pid;		/* "vm": its process id */
 	const char *cgroup;	/* "cgroup": its path from the cgroup root, or NULL */
 	uint64_t lost;		/* records lost in this interval */
 };

@@ -98,6 +98,7 @@ struct lat_env {
 	uint64_t order_mem;
 	int verbose;
 	bool perins;
+	bool pervm;			/* --pervm: one table per VM (process) */
 	bool than;			/* --than given (0 is a threshold too) */
 	uint64_t than_ns;
 	bool than_idle;

@@ -42,11 +42,13 @@ int prom_parse_listen(const char *s, char *host, size_t hostlen, char *port, siz
 struct prom *prom_open(const struct prom_cfg *cfg, char *err, size_t errlen);
 
 /*
- * A -p process, for its pid and vm/process labels.  Its name is read
+ * A -p process (or one --pervm saw; once each), for its pid and vm/process labels.  Its name is read
  * again once a second (at prom_publish()): after an exec, what it counts
  * is labelled by the new name, and the old series keeps what it counted.
  */
 void prom_add_process(struct prom *x, int pid, const char *comm);
+/* a process a recording names (--pervm --input): its labels, never renamed */
+void prom_add_recorded(struct prom *x, int pid, const char *name);
 
 /* reader: the histogram of (@reason, @in), created on first use */
 struct prom_hist *prom_hist_of(struct prom *x, const char *reason, const struct prom_inst *in);

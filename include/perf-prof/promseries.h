@@ -49,8 +49,13 @@ struct promseries {
 /* the histogram of (@reason, @in), created on first use */
 struct prom_hist *promseries_hist(struct promseries *t, const char *reason,
 				  const struct prom_inst *in);
-/* a -p process: its name now (qemu -name or comm; @comm if it is gone) */
+/*
+ * A process (once: a pid known already is left as it is): its name now
+ * (qemu -name or comm; @comm if it is gone)
+ */
 void promseries_add_process(struct promseries *t, int pid, const char *comm);
+/* a recording's process: named @name, never by this machine's /proc */
+void promseries_add_recorded(struct promseries *t, int pid, const char *name);
 /* the names read again, when a second passed since the last time (@now: monotonic ns) */
 void promseries_names(struct promseries *t, uint64_t now);
 /* rows for a snapshot: promseries_count() of them */

@@ -69,6 +69,9 @@ static const struct opt_spec lat_opts[] = {
 		   "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)") },
 	{ OPT_BOOLEAN(0, "perins", E(perins),
 		      "One table per thread (-p, -t, -G, --input) or per CPU (-C)") },
+	{ OPT_BOOLEAN(0, "pervm", E(pervm),
+		      "One table per VM (process) in any run (-C, -G, --input),\n"
+		      "named by qemu's -name guest=, else comm, and pid") },
 	{ OPT_TIME(0, "than", "TIME", E(than_ns), 1,
 		       "Print both raw events of every pair of at least TIME,\n"
 		       "unit s/ms/us/ns (a bare number is ns; 0: every pair)"), OPT_SEEN(E(than)) },
@@ -143,7 +146,8 @@ static void lat_usage(const struct lat_class *cls, FILE *f)
 	fprintf(f, "perf-prof %s: %s\n"
 		"\n"
 		"USAGE: perf-prof %s [-h] [-C CPUS | -p PIDS | -t TIDS | -G CGROUPS | --input FILE]\n"
-		"       [-i MS] [--perins] [--than TIME] [--heatmap FILE] [--filter EXPR] [-m PAGES] [-v]\n"
+		"       [-i MS] [--perins | --pervm] [--than TIME] [--heatmap FILE] [--filter EXPR]\n"
+		"       [-m PAGES] [-v]\n"
 		"\n"
 		"EXAMPLES:\n%s"
 		"\n"
@@ -327,6 +331,8 @@ static int lat_check(const struct lat_class *cls, struct lat_env *env, const boo
 		msg = "-C, -p and -t cannot be combined";
 	else if (env->input && (targets || env->cgroups.n))
 		msg = "--input reads a recording: -C, -p, -t and -G do not apply";
+	else if (env->pervm && env->perins)
+		msg = "--perins and --pervm cannot be combined";
 	if (msg) {
 		snprintf(err, errlen, "%s", msg);
 		return -1;

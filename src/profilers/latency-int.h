@@ -23,6 +23,7 @@
 #include <perf-prof/table.h>
 #include <perf-prof/tep.h>
 #include "sinks.h"
+#include "vm-names.h"
 
 struct lat_ctx {
 	const struct lat_class *cls;
@@ -60,6 +61,8 @@ struct lat_ctx {
 	uint64_t filtered_begins;	/* begins --filter left out of a recording */
 	int npid;
 	struct lat_proc *pids;	/* -p, for per-VM labels */
+	struct vm_names vms;	/* per-VM tables: each process's name */
+	char vm_type[16];	/* a VM's JSON "type": "vm", or "process" for syscalls */
 	const struct source_cfg *src_cfg;	/* -G: which buffers are whose cgroup */
 	FILE *out;
 };

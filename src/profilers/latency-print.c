@@ -20,14 +20,12 @@ static int cmp_inst(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static const char *vm_comm(struct lat_ctx *c, uint64_t pid)
-{
-	int i;
+/* trace.dat's records name threads, not their processes: one table of them */
+#define PID_UNKNOWN	UINT32_MAX
 
-	for (i = 0; i < c->npid; i++)
-		if ((uint64_t)c->pids[i].pid == pid)
-			return c->pids[i].comm;
-	return "<...>";
+static const char *vm_name(struct lat_ctx *c, uint64_t pid)
+{
+	return pid == PID_UNKNOWN ? "<unknown process>" : vm_names_get(&c->vms, (uint32_t)pid);
 }
 
 static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t len)
@@ -37,8 +35,11 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 		snprintf(buf, len, "CPU %lu", (unsigned long)in->id);
 		break;
 	case INST_VM:
-		snprintf(buf, len, "%s %s %lu", c->cls->proc_label, vm_comm(c, in->id),
-			 (unsigned long)in->id);
+		if (in->id == PID_UNKNOWN)
+			snprintf(buf, len, "%s %s", c->cls->proc_label, vm_name(c, in->id));
+		else
+			snprintf(buf, len, "%s %s %lu", c->cls->proc_label, vm_name(c, in->id),
+				 (unsigned long)in->id);
 		break;
 	case INST_CGROUP:
 		snprintf(buf, len, "CGROUP %s", c->env->cgroups.name[in->id]);
@@ -58,8 +59,9 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 /* one object of instance @in; NULL: the interval's empty object */
 static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 {
-	static const char *const kinds[] = { "all", "thread", "cpu", "process", "cgroup" };
+	static const char *const kinds[] = { "all", "thread", "cpu", "vm", "cgroup" };
 	struct json_head h;
+	bool vm = c->kind == INST_VM && in;
 	char when[64];
 	char *buf = NULL;
 	size_t len = 0;
@@ -73,10 +75,12 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	free(buf);
 	h.time = when;
 	h.time_ns = time;
-	h.inst_type = kinds[c->kind];
-	h.inst_id = c->kind == INST_ALL || !in ? -1 : (int64_t)in->id;
+	/* a VM: {"type":"vm","pid":N,"name":...} ("process" for syscalls) */
+	h.inst_type = c->kind == INST_VM ? c->vm_type : kinds[c->kind];
+	h.inst_id = c->kind == INST_ALL || c->kind == INST_VM || !in ? -1 : (int64_t)in->id;
 	h.vcpu = in ? in->vcpu : -1;
-	h.comm = c->kind == INST_VM && in ? vm_comm(c, in->id) : NULL;
+	h.name = vm ? vm_name(c, in->id) : NULL;
+	h.pid = vm && in->id != PID_UNKNOWN ? (int64_t)in->id : -1;
 	h.cgroup = c->kind == INST_CGROUP && in ? c->env->cgroups.name[in->id] : NULL;
 	h.lost = c->lost_interval;
 	json_print(c->out, &c->style, in, &h);

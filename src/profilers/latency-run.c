@@ -54,6 +54,7 @@ static int build_targets(struct lat_ctx *c, struct lat_env *env, struct source_c
 
 		c->pids[i].pid = pid;
 		proc_comm(pid, c->pids[i].comm, sizeof(c->pids[i].comm));
+		vm_names_note(&c->vms, pid);	/* its tables' name */
 		c->npid++;
 		/* only KVM processes are VMs: traced still, with a word */
 		if (c->cls->qemu_procs && proc_holds_kvm(pid) == 0)
@@ -133,6 +134,7 @@ static int choose_sinks(struct lat_ctx *c)
 		.procs = c->pids, .nproc = c->npid, .listen = env->prometheus,
 		.textfile = env->prom_textfile, .interval = env->interval_ns != 0,
 		.cgroups = (const char *const *)env->cgroups.name,
+		.vms = env->pervm ? &c->vms : NULL, .recording = env->input != NULL,
 		.verbose = env->verbose,
 	};
 	char err[512];
@@ -237,6 +239,8 @@ static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
 /* what one table covers, once the targets are known */
 static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct source_cfg *src)
 {
+	if (c->env->pervm)
+		return INST_VM;	/* one table per process, whoever they are */
 	if (c->env->perins)
 		return !c->env->input && !src->per_thread && !src->ncgroup ? INST_CPU : INST_THREAD;
 	if (src->ncgroup)
@@ -350,7 +354,7 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 	struct lat_totals t;
 	struct output *out;
 	struct lat_ctx c;
-	int code = 2;
+	int code = 2, i;
 
 	memset(&c, 0, sizeof(c));
 	memset(&scfg, 0, sizeof(scfg));
@@ -360,6 +364,9 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 	c.cfg = &cfg;
 	out = output_open(stop->stopping, stop->request);
 	c.out = output_stream(out);
+	vm_names_init(&c.vms, cls->qemu_procs);
+	for (i = 0; cls->proc_label[i] && i < (int)sizeof(c.vm_type) - 1; i++)
+		c.vm_type[i] = cls->proc_label[i] | 0x20;	/* "VM" -> "vm" */
 	c.cls_state = cls->state_new();
 	if (!c.cls_state) {
 		fprintf(stderr, "perf-prof: out of memory\n");
@@ -399,6 +406,7 @@ out:
 	free(scfg.tids.id);
 	free(scfg.procs.id);
 	free(c.pids);
+	vm_names_free(&c.vms);
 	pair_free(&c.pairs);
 	free(c.filter);
 	ev_filter_free(c.begin_filter);

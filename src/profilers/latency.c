@@ -98,6 +98,7 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	struct tep_event *b, *e;
 	int code;
 
+	c->vms.src = info->src;	/* a recording names its processes */
 	b = pp_tep_find(tep, cls->begin_event);
 	e = pp_tep_find(tep, cls->end_event);
 	c->count_id = -1;
@@ -187,6 +188,8 @@ static __attribute__((noinline)) void on_end(const struct pp_record *rec, struct
 	pair->lat = rec->time - p->time;
 	pair->extra = c->extra(c->cls_state, rec, p->aux, pair->lat);
 	pair->inst = c->kind == INST_ALL ? 0 : inst_id(c, p->cpu, rec);
+	if (c->kind == INST_VM)
+		vm_names_seen(&c->vms, rec->pid);
 	c->paired++;
 	lat_sinks_pair(&c->sinks, pair);
 }
@@ -215,6 +218,8 @@ static void on_count(struct lat_ctx *c, const struct pp_record *rec)
 	/* whether it came from guest kernel mode, for the share column */
 	pair->extra = c->extra(c->cls_state, rec, b->aux, 1) != 0;
 	pair->inst = inst_id(c, rec->cpu, rec);
+	if (c->kind == INST_VM)
+		vm_names_seen(&c->vms, rec->pid);
 	c->paired++;
 	lat_sinks_pair(&c->sinks, pair);
 }

@@ -11,12 +11,24 @@
 #include <perf-prof/prometheus.h>
 #include <perf-prof/promtext.h>
 #include "sinks.h"
+#include "vm-names.h"
 
 struct export_sink {
 	struct prom *prom;
 	struct sink_export_cfg cfg;
 	uint64_t next_textfile;	/* without -i: when the textfile is written next */
 };
+
+/* --pervm: VM @pid's vm and pid labels, once */
+static void vm_label(struct export_sink *x, uint32_t pid)
+{
+	const char *name = vm_names_get(x->cfg.vms, pid);
+
+	if (x->cfg.recording)
+		prom_add_recorded(x->prom, (int)pid, name);
+	else
+		prom_add_process(x->prom, (int)pid, name);
+}
 
 /*
  * The histogram of a new row: labelled by reason and, as the tables are
@@ -37,7 +49,11 @@ static struct prom_hist *hist_of(struct export_sink *x, const struct lat_pair *p
 			pi.pid = c->procs[0].pid;
 		break;
 	case INST_VM:
+		if (in->id == UINT32_MAX)
+			break;	/* trace.dat: threads without their process */
 		pi.pid = in->id;
+		if (c->vms)	/* --pervm: a VM the tables name, labelled the same */
+			vm_label(x, (uint32_t)in->id);
 		break;
 	case INST_THREAD:
 		if (c->nproc)

@@ -15,6 +15,8 @@
 #include <perf-prof/sink.h>
 
 /* a -p process: its pid and name, for per-VM labels */
+struct vm_names;
+
 struct lat_proc {
 	int pid;
 	char comm[32];
@@ -73,6 +75,8 @@ struct sink_export_cfg {
 	const struct lat_proc *procs;	/* -p */
 	int nproc;
 	const char *const *cgroups;	/* -G: their paths from the cgroup root */
+	const struct vm_names *vms;	/* --pervm: each VM's name, as the tables say it */
+	bool recording;			/* --input: names are the recording's */
 	const char *listen;		/* --prometheus HOST:PORT, or NULL */
 	const char *textfile;		/* --prometheus-textfile, or NULL */
 	bool interval;			/* -i given: the textfile goes at each interval */

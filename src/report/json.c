@@ -101,9 +101,9 @@ static void json_head(FILE *f, const struct table_style *st, const struct json_h
 		fprintf(f, ",\"id\":%ld", (long)h->inst_id);
 	if (h->vcpu >= 0)
 		fprintf(f, ",\"vcpu\":%ld", (long)h->vcpu);
-	if (h->comm) {
-		fputs(",\"comm\":", f);
-		json_string(f, h->comm);
+	if (h->name) {
+		fprintf(f, ",\"pid\":%ld,\"name\":", (long)h->pid);
+		json_string(f, h->name);
 	}
 	if (h->cgroup) {
 		fputs(",\"cgroup\":", f);

@@ -287,6 +287,11 @@ void prom_add_process(struct prom *x, int pid, const char *comm)
 	promseries_add_process(&x->series, pid, comm);
 }
 
+void prom_add_recorded(struct prom *x, int pid, const char *name)
+{
+	promseries_add_recorded(&x->series, pid, name);
+}
+
 /* ---------------------------------------------------------------- HTTP */
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *type,

@@ -19,6 +19,7 @@ struct prom_series {
 
 struct promseries_proc {
 	int pid;
+	bool fixed;		/* a recording's name: this machine's /proc is not asked */
 	char name[128];
 };
 
@@ -200,7 +201,7 @@ static void names_refresh(struct promseries *t)
 	for (p = 0; p < t->nprocs; p++) {
 		struct promseries_proc *pr = &t->procs[p];
 
-		if (!name_now(t, pr->pid, name, sizeof(name)) || !strcmp(name, pr->name))
+		if (pr->fixed || !name_now(t, pr->pid, name, sizeof(name)) || !strcmp(name, pr->name))
 			continue;
 		if (t->verbose) {
 			char was[300], now[300];
@@ -219,17 +220,39 @@ static void names_refresh(struct promseries *t)
 	}
 }
 
+/* a place for process @pid, NULL when it has one already (or out of memory) */
+static struct promseries_proc *proc_push(struct promseries *t, int pid)
+{
+	struct promseries_proc *n;
+
+	if (proc_name(t, pid))
+		return NULL;
+	n = realloc(t->procs, (t->nprocs + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	t->procs = n;
+	n = &t->procs[t->nprocs++];
+	memset(n, 0, sizeof(*n));
+	n->pid = pid;
+	return n;
+}
+
 void promseries_add_process(struct promseries *t, int pid, const char *comm)
 {
-	struct promseries_proc *n = realloc(t->procs, (t->nprocs + 1) * sizeof(*n));
+	struct promseries_proc *n = proc_push(t, pid);
+
+	if (n && !name_now(t, pid, n->name, sizeof(n->name)))
+		snprintf(n->name, sizeof(n->name), "%s", comm);	/* gone already */
+}
+
+void promseries_add_recorded(struct promseries *t, int pid, const char *name)
+{
+	struct promseries_proc *n = proc_push(t, pid);
 
 	if (!n)
 		return;
-	t->procs = n;
-	n = &t->procs[t->nprocs++];
-	n->pid = pid;
-	if (!name_now(t, pid, n->name, sizeof(n->name)))
-		snprintf(n->name, sizeof(n->name), "%s", comm);	/* gone already */
+	n->fixed = true;
+	snprintf(n->name, sizeof(n->name), "%s", name);
 }
 
 /* reader, at each publish: the names again once a second */

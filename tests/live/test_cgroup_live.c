@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "unit.h"
 #include "live.h"
+#include "cgroup-sh.h"
 
 #ifndef TOOLS_DIR
 #define TOOLS_DIR "build/tests/tools"
@@ -24,12 +25,7 @@
  */
 static const char script[] =
 	"PP=$1 T=$2 FORM=$3; shift 3\n"
-	"root=$(awk '{ for (i = 7; i < NF; i++) if ($i == \"-\") { if ($(i + 1) == \"cgroup2\" &&"
-	" $4 == \"/\") { print $5; exit } break } }' /proc/self/mountinfo)\n"
-	"if [ -z \"$root\" ]; then\n"
-	"	root=$(mktemp -d /tmp/pp-cgroup2.XXXXXX) && mount -t cgroup2 none \"$root\" || exit 9\n"
-	"	echo \"no cgroup v2 hierarchy was mounted: mounted one at $root\" >&2\n"
-	"fi\n"
+	CGROUP_ROOT_SH
 	"cg=$(mktemp -d -p \"$root\" pp-live.XXXXXX) || exit 9\n"
 	"d=$(mktemp -d); mkfifo $d/in $d/out\n"
 	"$T/workload spawn 1000 3 < $d/in > /dev/null & A=$!\n"
