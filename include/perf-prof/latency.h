@@ -123,6 +123,7 @@ struct lat_env {
 	uint64_t detail;		/* --detail[=N]: sub-rows per reason, 0 = none */
 	bool vmm;			/* --vmm */
 	bool list_keys;			/* --list-reasons */
+	int sort;			/* --sort: enum sort_key, SORT_TOTAL by default */
 };
 
 /*

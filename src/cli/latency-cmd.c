@@ -13,6 +13,7 @@
 #include <perf-prof/parse.h>
 #include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
+#include <perf-prof/sortkey.h>
 #include <perf-prof/table.h>
 
 /* groups of options named together when they do not apply (see not_for()) */
@@ -32,6 +33,8 @@ static int opt_listen(const struct opt_spec *o, const char *arg, void *dst, char
 		      size_t errlen);
 static int opt_cgroups(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		       size_t errlen);
+static int opt_sort(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen);
 
 #define E(field)	offsetof(struct lat_env, field)
 
@@ -87,6 +90,9 @@ static const struct opt_spec lat_opts[] = {
 		   "perf record -z or --threads, trace-cmd's trace.dat") },
 	{ OPT_CALLBACK(0, "percentiles", "LIST", E(pct), opt_pct,
 		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)) },
+	{ OPT_CALLBACK(0, "sort", "KEY", E(sort), opt_sort,
+		       "Order rows by calls, total, avg, p99 or max (largest\n"
+		       "first), or by name (default: total)") },
 	{ OPT_BOOLEAN(0, "offcpu", E(sched),
 		      "Split each latency into on-CPU and scheduled-out time\n"
 		      "(columns oncpu(us), sched(us), %sched)") },
@@ -247,6 +253,21 @@ static int opt_listen(const struct opt_spec *o, const char *arg, void *dst, char
 	if (prom_parse_listen(arg, host, sizeof(host), port, sizeof(port), err, errlen) < 0)
 		return -1;
 	*(const char **)dst = arg;
+	return 0;
+}
+
+/* --sort: one of sortkey.h's names */
+static int opt_sort(const struct opt_spec *o, const char *arg, void *dst, char *err,
+		    size_t errlen)
+{
+	int k = sort_key_parse(arg);
+
+	if (k < 0) {
+		snprintf(err, errlen, "invalid --sort '%s' (expected calls, total, avg, p99, max "
+			 "or name)", arg);
+		return -1;
+	}
+	*(int *)dst = k;
 	return 0;
 }
 

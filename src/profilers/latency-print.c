@@ -171,6 +171,7 @@ void lat_setup_style(struct lat_ctx *c)
 	memcpy(c->style.pct, c->env->pct.v, sizeof(c->env->pct.v));
 	c->style.sched = c->env->sched;
 	c->style.top_rips = c->env->top_rips;
+	c->style.sort = (enum sort_key)c->env->sort;
 	c->style.rip_name = rip_name;
 	c->style.rip_arg = c;
 }
