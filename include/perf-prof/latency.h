@@ -124,6 +124,8 @@ struct lat_env {
 	bool vmm;			/* --vmm */
 	bool list_keys;			/* --list-reasons */
 	int sort;			/* --sort: enum sort_key, SORT_TOTAL by default */
+	uint64_t duration_ns;		/* --duration: the run's length, 0 = until stopped */
+	char **cmd;			/* -- COMMAND [ARGS]: the run lasts while it runs */
 };
 
 /*

@@ -120,6 +120,12 @@ struct opt_tables {
  */
 #define OPT_LONG	256
 void opt_tables(const struct opt_spec *spec, int n, struct opt_tables *t);
+/*
+ * Where "--" stands in @argv (an option's value aside: "-o --" keeps
+ * it), the end of the options and the start of a command; @argc if
+ * nowhere.
+ */
+int opt_command_at(const struct opt_spec *spec, int n, int argc, char **argv);
 /* the entry getopt_long's @key names (an alias: the entry it stands for), NULL if none */
 const struct opt_spec *opt_find(const struct opt_spec *spec, int n, int key);
 

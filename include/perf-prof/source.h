@@ -184,10 +184,34 @@ struct source *source_tracecmd_open(const struct source_cfg *cfg, char *err, siz
 bool source_is_tracedat(const unsigned char *p, size_t n);
 
 /*
+ * A source over another (source/wrap.c): each call of @w->ops goes on to
+ * @in, but those the wrapper sets itself after source_wrap_init(); a
+ * wrapper's struct begins with its struct source_wrap, and closing it
+ * closes @in and frees it.  The fields of @w->s are @in's, copied again by
+ * source_wrap_mirror() (the delegated calls do it).
+ */
+struct source_wrap {
+	struct source s;
+	struct source *in;
+	struct source_ops ops;
+};
+void source_wrap_init(struct source_wrap *w, struct source *in);
+void source_wrap_mirror(struct source_wrap *w);
+
+/*
  * @in replayed at its own pace (--replay): each sample handed on no sooner
  * than its time after the first, divided by @speed (1: as recorded), on
  * this machine's clock.  Closing it closes @in.  NULL when out of memory.
  */
 struct source *source_paced_open(struct source *in, double speed);
+
+/*
+ * @in for as long as the run is asked to last: until @duration_ns has
+ * passed since its start (0: no limit), or until the command @cmd ran
+ * (NULL: none; it is started, after the events are enabled, by start()).
+ * Closing it closes @in.  NULL when out of memory.
+ */
+struct workload;
+struct source *source_runlen_open(struct source *in, uint64_t duration_ns, struct workload *cmd);
 
 #endif

@@ -35,6 +35,8 @@ static int opt_cgroups(const struct opt_spec *o, const char *arg, void *dst, cha
 		       size_t errlen);
 static int opt_sort(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		    size_t errlen);
+static int opt_duration(const struct opt_spec *o, const char *arg, void *dst, char *err,
+			size_t errlen);
 
 #define E(field)	offsetof(struct lat_env, field)
 
@@ -62,6 +64,9 @@ static const struct opt_spec lat_opts[] = {
 			 "Print a table every MS milliseconds (or 500ms, 2s;\n"
 			 "default: one table at Ctrl-C, SIGTERM, or when the\n"
 			 "targets exit)") },
+	{ OPT_CALLBACK(0, "duration", "TIME", E(duration_ns), opt_duration,
+		       "Trace for TIME, then print the final table and exit\n"
+		       "(unit s/ms/us/ns; a bare number is seconds)") },
 	{ OPT_CALLBACK('m', "mmap-pages", "PAGES", E(pages), opt_pages,
 		       "Data pages per ring buffer, a power of two (default 64)") },
 	{ OPT_COUNT('r', "realtime", "PRIO", E(rt_prio), 1, 99, "realtime priority",
@@ -271,6 +276,21 @@ static int opt_sort(const struct opt_spec *o, const char *arg, void *dst, char *
 	return 0;
 }
 
+/* --duration: a time above 0, a bare number in seconds (as bcc's kvmexit takes it) */
+static int opt_duration(const struct opt_spec *o, const char *arg, void *dst, char *err,
+			size_t errlen)
+{
+	uint64_t ns;
+
+	if (parse_time(arg, 1000000000ull, &ns, err, errlen) < 0 || !ns) {
+		snprintf(err, errlen, "invalid --duration '%s' (expected a time above 0, e.g. 10, "
+			 "10s or 500ms; a bare number is seconds)", arg);
+		return -1;
+	}
+	*(uint64_t *)dst = ns;
+	return 0;
+}
+
 /* -m: a power of two */
 static int opt_pages(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		     size_t errlen)
@@ -350,6 +370,8 @@ static int lat_check(const struct lat_class *cls, struct lat_env *env, const boo
 		msg = "-p, -t and -G cannot be combined";
 	else if (targets > 1)
 		msg = "-C, -p and -t cannot be combined";
+	else if (env->input && (env->duration_ns || env->cmd))
+		msg = "--duration and -- COMMAND limit a live run: they do not apply to --input";
 	else if (env->input && (targets || env->cgroups.n))
 		msg = "--input reads a recording: -C, -p, -t and -G do not apply";
 	else if (env->pervm && env->perins)
@@ -394,19 +416,27 @@ static int lat_parse_args(const struct lat_class *cls, struct lat_env *env, int 
 {
 	bool given[NOPTS];
 	char err[256];
-	int r, next;
+	int r, next, dashes;
 
+	*help = false;
 	memset(env, 0, sizeof(*env));
 	env->pages = 64;
 	env->order_mem = 64ull << 20;
 	env->pct.n = 1;
 	env->pct.v[0] = 99;
 	memset(given, 0, sizeof(given));
-	r = opt_parse(lat_opts, NOPTS, argc, argv, env, given, &next, err, sizeof(err));
+	/* -- COMMAND [ARGS]: the rest is the command the run lasts for */
+	dashes = opt_command_at(lat_opts, NOPTS, argc, argv);
+	if (dashes < argc) {
+		env->cmd = argv + dashes + 1;
+		if (!env->cmd[0])
+			return usage_error(cls, "-- needs a command to run (-- COMMAND [ARGS])");
+	}
+	r = opt_parse(lat_opts, NOPTS, dashes, argv, env, given, &next, err, sizeof(err));
 	*help = r > 0;
 	if (r)
 		return r > 0 ? 0 : usage_error(cls, err);
-	if (next < argc) {
+	if (next < dashes) {
 		snprintf(err, sizeof(err), "unexpected argument '%s'", argv[next]);
 		return usage_error(cls, err);
 	}

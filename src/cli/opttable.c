@@ -162,6 +162,38 @@ static int take(const struct opt_spec *o, const char *arg, char *base, char *err
 	return 0;
 }
 
+/* does option word @w take its value from the next word? */
+static bool value_follows(const struct opt_spec *spec, int n, const char *w)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!spec[i].arg)
+			continue;
+		if (w[1] == '-' && !strcmp(w + 2, spec[i].name))
+			return true;
+		/* "-p" alone, or a cluster ending in it ("-vp") */
+		if (w[1] != '-' && is_short(spec[i].key) && w[strlen(w) - 1] == spec[i].key &&
+		    strspn(w + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+		    strlen(w + 1))
+			return true;
+	}
+	return false;
+}
+
+int opt_command_at(const struct opt_spec *spec, int n, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i;
+		if (argv[i][0] == '-' && argv[i][1] && value_follows(spec, n, argv[i]))
+			i++;
+	}
+	return argc;
+}
+
 int opt_parse(const struct opt_spec *spec, int n, int argc, char **argv, void *base,
 	      bool *given, int *optind_out, char *err, size_t errlen)
 {

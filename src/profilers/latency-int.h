@@ -27,6 +27,7 @@
 
 struct lat_ctx {
 	const struct lat_class *cls;
+	struct workload *cmd;	/* -- COMMAND, forked and held until tracing starts */
 	void *cls_state;	/* the class's bound fields and caches */
 	struct lat_env *env;
 	struct engine_cfg *cfg;

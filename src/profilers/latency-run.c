@@ -17,6 +17,7 @@
 #include <perf-prof/output.h>
 #include <perf-prof/proc.h>
 #include <perf-prof/prometheus.h>
+#include <perf-prof/workload.h>
 #include "latency-int.h"
 
 /*
@@ -339,6 +340,20 @@ static int run(struct lat_ctx *c, const struct source_cfg *scfg, const struct pp
 
 	memset(&st, 0, sizeof(st));
 	src = open_source(scfg, stop, &code);
+	/* --duration, -- COMMAND: the source ends with the run (the command is its now) */
+	if (src && (c->env->duration_ns || c->cmd)) {
+		struct source *bounded = source_runlen_open(src, c->env->duration_ns, c->cmd);
+
+		if (!bounded) {
+			fprintf(stderr, "perf-prof: out of memory\n");
+			src->ops->close(src);
+			src = NULL;
+			code = 1;
+		} else {
+			c->cmd = NULL;
+		}
+		src = bounded;
+	}
 	if (src) {
 		code = engine_run(src, c->cfg, &lat_ops, c, stop->stopping, &st);
 		src->ops->close(src);
@@ -354,6 +369,7 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 	struct lat_totals t;
 	struct output *out;
 	struct lat_ctx c;
+	char err[256];
 	int code = 2, i;
 
 	memset(&c, 0, sizeof(c));
@@ -379,6 +395,10 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 	if (code)
 		goto out;
 	code = 2;
+	if (env->cmd && !(c.cmd = workload_prepare(env->cmd, err, sizeof(err)))) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		goto out;
+	}
 	cfg_of(cls, env, &scfg, &cfg);
 	code = filter_names(&c, &scfg);
 	if (code)
@@ -407,6 +427,7 @@ out:
 	free(scfg.procs.id);
 	free(c.pids);
 	vm_names_free(&c.vms);
+	workload_free(c.cmd);	/* the run ended before it started */
 	pair_free(&c.pairs);
 	free(c.filter);
 	ev_filter_free(c.begin_filter);

@@ -16,53 +16,18 @@
 #define PACED_WAIT_MAX_MS	100
 
 struct paced_src {
-	struct source s;
-	struct source *in;
+	struct source_wrap w;
 	double speed;			/* recording ns per wall ns */
 	bool started;
 	uint64_t t0, w0;		/* the first record's time, and the wall time it came */
 	struct source_batch held;	/* records read, not yet due */
 	int pos;			/* the next of them */
-	struct source_ops ops_copy;	/* the inner source's optional calls decide ours */
 };
-
-/* the inner source's facts, as the engine reads them from this one */
-static void mirror(struct paced_src *p)
-{
-	struct source *s = &p->s, *in = p->in;
-
-	s->name = in->name;
-	s->live = in->live;
-	s->merge = in->merge;
-	s->by_ref = in->by_ref;
-	s->switches = in->switches;
-	s->clock = in->clock;
-	s->nbuf = in->nbuf;
-	s->pages = in->pages;
-}
 
 /* the wall time record time @t is due, on pp_clock_now()'s clock */
 static uint64_t due(const struct paced_src *p, uint64_t t)
 {
 	return p->w0 + (uint64_t)((double)(t > p->t0 ? t - p->t0 : 0) / p->speed);
-}
-
-static struct tep_handle *paced_formats(struct source *s, char *err, size_t errlen)
-{
-	struct paced_src *p = (struct paced_src *)s;
-	struct tep_handle *tep = p->in->ops->formats(p->in, err, errlen);
-
-	mirror(p);
-	return tep;
-}
-
-static int paced_start(struct source *s, char *err, size_t errlen)
-{
-	struct paced_src *p = (struct paced_src *)s;
-	int r = p->in->ops->start ? p->in->ops->start(p->in, err, errlen) : 0;
-
-	mirror(p);
-	return r;
 }
 
 /* a sample's time decides; other records (a flush, a loss) go with what is due */
@@ -84,9 +49,10 @@ static int paced_next(struct source *s, struct source_batch *b, char *err, size_
 	uint64_t now = pp_clock_now();
 
 	if (p->pos >= p->held.n) {
-		int n = p->in->ops->next(p->in, &p->held, err, errlen);
+		struct source *in = p->w.in;
+		int n = in->ops->next(in, &p->held, err, errlen);
 
-		mirror(p);
+		source_wrap_mirror(&p->w);
 		p->pos = 0;
 		if (n <= 0) {
 			p->held.n = 0;
@@ -105,7 +71,7 @@ static bool paced_exhausted(struct source *s)
 {
 	struct paced_src *p = (struct paced_src *)s;
 
-	return p->pos >= p->held.n && p->in->ops->exhausted(p->in);
+	return p->pos >= p->held.n && p->w.in->ops->exhausted(p->w.in);
 }
 
 /* until the next held record is due, at most @timeout_ms (and PACED_WAIT_MAX_MS) */
@@ -116,7 +82,7 @@ static int paced_wait(struct source *s, int timeout_ms)
 	struct timespec ts;
 
 	if (p->pos >= p->held.n)
-		return p->in->ops->wait ? p->in->ops->wait(p->in, timeout_ms) : 0;
+		return p->w.in->ops->wait ? p->w.in->ops->wait(p->w.in, timeout_ms) : 0;
 	if (timeout_ms >= 0 && (uint64_t)timeout_ms * 1000000 < ns)
 		ns = (uint64_t)timeout_ms * 1000000;
 	if (p->started && due(p, p->held.rec[p->pos].time) < now + ns)
@@ -127,63 +93,16 @@ static int paced_wait(struct source *s, int timeout_ms)
 	return 0;
 }
 
-static void paced_stop(struct source *s)
-{
-	struct paced_src *p = (struct paced_src *)s;
-
-	p->in->ops->stop(p->in);
-}
-
-static void paced_release(struct source *s, uint64_t seq)
-{
-	struct paced_src *p = (struct paced_src *)s;
-
-	p->in->ops->release(p->in, seq);
-}
-
-static void paced_buffer(struct source *s, int i, struct source_buffer *out)
-{
-	struct paced_src *p = (struct paced_src *)s;
-
-	p->in->ops->buffer(p->in, i, out);
-}
-
-static void paced_summary(struct source *s)
-{
-	struct paced_src *p = (struct paced_src *)s;
-
-	p->in->ops->summary(p->in);
-}
-
-static void paced_close(struct source *s)
-{
-	struct paced_src *p = (struct paced_src *)s;
-
-	p->in->ops->close(p->in);
-	free(p);
-}
-
 struct source *source_paced_open(struct source *in, double speed)
 {
 	struct paced_src *p = calloc(1, sizeof(*p));
-	struct source_ops *ops;
 
 	if (!p)
 		return NULL;
-	ops = &p->ops_copy;
-	*ops = (struct source_ops){
-		.formats = paced_formats, .start = paced_start, .next = paced_next,
-		.exhausted = paced_exhausted, .wait = paced_wait,
-		/* what the inner source lacks, this one lacks too */
-		.stop = in->ops->stop ? paced_stop : NULL,
-		.release = in->ops->release ? paced_release : NULL,
-		.buffer = in->ops->buffer ? paced_buffer : NULL,
-		.summary = in->ops->summary ? paced_summary : NULL,
-		.close = paced_close,
-	};
-	p->s.ops = ops;
-	p->in = in;
+	source_wrap_init(&p->w, in);
+	p->w.ops.next = paced_next;
+	p->w.ops.exhausted = paced_exhausted;
+	p->w.ops.wait = paced_wait;
 	p->speed = speed > 0 ? speed : 1;
-	mirror(p);
-	return &p->s;
+	return &p->w.s;
 }
