@@ -47,6 +47,7 @@ struct opt_spec {
 	const char *help;
 	unsigned only;		/* the commands it applies to, a mask; 0: all */
 	int group;		/* the command's own grouping of its options (0 by default) */
+	int section;		/* its heading in opt_help_sections() (0 by default) */
 	/* how its value is read; NULL: a flag (a bool set, or with .incr an int counted) */
 	opt_parse_fn parse;
 	size_t dst;		/* its destination: an offset into the options struct */
@@ -126,6 +127,14 @@ void opt_tables(const struct opt_spec *spec, int n, struct opt_tables *t);
  * nowhere.
  */
 int opt_command_at(const struct opt_spec *spec, int n, int argc, char **argv);
+/*
+ * The message for an unknown long option @typed ("--intervall=5"): "option
+ * '--per' is ambiguous: --perins --percentiles" when it begins several,
+ * else "unknown option '--intervall'", with "; did you mean '--interval'?"
+ * when one is near (suggest.h).
+ */
+void opt_unknown(const struct opt_spec *spec, int n, const char *typed, char *err,
+		 size_t errlen);
 /* the entry getopt_long's @key names (an alias: the entry it stands for), NULL if none */
 const struct opt_spec *opt_find(const struct opt_spec *spec, int n, int key);
 
@@ -147,6 +156,13 @@ void opt_name(const struct opt_spec *o, char *buf, size_t len);
  */
 void opt_help(FILE *f, const struct opt_spec *spec, int n, unsigned cmd,
 	      const char *const *vars);
+/*
+ * The same, under headings: for each of the @nsec @titles, "\nTITLE:\n"
+ * then the options of that .section, in the table's order (a heading
+ * without an option for @cmd is left out).
+ */
+void opt_help_sections(FILE *f, const struct opt_spec *spec, int n, unsigned cmd,
+		       const char *const *vars, const char *const *titles, int nsec);
 /*
  * For shell completion: the options that apply to command @cmd, one a
  * line, "--name" or "--name=" when it takes a value, then "-X" or "-X="

@@ -131,8 +131,14 @@ static int option(struct heatmap_svg_opts *o, int key, char **argv)
 			return option(o, 'h', argv);
 		if (optopt)
 			heatmap_msg("unknown option '-%c'%s", optopt, try_help);
-		else
+		else if (!strncmp(argv[optind - 1], "--", 2)) {
+			char err[256];
+
+			opt_unknown(hm_opts, NOPTS, argv[optind - 1], err, sizeof(err));
+			heatmap_msg("%s%s", err, try_help);
+		} else {
 			heatmap_msg("unknown option '%s'%s", argv[optind - 1], try_help);
+		}
 		return -1;
 	}
 }

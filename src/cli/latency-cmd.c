@@ -19,6 +19,12 @@
 /* groups of options named together when they do not apply (see not_for()) */
 enum { GROUP_GUEST = 0, GROUP_KASLR = 1, GROUP_WHY = 2 };
 
+/* the headings of --help, and which options each holds */
+enum { SEC_TRACE, SEC_PRINT, SEC_WHY, SEC_GUEST, SEC_EXPORT, SEC_N };
+static const char *const sections[SEC_N] = {
+	"WHAT TO TRACE", "WHAT TO PRINT", "WHY IT IS SLOW", "GUEST CODE", "EXPORT",
+};
+
 static int opt_cpus(const struct opt_spec *o, const char *arg, void *dst, char *err,
 		    size_t errlen);
 static int opt_pids(const struct opt_spec *o, const char *arg, void *dst, char *err,
@@ -47,102 +53,118 @@ static int opt_duration(const struct opt_spec *o, const char *arg, void *dst, ch
  */
 static const struct opt_spec lat_opts[] = {
 	{ OPT_CALLBACK('C', "cpu", "CPU[-CPU],...", E(cpus), opt_cpus,
-		       "Monitor these CPUs (default: every online CPU)"), OPT_SEEN(E(have_cpus)) },
+		       "Monitor these CPUs (default: every online CPU)"), OPT_SEEN(E(have_cpus)),
+	  .section = SEC_TRACE },
 	{ OPT_ALIAS('C', "cpus") },
 	{ OPT_CALLBACK('p', "pids", "PID,...", E(pids), opt_pids,
-		       "Attach to every thread of these processes") },
+		       "Attach to every thread of these processes"), .section = SEC_TRACE },
 	{ OPT_ALIAS('p', "pid") },
-	{ OPT_CALLBACK('t', "tids", "TID,...", E(tids), opt_pids, "Attach to these threads") },
+	{ OPT_CALLBACK('t', "tids", "TID,...", E(tids), opt_pids, "Attach to these threads"),
+	  .section = SEC_TRACE },
 	{ OPT_ALIAS('t', "tid") },
 	{ OPT_CALLBACK('G', "cgroup", "PATH,...", E(cgroups), opt_cgroups,
 		       "Attach to every task of these cgroup v2 directories and\n"
 		       "their descendants (relative to the cgroup root, or\n"
-		       "absolute), one table each") },
+		       "absolute), one table each"), .section = SEC_TRACE },
 	{ OPT_ALIAS('G', "cgroups") },
+	{ OPT_PATH(0, "input", "FILE", E(input),
+		   "Analyse a recording instead: perf.data (\"-\" = stdin),\n"
+		   "perf record -z or --threads, trace-cmd's trace.dat"),
+	  .section = SEC_TRACE },
+	{ OPT_STRING(0, "filter", "EXPR", E(filter),
+		     "Filter on {event}, in the kernel (live) or as the\n"
+		     "recording is read (--input), e.g. '{example}'"), .section = SEC_TRACE },
+	{ OPT_CALLBACK(0, "vcpu", "N,...", E(vcpus), opt_vcpus,
+		       "Only these vCPUs (by the events' vcpu_id; x86 only)"),
+	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST, .section = SEC_TRACE },
+	{ OPT_CALLBACK(0, "duration", "TIME", E(duration_ns), opt_duration,
+		       "Trace for TIME, then print the final table and exit\n"
+		       "(unit s/ms/us/ns; a bare number is seconds)"), .section = SEC_TRACE },
+	{ OPT_CALLBACK('m', "mmap-pages", "PAGES", E(pages), opt_pages,
+		       "Data pages per ring buffer, a power of two (default 64)"),
+	  .section = SEC_TRACE },
+	{ OPT_COUNT('r', "realtime", "PRIO", E(rt_prio), 1, 99, "realtime priority",
+		    "Read the buffers at SCHED_FIFO priority PRIO (1-99), so a\n"
+		    "busy CPU cannot starve the reader into losing records"),
+	  .section = SEC_TRACE },
+	{ OPT_BOOLEAN(0, "order", E(order), "Merge buffers by timestamp (always on with -C)"),
+	  .section = SEC_TRACE },
+	{ OPT_SIZE(0, "order-mem", "BYTES", E(order_mem), 65536,
+		   "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)"),
+	  .section = SEC_TRACE },
 	{ OPT_TIME_RANGE('i', "interval", "MS", E(interval_ns), 1000000, 1000000,
 			 86400000000000ull, "interval",
 			 "Print a table every MS milliseconds (or 500ms, 2s;\n"
 			 "default: one table at Ctrl-C, SIGTERM, or when the\n"
-			 "targets exit)") },
-	{ OPT_CALLBACK(0, "duration", "TIME", E(duration_ns), opt_duration,
-		       "Trace for TIME, then print the final table and exit\n"
-		       "(unit s/ms/us/ns; a bare number is seconds)") },
-	{ OPT_CALLBACK('m', "mmap-pages", "PAGES", E(pages), opt_pages,
-		       "Data pages per ring buffer, a power of two (default 64)") },
-	{ OPT_COUNT('r', "realtime", "PRIO", E(rt_prio), 1, 99, "realtime priority",
-		    "Read the buffers at SCHED_FIFO priority PRIO (1-99), so a\n"
-		    "busy CPU cannot starve the reader into losing records") },
-	{ OPT_BOOLEAN(0, "order", E(order), "Merge buffers by timestamp (always on with -C)") },
-	{ OPT_SIZE(0, "order-mem", "BYTES", E(order_mem), 65536,
-		   "Memory bound of the merge, unit GB/MB/KB/B (default 64MB)") },
+			 "targets exit)"), .section = SEC_PRINT },
 	{ OPT_BOOLEAN(0, "perins", E(perins),
-		      "One table per thread (-p, -t, -G, --input) or per CPU (-C)") },
+		      "One table per thread (-p, -t, -G, --input) or per CPU (-C)"),
+	  .section = SEC_PRINT },
 	{ OPT_BOOLEAN(0, "pervm", E(pervm),
 		      "One table per VM (process) in any run (-C, -G, --input),\n"
-		      "named by qemu's -name guest=, else comm, and pid") },
-	{ OPT_TIME(0, "than", "TIME", E(than_ns), 1,
-		       "Print both raw events of every pair of at least TIME,\n"
-		       "unit s/ms/us/ns (a bare number is ns; 0: every pair)"), OPT_SEEN(E(than)) },
-	{ OPT_BOOLEAN(0, "than-hlt", E(than_idle), "With --than, also print idle exits (HLT, WFx)") },
-	{ OPT_PATH(0, "heatmap", "FILE", E(heatmap),
-		   "Write \"<time ns> <latency ns>\" per pair to FILE.lat when\n"
-		   "the run succeeds (the previous one becomes FILE.lat.old)") },
-	{ OPT_STRING(0, "filter", "EXPR", E(filter),
-		     "Filter on {event}, in the kernel (live) or as the\n"
-		     "recording is read (--input), e.g. '{example}'") },
-	{ OPT_PATH(0, "input", "FILE", E(input),
-		   "Analyse a recording instead: perf.data (\"-\" = stdin),\n"
-		   "perf record -z or --threads, trace-cmd's trace.dat") },
+		      "named by qemu's -name guest=, else comm, and pid"),
+	  .section = SEC_PRINT },
 	{ OPT_CALLBACK(0, "percentiles", "LIST", E(pct), opt_pct,
-		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)) },
+		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)),
+	  .section = SEC_PRINT },
 	{ OPT_CALLBACK(0, "sort", "KEY", E(sort), opt_sort,
 		       "Order rows by calls, total, avg, p99 or max (largest\n"
-		       "first), or by name (default: total)") },
+		       "first), or by name (default: total)"), .section = SEC_PRINT },
+	{ OPT_INCR('v', "verbose", E(verbose), "What was opened, lost and dropped, on stderr"),
+	  .section = SEC_PRINT },
+	{ OPT_BOOLEAN('h', "help", 0, "Show this help"), .section = SEC_PRINT },
+	{ OPT_TIME(0, "than", "TIME", E(than_ns), 1,
+		       "Print both raw events of every pair of at least TIME,\n"
+		       "unit s/ms/us/ns (a bare number is ns; 0: every pair)"), OPT_SEEN(E(than)),
+	  .section = SEC_WHY },
+	{ OPT_BOOLEAN(0, "than-hlt", E(than_idle), "With --than, also print idle exits (HLT, WFx)"),
+	  .section = SEC_WHY },
 	{ OPT_BOOLEAN(0, "offcpu", E(sched),
 		      "Split each latency into on-CPU and scheduled-out time\n"
-		      "(columns oncpu(us), sched(us), %sched)") },
+		      "(columns oncpu(us), sched(us), %sched)"), .section = SEC_WHY },
 	{ OPT_COUNT(0, "detail", "N", E(detail), 1, 1000000, "--detail count",
 		    "Under each exit reason, what its exits were about (port,\n"
 		    "MSR, MMIO address or guest page, CPUID leaf, hypercall):\n"
 		    "the N biggest by total (default 10), the rest in one row"),
-	  OPT_OPTARG("10"), .only = LAT_KVM_EXIT, .group = GROUP_WHY },
+	  OPT_OPTARG("10"), .only = LAT_KVM_EXIT, .group = GROUP_WHY, .section = SEC_WHY },
 	{ OPT_BOOLEAN(0, "vmm", E(vmm),
 		      "The part of each exit the VMM (QEMU) took, from KVM's\n"
 		      "hand-over (kvm_userspace_exit) to the entry: columns vmm,\n"
 		      "vmm(us), %vmm; with --offcpu, oncpu and sched the kernel's"),
-	  .only = LAT_KVM_EXIT, .group = GROUP_WHY },
+	  .only = LAT_KVM_EXIT, .group = GROUP_WHY, .section = SEC_WHY },
 	{ OPT_BOOLEAN(0, "list-reasons", E(list_keys),
 		      "Print this kernel's exit reasons (or --input's), code\n"
 		      "and name, for --filter, and exit"),
-	  .only = LAT_KVM_EXIT, .group = GROUP_WHY },
-	{ OPT_BOOLEAN(0, "json", E(json), "One JSON object per interval and instance, per line") },
-	{ OPT_CALLBACK(0, "prometheus", "HOST:PORT", E(prometheus), opt_listen,
-		       "Serve /metrics while tracing: latency histograms per\n"
-		       "{key} (1us..10s), cumulative since start; per-{unit}\n"
-		       "labels only with --perins") },
-	{ OPT_PATH(0, "prometheus-textfile", "FILE", E(prom_textfile),
-		   "Write the same metrics to FILE at each interval\n"
-		   "(every second without -i), for node_exporter") },
-	{ OPT_CALLBACK(0, "vcpu", "N,...", E(vcpus), opt_vcpus,
-		       "Only these vCPUs (by the events' vcpu_id; x86 only)"),
-	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
+	  .only = LAT_KVM_EXIT, .group = GROUP_WHY, .section = SEC_WHY },
+	{ OPT_PATH(0, "heatmap", "FILE", E(heatmap),
+		   "Write \"<time ns> <latency ns> <{key}>\" per pair to\n"
+		   "FILE.lat when the run succeeds (the previous one becomes\n"
+		   "FILE.lat.old); perf-prof heatmap draws it"),
+	  .section = SEC_WHY },
 	{ OPT_COUNT(0, "top-rip", "N", E(top_rips), 1, 1000, "--top-rip count",
 		    "Per exit reason, the N guest RIPs that exited most"),
-	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
+	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST, .section = SEC_GUEST },
 	{ OPT_PATH(0, "vmlinux", "FILE", E(vmlinux),
 		   "Name guest RIPs as symbol+0xoff from a guest kernel ELF,\n"
 		   "and file:line from its DWARF line tables if it has them"),
-	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST },
+	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST, .section = SEC_GUEST },
 	{ OPT_PATH(0, "kallsyms", "FILE", E(kallsyms),
 		   "Name guest RIPs from a copy of the guest's /proc/kallsyms\n"
 		   "(runtime addresses); with --vmlinux, find its KASLR offset"),
-	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR },
+	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR, .section = SEC_GUEST },
 	{ OPT_HEX(0, "kaslr-offset", "HEX", E(kaslr_offset),
 		  "The guest kernel's KASLR offset, added to --vmlinux's\n"
 		  "addresses (runtime minus link address of _text)"), OPT_SEEN(E(have_kaslr)),
-	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR },
-	{ OPT_INCR('v', "verbose", E(verbose), "What was opened, lost and dropped, on stderr") },
-	{ OPT_BOOLEAN('h', "help", 0, "Show this help") },
+	  .only = LAT_KVM_EXIT, .group = GROUP_KASLR, .section = SEC_GUEST },
+	{ OPT_BOOLEAN(0, "json", E(json), "One JSON object per interval and instance, per line"),
+	  .section = SEC_EXPORT },
+	{ OPT_CALLBACK(0, "prometheus", "HOST:PORT", E(prometheus), opt_listen,
+		       "Serve /metrics while tracing: latency histograms per\n"
+		       "{key} (1us..10s), cumulative since start; per-{unit}\n"
+		       "labels only with --perins"), .section = SEC_EXPORT },
+	{ OPT_PATH(0, "prometheus-textfile", "FILE", E(prom_textfile),
+		   "Write the same metrics to FILE at each interval\n"
+		   "(every second without -i), for node_exporter"), .section = SEC_EXPORT },
 };
 
 #define NOPTS ((int)(sizeof(lat_opts) / sizeof(lat_opts[0])))
@@ -157,13 +179,11 @@ static void lat_usage(const struct lat_class *cls, FILE *f)
 	fprintf(f, "perf-prof %s: %s\n"
 		"\n"
 		"USAGE: perf-prof %s [-h] [-C CPUS | -p PIDS | -t TIDS | -G CGROUPS | --input FILE]\n"
-		"       [-i MS] [--perins | --pervm] [--than TIME] [--heatmap FILE] [--filter EXPR]\n"
-		"       [-m PAGES] [-v]\n"
+		"       [-i MS] [--perins | --pervm] [--sort KEY] [--than TIME] [--heatmap FILE]\n"
+		"       [--filter EXPR] [-m PAGES] [-v] [--duration TIME] [-- COMMAND [ARGS]]\n"
 		"\n"
-		"EXAMPLES:\n%s"
-		"\n"
-		"OPTIONS:\n", cls->name, h->summary, cls->name, h->examples);
-	opt_help(f, lat_opts, NOPTS, cls->bit, vars);
+		"EXAMPLES:\n%s", cls->name, h->summary, cls->name, h->examples);
+	opt_help_sections(f, lat_opts, NOPTS, cls->bit, vars, sections, SEC_N);
 	fprintf(f, "\n"
 		"COLUMNS: %s calls total(us) min(us) avg(us) p99(us) max(us) %s\n"
 		"\n"

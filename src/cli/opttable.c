@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <perf-prof/opttable.h>
+#include <perf-prof/suggest.h>
 #include <perf-prof/parse.h>
 
 static int is_short(int key)
@@ -127,14 +128,51 @@ int opt_hex(const struct opt_spec *o, const char *arg, void *dst, char *err, siz
 /* ---------------------------------------------------------------- argv */
 
 /* getopt_long's word for a bad option */
-static void bad_option(char **argv, int key, char *err, size_t errlen)
+/*
+ * An unknown long option @typed ("--intervall=5"): the option it begins,
+ * when several do (ambiguous), or the one it most likely meant
+ */
+void opt_unknown(const struct opt_spec *spec, int n, const char *typed, char *err,
+		 size_t errlen)
 {
+	const char *names[OPT_MAX], *meant;
+	char name[64];
+	size_t len, at;
+	int i, k = 0, begun = 0;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(typed + 2, "="), typed + 2);
+	len = strlen(name);
+	for (i = 0; i < n && k < OPT_MAX; i++)
+		if (spec[i].help && spec[i].name && (names[k++] = spec[i].name) &&
+		    !strncmp(spec[i].name, name, len))
+			begun++;
+	if (begun > 1 && len) {
+		at = (size_t)snprintf(err, errlen, "option '--%s' is ambiguous:", name);
+		for (i = 0; i < k && at < errlen; i++)
+			if (!strncmp(names[i], name, len))
+				at += (size_t)snprintf(err + at, errlen - at, " --%s", names[i]);
+		return;
+	}
+	meant = suggest(name, names, (size_t)k);
+	if (meant)
+		snprintf(err, errlen, "unknown option '--%s'; did you mean '--%s'?", name, meant);
+	else
+		snprintf(err, errlen, "unknown option '--%s'", name);
+}
+
+static void bad_option(const struct opt_spec *spec, int n, char **argv, int key, char *err,
+		       size_t errlen)
+{
+	const char *typed = argv[optind - 1];
+
 	if (key == ':')
-		snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		snprintf(err, errlen, "option '%s' needs a value", typed);
 	else if (optopt && optopt < OPT_LONG)
 		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else if (!strncmp(typed, "--", 2))
+		opt_unknown(spec, n, typed, err, errlen);
 	else
-		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		snprintf(err, errlen, "unknown option '%s'", typed);
 }
 
 void opt_name(const struct opt_spec *o, char *buf, size_t len)
@@ -207,7 +245,7 @@ int opt_parse(const struct opt_spec *spec, int n, int argc, char **argv, void *b
 		const struct opt_spec *o = opt_find(spec, n, key);
 
 		if (key == ':' || key == '?' || !o) {
-			bad_option(argv, key, err, errlen);
+			bad_option(spec, n, argv, key, err, errlen);
 			return -1;
 		}
 		if (!strcmp(o->name, "help"))
@@ -257,36 +295,65 @@ static void put_line(FILE *f, const char *line, size_t len, const char *const *v
 	}
 }
 
+/* the --help lines of @o: its names, then its help text in its column */
+static void help_entry(FILE *f, const struct opt_spec *o, const char *const *vars)
+{
+	const char *h = o->help;
+	int w;
+
+	if (is_short(o->key))
+		w = fprintf(f, "  -%c, --%s", o->key, o->name);
+	else
+		w = fprintf(f, "      --%s", o->name);
+	if (o->arg)
+		w += fprintf(f, o->defval ? "[=%s]" : "=%s", o->arg);
+	for (;;) {
+		const char *nl = strchr(h, '\n');
+		size_t len = nl ? (size_t)(nl - h) : strlen(h);
+
+		/* a name past the column: two spaces */
+		fprintf(f, "%*s", w < OPT_HELP_COL ? OPT_HELP_COL - w : 2, "");
+		put_line(f, h, len, vars);
+		fputc('\n', f);
+		if (!nl)
+			break;
+		h = nl + 1;
+		w = 0;
+	}
+}
+
+/* listed for command @cmd: not an alias, and applies to it */
+static bool listed(const struct opt_spec *o, unsigned cmd)
+{
+	return o->help && (!o->only || (o->only & cmd));
+}
+
 void opt_help(FILE *f, const struct opt_spec *spec, int n, unsigned cmd,
 	      const char *const *vars)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		const char *h = spec[i].help;
-		int w;
+	for (i = 0; i < n; i++)
+		if (listed(&spec[i], cmd))
+			help_entry(f, &spec[i], vars);
+}
 
-		if (!h || (spec[i].only && !(spec[i].only & cmd)))
-			continue;
-		if (is_short(spec[i].key))
-			w = fprintf(f, "  -%c, --%s", spec[i].key, spec[i].name);
-		else
-			w = fprintf(f, "      --%s", spec[i].name);
-		if (spec[i].arg)
-			w += fprintf(f, spec[i].defval ? "[=%s]" : "=%s", spec[i].arg);
-		/* the help text in its column, each of its lines */
-		for (;;) {
-			const char *nl = strchr(h, '\n');
-			size_t len = nl ? (size_t)(nl - h) : strlen(h);
+void opt_help_sections(FILE *f, const struct opt_spec *spec, int n, unsigned cmd,
+		       const char *const *vars, const char *const *titles, int nsec)
+{
+	int i, k;
 
-			/* a name past the column: two spaces */
-			fprintf(f, "%*s", w < OPT_HELP_COL ? OPT_HELP_COL - w : 2, "");
-			put_line(f, h, len, vars);
-			fputc('\n', f);
-			if (!nl)
-				break;
-			h = nl + 1;
-			w = 0;
+	for (k = 0; k < nsec; k++) {
+		bool head = false;
+
+		for (i = 0; i < n; i++) {
+			if (!listed(&spec[i], cmd) || spec[i].section != k)
+				continue;
+			/* a heading with nothing under it for this command is left out */
+			if (!head)
+				fprintf(f, "\n%s:\n", titles[k]);
+			head = true;
+			help_entry(f, &spec[i], vars);
 		}
 	}
 }
@@ -296,9 +363,9 @@ void opt_list(FILE *f, const struct opt_spec *spec, int n, unsigned cmd)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (spec[i].help && (!spec[i].only || (spec[i].only & cmd)))	/* --detail[=N]: bare */
+		if (listed(&spec[i], cmd))	/* --detail[=N]: bare */
 			fprintf(f, "--%s%s\n", spec[i].name, spec[i].arg && !spec[i].defval ? "=" : "");
 	for (i = 0; i < n; i++)
-		if (spec[i].help && (!spec[i].only || (spec[i].only & cmd)) && is_short(spec[i].key))
+		if (listed(&spec[i], cmd) && is_short(spec[i].key))
 			fprintf(f, "-%c%s\n", spec[i].key, spec[i].arg ? "=" : "");
 }
