@@ -126,6 +126,8 @@ struct lat_env {
 	int sort;			/* --sort: enum sort_key, SORT_TOTAL by default */
 	uint64_t duration_ns;		/* --duration: the run's length, 0 = until stopped */
 	char **cmd;			/* -- COMMAND [ARGS]: the run lasts while it runs */
+	bool tui;			/* --tui: one screen, refreshed in place */
+	bool replay;			/* --replay: a recording at its own pace */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <perf-prof/commands.h>
 #include <perf-prof/latency.h>
 #include <perf-prof/opttable.h>
@@ -77,6 +78,10 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_CALLBACK(0, "vcpu", "N,...", E(vcpus), opt_vcpus,
 		       "Only these vCPUs (by the events' vcpu_id; x86 only)"),
 	  .only = LAT_KVM_EXIT, .group = GROUP_GUEST, .section = SEC_TRACE },
+	{ OPT_BOOLEAN(0, "replay", E(replay),
+		      "With --input: the recording at its own pace, so -i's\n"
+		      "tables (and --tui) come as they came when it was made"),
+	  .section = SEC_TRACE },
 	{ OPT_CALLBACK(0, "duration", "TIME", E(duration_ns), opt_duration,
 		       "Trace for TIME, then print the final table and exit\n"
 		       "(unit s/ms/us/ns; a bare number is seconds)"), .section = SEC_TRACE },
@@ -106,6 +111,11 @@ static const struct opt_spec lat_opts[] = {
 	  .section = SEC_PRINT },
 	{ OPT_CALLBACK(0, "percentiles", "LIST", E(pct), opt_pct,
 		       "Percentile columns, e.g. 50,99,99.9 (default 99)"), OPT_SEEN(E(pct_given)),
+	  .section = SEC_PRINT },
+	{ OPT_BOOLEAN(0, "tui", E(tui),
+		      "One screen refreshed in place (every second without -i):\n"
+		      "keys r v c (by {key}, VM, vCPU), Enter (a row's detail),\n"
+		      "Esc (back), s (order), q (quit; the last tables print)"),
 	  .section = SEC_PRINT },
 	{ OPT_CALLBACK(0, "sort", "KEY", E(sort), opt_sort,
 		       "Order rows by calls, total, avg, p99 or max (largest\n"
@@ -378,6 +388,26 @@ static int not_for(const struct lat_class *cls, const bool *given, int group, ch
 	return -1;
 }
 
+/* --tui and --replay with the rest: 0, or -1 + message */
+static int tui_check(const struct lat_env *env, char *err, size_t errlen)
+{
+	const char *msg = NULL;
+
+	if (env->replay && !env->input)
+		msg = "--replay paces a recording: it needs --input";
+	else if (env->tui && (env->json || env->than || env->perins || env->pervm ||
+			      env->top_rips))
+		msg = "--tui shows its own views: --json, --perins, --pervm, --than and --top-rip "
+		      "do not apply";
+	else if (env->tui && (!isatty(0) || !isatty(1)))
+		msg = "--tui needs a terminal on standard input and output";
+	if (msg) {
+		snprintf(err, errlen, "%s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* what the options say together: 0, or -1 + message */
 static int lat_check(const struct lat_class *cls, struct lat_env *env, const bool *given,
 		     char *err, size_t errlen)
@@ -414,6 +444,8 @@ static int lat_check(const struct lat_class *cls, struct lat_env *env, const boo
 		snprintf(err, errlen, "%s", msg);
 		return -1;
 	}
+	if (tui_check(env, err, errlen) < 0)
+		return -1;
 	if ((env->vmlinux || env->kallsyms) && !env->top_rips)
 		env->top_rips = 5;
 	if (env->than_idle && !env->than)

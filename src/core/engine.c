@@ -429,6 +429,17 @@ static void pass_end(struct run *r)
 	}
 }
 
+/* a recording paced to its own time (--replay) waits too: the ticks go on meanwhile */
+static void idle_tick(struct run *r)
+{
+	uint64_t now = pp_clock_now();
+
+	if (now >= r->next_ptick) {
+		r->ops->tick(r->ctx);
+		r->next_ptick = now + r->cfg->tick_ns;
+	}
+}
+
 /* ms until @due, rounded up */
 static int ms_until(uint64_t due, uint64_t now)
 {
@@ -480,6 +491,8 @@ static int loop(struct run *r)
 			return -1;
 		if (src->live)
 			pass_end(r);
+		else if (r->cfg->tick_ns && r->ready)
+			idle_tick(r);
 		if (src->ops->exhausted(src))
 			break;
 		if (src->ops->wait(src, wait_ms(r)) < 0)

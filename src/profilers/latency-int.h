@@ -25,6 +25,9 @@
 #include "sinks.h"
 #include "vm-names.h"
 
+struct source;
+struct tui;
+
 struct lat_ctx {
 	const struct lat_class *cls;
 	struct workload *cmd;	/* -- COMMAND, forked and held until tracing starts */
@@ -66,6 +69,9 @@ struct lat_ctx {
 	char vm_type[16];	/* a VM's JSON "type": "vm", or "process" for syscalls */
 	const struct source_cfg *src_cfg;	/* -G: which buffers are whose cgroup */
 	FILE *out;
+	struct source *src;	/* names the threads of a recording */
+	struct tui *tui;	/* --tui: the screen the intervals go to */
+	const struct pp_stop *stop;	/* q on the screen asks for the end */
 };
 
 /* begins dropped because a gap or a late record could have hidden their end */
@@ -89,6 +95,9 @@ extern const struct profiler_ops lat_ops;
 void lat_interval(void *arg, uint64_t time, bool final);
 /* the engine's tick (@arg: the lat_ctx): lat_sinks_tick() with the run's totals */
 void lat_tick(void *arg);
+/* --tui: the screen, once the source is open (0), or -1 + message; closed at the end */
+int lat_tui_open(struct lat_ctx *c, char *err, size_t errlen);
+void lat_tui_close(struct lat_ctx *c);
 /* the table's columns and names, as the class and options say */
 void lat_setup_style(struct lat_ctx *c);
 /* the "file:line" column of --vmlinux with line tables */

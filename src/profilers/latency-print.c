@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <perf-prof/dump.h>
 #include <perf-prof/guestsym.h>
 #include <perf-prof/json.h>
+#include <perf-prof/proc.h>
+#include <perf-prof/source.h>
+#include <perf-prof/tui-feed.h>
 #include "latency-int.h"
 
 static int cmp_inst(const void *a, const void *b)
@@ -86,13 +90,88 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	json_print(c->out, &c->style, in, &h);
 }
 
-/* live, every engine tick: the sinks' (the exporter's publishing) */
+/* --tui's VM rows: named as the tables name a VM, else by the process or the recording */
+static void tui_proc_name(void *arg, uint32_t pid, char *buf, size_t len)
+{
+	struct lat_ctx *c = arg;
+	const char *comm = vm_name(c, pid);
+	char live[32];
+
+	if (!strcmp(comm, "<...>") && !c->env->input && proc_comm((int)pid, live, sizeof(live)))
+		comm = live;
+	else if (!strcmp(comm, "<...>") && source_comm(c->src, pid))
+		comm = source_comm(c->src, pid);
+	snprintf(buf, len, "%s %u", comm, pid);
+}
+
+/* --tui: the interval's rows on the screen instead of its tables */
+static void tui_interval(struct lat_ctx *c, uint64_t time)
+{
+	struct tui_feed f = { &c->style, tui_proc_name, c };
+	struct tui_snapshot *s;
+	char when[64], note[64] = "";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	dump_when(m, time, &c->clock, false);
+	fclose(m);
+	snprintf(when, sizeof(when), "%s", buf);
+	free(buf);
+	if (c->lost_interval)
+		snprintf(note, sizeof(note), "lost %lu records in this interval",
+			 (unsigned long)c->lost_interval);
+	s = tui_feed(&f, &c->stats, when, note);
+	if (s)
+		tui_show(c->tui, s);
+	if (tui_input(c->tui))
+		c->stop->request();
+}
+
+/* live, every engine tick: the sinks' (the exporter's publishing); --tui's keys */
 void lat_tick(void *arg)
 {
 	struct lat_ctx *c = arg;
 	struct lat_totals t = lat_totals_of(c);
 
 	lat_sinks_tick(&c->sinks, &t);
+	if (c->tui && tui_input(c->tui))
+		c->stop->request();	/* q: the run ends as at Ctrl-C */
+}
+
+/*
+ * A recording's last interval stays on the screen until q (or a stop
+ * signal), as a live one stays until the run is stopped; then the screen
+ * goes.
+ */
+static void tui_last(struct lat_ctx *c, uint64_t time)
+{
+	const struct timespec nap = { 0, 50000000 };
+
+	if (c->env->input && !c->stop->stopping()) {
+		tui_interval(c, time);
+		while (!c->stop->stopping()) {
+			if (tui_input(c->tui))
+				c->stop->request();
+			nanosleep(&nap, NULL);
+		}
+	}
+	lat_tui_close(c);
+}
+
+int lat_tui_open(struct lat_ctx *c, char *err, size_t errlen)
+{
+	c->tui = tui_open(c->cls->title, c->cls->key_header, (enum sort_key)c->env->sort, err,
+			  errlen);
+	return c->tui ? 0 : -1;
+}
+
+void lat_tui_close(struct lat_ctx *c)
+{
+	tui_close(c->tui);
+	c->tui = NULL;
 }
 
 void lat_interval(void *arg, uint64_t time, bool final)
@@ -103,6 +182,15 @@ void lat_interval(void *arg, uint64_t time, bool final)
 	uint32_t i, n = 0;
 	char label[512];
 
+	/* the last one is printed, on the terminal as it was */
+	if (c->tui && final)
+		tui_last(c, time);
+	if (c->tui) {
+		tui_interval(c, time);
+		for (i = 0; i < c->stats.ninst; i++)
+			c->printed += lat_inst_calls(&c->stats.inst[i]) != 0;
+		goto next;
+	}
 	v = malloc(sizeof(*v) * (c->stats.ninst ? c->stats.ninst : 1));
 	if (!v)
 		return;
@@ -128,6 +216,7 @@ void lat_interval(void *arg, uint64_t time, bool final)
 	}
 	c->printed += n;
 	free(v);
+next:
 	/* the statistics start again, the exporter publishes */
 	t = lat_totals_of(c);
 	lat_sinks_interval(&c->sinks, time, final, &t);

@@ -20,6 +20,9 @@
 #include <perf-prof/workload.h>
 #include "latency-int.h"
 
+#define TUI_INTERVAL_NS		1000000000ull
+#define TUI_KEYS_EVERY_NS	50000000ull
+
 /*
  * -p and -t as the processes and threads to open (the source lists the
  * processes' threads, and opens each once): a thread id given with -p
@@ -141,8 +144,9 @@ static int choose_sinks(struct lat_ctx *c)
 	char err[512];
 	int offcpu_side = -1;
 
+	/* --tui folds the threads by process: each learns its pid */
 	sink_stats_add(&c->sinks, &c->stats, c->cls, c->cls_state,
-		       c->kind == INST_THREAD && c->cls->vcpu);
+		       c->kind == INST_THREAD && (c->cls->vcpu || env->tui));
 	if (env->sched)
 		offcpu_side = (int)sink_offcpu_add(&c->sinks, env->input != NULL);
 	if (env->detail || env->vmm)
@@ -231,7 +235,9 @@ static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
 	src->verbose = env->verbose;
 	src->switches = env->sched && !env->input;
 	src->order_mem = env->order_mem;	/* a recording that merges itself keeps to it */
-	cfg->interval_ns = env->interval_ns;
+	/* --tui refreshes every second unless -i says otherwise */
+	cfg->interval_ns = env->interval_ns ? env->interval_ns :
+			   env->tui ? TUI_INTERVAL_NS : 0;
 	cfg->order = env->order;
 	cfg->order_mem = env->order_mem;
 	cfg->verbose = env->verbose;
@@ -240,6 +246,8 @@ static void cfg_of(const struct lat_class *cls, const struct lat_env *env,
 /* what one table covers, once the targets are known */
 static enum inst_kind inst_kind_of(const struct lat_ctx *c, const struct source_cfg *src)
 {
+	if (c->env->tui)
+		return INST_THREAD;	/* the screen folds them by reason and by process */
 	if (c->env->pervm)
 		return INST_VM;	/* one table per process, whoever they are */
 	if (c->env->perins)
@@ -330,11 +338,30 @@ static struct source *open_source(const struct source_cfg *cfg, const struct pp_
 	return src;
 }
 
+/*
+ * --replay, and --tui on a recording: @src at its own pace (closed, and
+ * NULL after a message, when out of memory)
+ */
+static struct source *paced(const struct lat_ctx *c, struct source *src)
+{
+	struct source *p;
+
+	if (!c->env->input || !(c->env->replay || c->env->tui))
+		return src;
+	p = source_paced_open(src, 1);
+	if (!p) {
+		fprintf(stderr, "perf-prof: out of memory\n");
+		src->ops->close(src);
+	}
+	return p;
+}
+
 /* the engine over the source, then what the run says of itself: the exit code */
 static int run(struct lat_ctx *c, const struct source_cfg *scfg, const struct pp_stop *stop)
 {
 	struct engine_stats st;
 	struct source *src;
+	char err[256];
 	uint64_t t0 = pp_clock_now();
 	int code;
 
@@ -353,6 +380,14 @@ static int run(struct lat_ctx *c, const struct source_cfg *scfg, const struct pp
 			c->cmd = NULL;
 		}
 		src = bounded;
+	}
+	if (src && !(src = paced(c, src)))
+		code = 1;
+	if (src && c->env->tui && lat_tui_open(c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "perf-prof: %s\n", err);
+		src->ops->close(src);
+		src = NULL;
+		code = 1;
 	}
 	if (src) {
 		code = engine_run(src, c->cfg, &lat_ops, c, stop->stopping, &st);
@@ -412,10 +447,14 @@ int latency_run(const struct lat_class *cls, struct lat_env *env, const struct p
 		goto out;
 	if ((env->prometheus || env->prom_textfile) && !env->input)
 		cfg.tick_ns = PROM_PUBLISH_EVERY_NS;
+	if (env->tui)
+		cfg.tick_ns = TUI_KEYS_EVERY_NS;	/* keys answered within it */
+	c.stop = stop;
 	sink_events(&c.sinks, &scfg);
 	bind_fast_path(&c);
 	code = run(&c, &scfg, stop);
 out:
+	lat_tui_close(&c);	/* a run that ended before its last interval */
 	t = lat_totals_of(&c);
 	code = lat_sinks_close(&c.sinks, code, &t);
 	if (c.syms) {

@@ -125,6 +125,7 @@ static int lat_setup(void *arg, const struct engine_info *info, char *err, size_
 	if (code)
 		return code;
 	c->tep = tep;
+	c->src = info->src;
 	c->clock = info->clock;
 	c->by_time = info->merged;
 	c->begin_id = b->id;

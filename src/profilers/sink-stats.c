@@ -17,15 +17,16 @@ struct stats_sink {
 };
 
 /*
- * A per-thread table is labelled with its vCPU id, from the first end
- * that counts in it (its first pair lands in a row without calls).
+ * A per-thread table is labelled with its vCPU id (if the class has one)
+ * and its process, from the first end that counts in it (its first pair
+ * lands in a row without calls).
  */
 static void label_inst(struct stats_sink *s, const struct lat_pair *p)
 {
 	struct lat_inst *in = lat_stats_inst(s->stats, p->inst);
 
 	if (in->vcpu < 0) {
-		in->vcpu = s->cls->vcpu(s->cls_state, p->end);
+		in->vcpu = s->cls->vcpu ? s->cls->vcpu(s->cls_state, p->end) : -1;
 		in->pid = p->end->pid;
 	}
 }

@@ -313,15 +313,13 @@ static bool key(struct tui *t, int c)
 
 bool tui_input(struct tui *t)
 {
-	bool any = false;
 	int c;
 
+	/* drawn after each key: the next one (Enter after c) acts on the rows it shows */
 	while ((c = getch()) != ERR) {
 		if (key(t, c))
 			return true;
-		any = true;
-	}
-	if (any)
 		draw(t);
+	}
 	return false;
 }
