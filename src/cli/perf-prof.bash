@@ -44,6 +44,8 @@ _perf_prof_value()	# BIN CMD OPT CUR WORDS...
 	--input|--vmlinux|--kallsyms|--prometheus-textfile|--heatmap|-o|--output)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--sort)
+		COMPREPLY=($(compgen -W $'calls\ntotal\navg\np99\nmax\nname' -- "$cur")) ;;
 	--reason)
 		COMPREPLY=($(compgen -W "$(_perf_prof_lat_reasons "$bin" "$@")" -- "$cur")) ;;
 	--filter)
