@@ -135,7 +135,7 @@ static const struct opt_spec lat_opts[] = {
 	{ OPT_COUNT(0, "detail", "N", E(detail), 1, 1000000, "--detail count",
 		    "Under each exit reason, what its exits were about (port,\n"
 		    "MSR, MMIO address or guest page, CPUID leaf, hypercall):\n"
-		    "the N biggest by total (default 10), the rest in one row"),
+		    "the N biggest (default 10) in --sort's order, the rest in one row"),
 	  OPT_OPTARG("10"), .only = LAT_KVM_EXIT, .group = GROUP_WHY, .section = SEC_WHY },
 	{ OPT_BOOLEAN(0, "vmm", E(vmm),
 		      "The part of each exit the VMM (QEMU) took, from KVM's\n"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The command line a user types, through the binary: --sort on tables,
- * --perins and JSON of a real recording, its errors.
+ * --perins, --detail's sub-rows and JSON of real recordings, its errors.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +54,36 @@ START_TEST(test_sort_perins_json)
 }
 END_TEST
 
+/* --detail's sub-rows in the order asked for too, each reason's under it */
+START_TEST(test_sort_detail)
+{
+	static const char *const want[][2] = {
+		{ "total", "io|  0x10 out|  0x11 out|msr|  0x1b APIC_BASE write|"
+			   "  0x1b APIC_BASE read|PF excp|  0x100000 write|  0x1000 page|cpuid|"
+			   "  0x0|hlt|interrupt|" },
+		{ "max", "hlt|msr|  0x1b APIC_BASE read|  0x1b APIC_BASE write|cpuid|  0x0|io|"
+			 "  0x10 out|  0x11 out|PF excp|  0x100000 write|  0x1000 page|interrupt|" },
+		{ "calls", "msr|  0x1b APIC_BASE read|  0x1b APIC_BASE write|io|  0x10 out|"
+			   "  0x11 out|PF excp|  0x100000 write|  0x1000 page|cpuid|  0x0|"
+			   "interrupt|hlt|" },
+		/* by name: a port's or an address's number by value */
+		{ "name", "PF excp|  0x1000 page|  0x100000 write|cpuid|  0x0|hlt|interrupt|io|"
+			  "  0x10 out|  0x11 out|msr|  0x1b APIC_BASE read|  0x1b APIC_BASE write|" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *got = sh("%s kvm-exit --input %s/kvm-x86-6.1-svm-detail.perf.data --detail=2 "
+			       "--sort %s | awk '/^---/ { on = 1; next } on && NF { "
+			       "s = substr($0, 1, 32); sub(/ +$/, \"\", s); printf \"%%s|\", s }'",
+			       pp_bin(), TEST_DATA_DIR, want[i][0]);
+
+		ck_assert_msg(!strcmp(got, want[i][1]), "--sort %s: '%s'", want[i][0], got);
+		free(got);
+	}
+}
+END_TEST
+
 START_TEST(test_sort_errors)
 {
 	char *got = sh("%s kvm-exit --input %s --sort speed 2>&1; echo rc=$?", pp_bin(), REC);
@@ -73,6 +103,7 @@ static Suite *cli_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sort_tables);
 	tcase_add_test(tc, test_sort_perins_json);
+	tcase_add_test(tc, test_sort_detail);
 	tcase_add_test(tc, test_sort_errors);
 	suite_add_tcase(s, tc);
 	return s;
