@@ -2,8 +2,8 @@
 /*
  * --tui's numbers: one interval's per-thread statistics folded into the
  * screen's snapshot (tui.h): by reason, by process (a VM) and by thread
- * (a vCPU), each row with its detail (a reason by vCPU, a VM's or a
- * vCPU's reasons).  Rows are summed; their p99 is that of their merged
+ * (a vCPU), each row with its detail (a reason by vCPU, or with --detail
+ * what its exits were about; a VM's or a vCPU's reasons).  Rows are summed; their p99 is that of their merged
  * t-digests, as a table of the whole would print it.
  */
 #ifndef PERF_PROF_TUI_FEED_H

@@ -157,39 +157,137 @@ static struct tui_table *detail(struct feed *fd, const char *what, const char *k
 	return d;
 }
 
-/* by reason; a reason's detail: its rows by thread */
+/* a sub-row of one thread's row of a reason (--detail), by its sub-key */
+struct subref {
+	uint64_t key;
+	struct lat_row *r;
+};
+
+static int cmp_subref(const void *a, const void *b)
+{
+	const struct subref *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+/* every thread's sub-rows of reason @key, sorted by sub-key: how many (-1: no memory) */
+static long subrefs(struct feed *fd, uint64_t key, struct subref **out)
+{
+	const struct table_style *st = fd->f->style;
+	struct subref *v = NULL;
+	size_t n = 0, cap = 0;
+	uint32_t j;
+	int i;
+
+	for (i = 0; i < fd->ninst; i++) {
+		struct lat_row *r = row_of(fd->inst[i], key);
+		const struct lat_inst *sub = r ? st->subrows(st->sub_arg, r) : NULL;
+
+		for (j = 0; sub && j < sub->nrows; j++) {
+			if (!sub->rows[j].calls)
+				continue;
+			if (n == cap) {
+				struct subref *w = realloc(v, (cap = cap * 2 + 64) * sizeof(*v));
+
+				if (!w) {
+					free(v);
+					return -1;
+				}
+				v = w;
+			}
+			v[n].key = sub->rows[j].key;
+			/* read only: a digest's quantile merges what it buffered */
+			v[n++].r = (struct lat_row *)&sub->rows[j];
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_subref);
+	*out = v;
+	return (long)n;
+}
+
+/*
+ * --detail: reason @key's detail is its sub-rows (what its exits were
+ * about), each folded over the threads.  0 when it has none (its detail is
+ * then by vCPU), 1 done, -1 out of memory.
+ */
+static int reason_subrows(struct feed *fd, uint64_t key, const char *name)
+{
+	const struct table_style *st = fd->f->style;
+	char what[TUI_NAME_MAX + 40], sub[TUI_NAME_MAX];
+	struct tui_table *d;
+	struct subref *v;
+	long n, i, m = 0, k = 0;
+
+	if (!st->detail || !st->subrows || (n = subrefs(fd, key, &v)) == 0)
+		return 0;
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		m += !i || v[i].key != v[i - 1].key;
+	snprintf(what, sizeof(what), ", %s: what its exits were about", name);
+	if (!(d = detail(fd, what, "detail", (int)m))) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		fold_add(&fd->part, v[i].r);
+		if (i + 1 < n && v[i + 1].key == v[i].key)
+			continue;
+		st->sub_name(st->sub_arg, v[i].key, sub, sizeof(sub));
+		fold_out(&fd->part, sub, -1, &d->rows[k++]);
+	}
+	free(v);
+	return 1;
+}
+
+/* reason @key's detail by thread: -1 out of memory */
+static int reason_by_vcpu(struct feed *fd, uint64_t key, const char *name)
+{
+	char what[TUI_NAME_MAX + 16], thread[TUI_NAME_MAX];
+	struct tui_table *d;
+	struct lat_row *r;
+	int i, n;
+
+	for (i = n = 0; i < fd->ninst; i++)
+		n += row_of(fd->inst[i], key) != NULL;
+	snprintf(what, sizeof(what), ", %s by vCPU", name);
+	if (!(d = detail(fd, what, "vCPU", n)))
+		return -1;
+	for (i = n = 0; i < fd->ninst; i++) {
+		if (!(r = row_of(fd->inst[i], key)))
+			continue;
+		fold_add(&fd->part, r);
+		thread_name(fd->inst[i], thread, sizeof(thread));
+		fold_out(&fd->part, thread, -1, &d->rows[n++]);
+	}
+	return 0;
+}
+
+/* by reason; a reason's detail: its sub-rows (--detail), else its rows by thread */
 static int by_reason(struct feed *fd)
 {
-	struct tui_table *v = &fd->snap->view[TUI_REASONS], *d;
-	char name[TUI_NAME_MAX], what[TUI_NAME_MAX + 16];
+	struct tui_table *v = &fd->snap->view[TUI_REASONS];
+	char name[TUI_NAME_MAX];
 	struct lat_row *r;
-	int k, i, n;
+	int k, i, sub;
 
 	if (tui_table_init(v, fd->f->style->title, fd->f->style->key_header, fd->nkeys) < 0)
 		return -1;
 	for (k = 0; k < fd->nkeys; k++) {
-		for (i = n = 0; i < fd->ninst; i++)
-			n += row_of(fd->inst[i], fd->keys[k]) != NULL;
 		key_name(fd, fd->keys[k], name, sizeof(name));
-		snprintf(what, sizeof(what), ", %s by vCPU", name);
-		if (!(d = detail(fd, what, "vCPU", n)))
+		sub = reason_subrows(fd, fd->keys[k], name);
+		if (sub < 0 || (!sub && reason_by_vcpu(fd, fd->keys[k], name) < 0))
 			return -1;
-		for (i = n = 0; i < fd->ninst; i++) {
-			char thread[TUI_NAME_MAX];
-
-			if (!(r = row_of(fd->inst[i], fd->keys[k])))
-				continue;
-			fold_add(&fd->whole, r);
-			fold_add(&fd->part, r);
-			thread_name(fd->inst[i], thread, sizeof(thread));
-			fold_out(&fd->part, thread, -1, &d->rows[n++]);
-		}
+		for (i = 0; i < fd->ninst; i++)
+			if ((r = row_of(fd->inst[i], fd->keys[k])))
+				fold_add(&fd->whole, r);
 		fold_out(&fd->whole, name, fd->ndetails - 1, &v->rows[k]);
 	}
 	return 0;
 }
 
-/* the reasons of the threads @pick says, into detail @d; all of them folded into whole */
+/* the reasons of process @pid (or of thread @one), into detail @d; all folded into whole */
 static void reasons_of(struct feed *fd, struct tui_table *d, uint32_t pid, struct lat_inst *one)
 {
 	char name[TUI_NAME_MAX];
