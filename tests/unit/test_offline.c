@@ -527,21 +527,30 @@ START_TEST(test_offcpu_from_recording)
 
 	if (geteuid() != 0 || access("/usr/bin/perf", X_OK) != 0)
 		return;
-	out = run("bash -c '%s/workload nanosleep 30 1000 < <(sleep 1; echo g) & A=$!; "
-		  "perf record -q -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit "
-		  "-e sched:sched_switch -p $A -o %s/rec.data >/dev/null 2>&1; wait'; "
-		  "%s syscalls --input %s/rec.data --offcpu 2>&1",
-		  TOOLS_DIR, dir, PERF_PROF_BIN, dir);
+	/*
+	 * The workload starts once perf says its events are on (-D -1, then
+	 * "enable" on the control fifo and its ack): a fixed sleep lost the
+	 * race on a loaded machine, where perf took longer to attach.
+	 */
+	out = run("cd %s && mkfifo ctl ack go && bash -c '%s/workload nanosleep 30 1000 "
+		  "< <(cat go) & A=$!; "
+		  "perf record -q -D -1 --control fifo:ctl,ack -e raw_syscalls:sys_enter "
+		  "-e raw_syscalls:sys_exit -e sched:sched_switch -p $A -o rec.data "
+		  ">/dev/null 2>&1 & echo enable > ctl; read x < ack; echo g > go; wait'; "
+		  "%s syscalls --input rec.data --offcpu 2>&1",
+		  dir, TOOLS_DIR, PERF_PROF_BIN);
 	ck_assert_msg(table_calls(out, "clock_nanosleep") == 30, "%s", out);
 	ck_assert_msg(table_col(out, "clock_nanosleep", 10) > 90.0, "%s", out);
 	free(out);
 	/* perf's own context-switch records (in and out): sleeping vs spinning */
-	out = run("bash -c 'W=%s/workload; $W nanosleep 30 1000 < <(sleep 1; echo g) & A=$!; "
-		  "$W getppid 5000 < <(sleep 1; echo g) & B=$!; "
-		  "perf record -q --switch-events -m 1024 -e raw_syscalls:sys_enter "
-		  "-e raw_syscalls:sys_exit -p $A,$B -o %s/sw.data >/dev/null 2>&1; wait'; "
-		  "%s syscalls --input %s/sw.data --offcpu 2>&1",
-		  TOOLS_DIR, dir, PERF_PROF_BIN, dir);
+	out = run("cd %s && rm -f ctl ack && mkfifo ctl ack go1 go2 && "
+		  "bash -c 'W=%s/workload; $W nanosleep 30 1000 < <(cat go1) & A=$!; "
+		  "$W getppid 5000 < <(cat go2) & B=$!; "
+		  "perf record -q -D -1 --control fifo:ctl,ack --switch-events -m 1024 "
+		  "-e raw_syscalls:sys_enter -e raw_syscalls:sys_exit -p $A,$B -o sw.data "
+		  ">/dev/null 2>&1 & echo enable > ctl; read x < ack; echo g > go1; echo g > go2; "
+		  "wait'; %s syscalls --input sw.data --offcpu 2>&1",
+		  dir, TOOLS_DIR, PERF_PROF_BIN);
 	ck_assert_msg(table_calls(out, "clock_nanosleep") == 30, "%s", out);
 	ck_assert_msg(table_col(out, "clock_nanosleep", 10) > 90.0, "%s", out);
 	/* 5,000 calls fit perf record's 4 MiB buffer whole: perf loses none */
