@@ -5,9 +5,9 @@
  *   cc -O2 -Iinclude -D_GNU_SOURCE -o /tmp/tdigest-bench \
  *      bench/tdigest-bench.c src/core/tdigest.c -lm && /tmp/tdigest-bench
  *
- * Prints ns and user-space instructions per td_add() (values
+ * Prints ns and user-space instructions per tdigest_add() (values
  * pre-generated, so only the digest is measured; instructions do not
- * depend on what else the machine runs), td_mem() as a digest fills,
+ * depend on what else the machine runs), tdigest_mem() as a digest fills,
  * relative errors against the exact quantiles (one sample set, then the
  * mean and worst of 20), the memory of 60,000 lightly used digests (1,000
  * threads x 60 exit reasons) and of many busy ones.
@@ -25,7 +25,7 @@
 #include <perf-prof/tdigest.h>
 
 /* shared by every digest, as a run's statistics share one */
-static struct td_budget budget;
+static struct tdigest_budget budget;
 
 #define N	(1 << 20)
 
@@ -102,52 +102,52 @@ int main(int argc, char **argv)
 
 	/* throughput: best of 5 runs of 64M adds */
 	for (k = 0; k < 5; k++) {
-		td = td_new(delta, &budget);
+		td = tdigest_new(delta, &budget);
 		i0 = insn_read(fd);
 		t0 = now_ns();
 		for (size_t r = 0; r < rounds; r++)
 			for (i = 0; i < N; i++)
-				td_add(td, v[i]);
+				tdigest_add(td, v[i]);
 		t0 = (now_ns() - t0) / ((double)rounds * N);
 		insn = (insn_read(fd) - i0) / ((double)rounds * N);
 		if (t0 < best)
 			best = t0;
-		td_free(td);
+		tdigest_free(td);
 	}
-	printf("delta %g: td_add %.1f ns, %.1f instructions (random log-normal values)\n",
+	printf("delta %g: tdigest_add %.1f ns, %.1f instructions (random log-normal values)\n",
 	       delta, best, insn);
 
-	td = td_new(delta, &budget);
+	td = tdigest_new(delta, &budget);
 	i0 = insn_read(fd);
 	t0 = now_ns();
 	for (size_t r = 0; r < rounds; r++)
 		for (i = 0; i < N; i++)
-			td_add(td, (double)(r * N + i));
+			tdigest_add(td, (double)(r * N + i));
 	t0 = (now_ns() - t0) / ((double)rounds * N);
-	printf("delta %g: td_add %.1f ns, %.1f instructions (ascending values)\n", delta,
+	printf("delta %g: tdigest_add %.1f ns, %.1f instructions (ascending values)\n", delta,
 	       t0, (insn_read(fd) - i0) / ((double)rounds * N));
-	td_free(td);
+	tdigest_free(td);
 
 	/* memory as the digest fills */
-	td = td_new(delta, &budget);
-	printf("td_mem: empty %zu", td_mem(td));
+	td = tdigest_new(delta, &budget);
+	printf("tdigest_mem: empty %zu", tdigest_mem(td));
 	for (i = 0, k = 1; i < 100000000; i++) {
-		td_add(td, v[i % N] * (1 + i / N));
+		tdigest_add(td, v[i % N] * (1 + i / N));
 		if (i + 1 == k) {
-			td_quantile(td, 0.99);
-			printf(", %zu values %zu", k, td_mem(td));
+			tdigest_quantile(td, 0.99);
+			printf(", %zu values %zu", k, tdigest_mem(td));
 			k *= 10;
 		}
 	}
 	printf("\n");
-	td_free(td);
+	tdigest_free(td);
 
 	/* accuracy on 2^20 fresh log-normal samples */
 	for (i = 0; i < N; i++)
 		v[i] = lognormal();
-	td = td_new(delta, &budget);
+	td = tdigest_new(delta, &budget);
 	for (i = 0; i < N; i++)
-		td_add(td, v[i]);
+		tdigest_add(td, v[i]);
 	memcpy(s, v, N * sizeof(*s));
 	qsort(s, N, sizeof(*s), cmp_double);
 	printf("relative error:");
@@ -155,28 +155,28 @@ int main(int argc, char **argv)
 		double x = s[(size_t)ceil(qs[k] * N) - 1];
 
 		printf(" p%g %.3f%%", 100 * qs[k],
-		       100 * fabs(td_quantile(td, qs[k]) - x) / x);
+		       100 * fabs(tdigest_quantile(td, qs[k]) - x) / x);
 	}
 	printf("\n");
-	td_free(td);
+	tdigest_free(td);
 
 	/* the same over 20 more sample sets: one set is one draw of the error */
 	for (size_t run = 0; run < 20; run++) {
 		for (i = 0; i < N; i++)
 			s[i] = v[i] = lognormal();
-		td = td_new(delta, &budget);
+		td = tdigest_new(delta, &budget);
 		for (i = 0; i < N; i++)
-			td_add(td, v[i]);
+			tdigest_add(td, v[i]);
 		qsort(s, N, sizeof(*s), cmp_double);
 		for (k = 0; k < 4; k++) {
 			double x = s[(size_t)ceil(qs[k] * N) - 1];
-			double e = fabs(td_quantile(td, qs[k]) - x) / x;
+			double e = fabs(tdigest_quantile(td, qs[k]) - x) / x;
 
 			err_sum[k] += e / 20;
 			if (e > err_max[k])
 				err_max[k] = e;
 		}
-		td_free(td);
+		tdigest_free(td);
 	}
 	printf("relative error, mean/worst of 20:");
 	for (k = 0; k < 4; k++)
@@ -189,30 +189,30 @@ int main(int argc, char **argv)
 		k = rows[m];
 		mem = 0;
 		for (i = 0; i < 60000; i++) {
-			many[i] = td_new(delta, &budget);
+			many[i] = tdigest_new(delta, &budget);
 			for (size_t j = 0; j < k; j++)
-				td_add(many[i], v[(i * k + j) % N]);
-			td_quantile(many[i], 0.99);
-			mem += td_mem(many[i]);
+				tdigest_add(many[i], v[(i * k + j) % N]);
+			tdigest_quantile(many[i], 0.99);
+			mem += tdigest_mem(many[i]);
 		}
-		printf("60000 digests x %zu values: td_mem total %.1f MB (%.0f B each)\n",
+		printf("60000 digests x %zu values: tdigest_mem total %.1f MB (%.0f B each)\n",
 		       k, mem / 1e6, mem / 60000.0);
 		for (i = 0; i < 60000; i++)
-			td_free(many[i]);
+			tdigest_free(many[i]);
 	}
 
 	/* busy rows: the extra buffer memory must stay bounded */
 	for (i = 0; i < 4000; i++) {
-		many[i] = td_new(delta, &budget);
+		many[i] = tdigest_new(delta, &budget);
 		for (size_t j = 0; j < 50000; j++)
-			td_add(many[i], v[(i * 50000 + j) % N]);
+			tdigest_add(many[i], v[(i * 50000 + j) % N]);
 	}
 	for (i = mem = 0; i < 4000; i++) {
-		td_quantile(many[i], 0.99);
-		mem += td_mem(many[i]);
-		td_free(many[i]);
+		tdigest_quantile(many[i], 0.99);
+		mem += tdigest_mem(many[i]);
+		tdigest_free(many[i]);
 	}
-	printf("4000 digests x 50000 values: td_mem total %.1f MB (%.0f B each)\n",
+	printf("4000 digests x 50000 values: tdigest_mem total %.1f MB (%.0f B each)\n",
 	       mem / 1e6, mem / 4000.0);
 	free(many);
 	free(v);

@@ -46,16 +46,16 @@ static int cmp(const void *a, const void *b)
 /* one row of @n: the printed p99's rank error and relative value error, as max into @rank, @val */
 static void row(int d, int n, double *rank, double *val)
 {
-	struct tdigest *td = td_new(100, NULL);
+	struct tdigest *td = tdigest_new(100, NULL);
 	double *v = malloc((size_t)n * sizeof(*v)), p, exact;
 	int i, below = 0;
 
 	for (i = 0; i < n; i++) {
 		v[i] = sample(d);
-		td_add(td, v[i]);
+		tdigest_add(td, v[i]);
 	}
 	qsort(v, (size_t)n, sizeof(*v), cmp);
-	p = td_quantile(td, 0.99);
+	p = tdigest_quantile(td, 0.99);
 	for (i = 0; i < n && v[i] <= p; i++)
 		below++;
 	exact = v[(int)ceil(0.99 * n) - 1];
@@ -64,7 +64,7 @@ static void row(int d, int n, double *rank, double *val)
 	if (fabs(p - exact) / exact > *val)
 		*val = fabs(p - exact) / exact;
 	free(v);
-	td_free(td);
+	tdigest_free(td);
 }
 
 int main(void)

@@ -52,7 +52,7 @@ struct lat_stats {
 	 */
 	struct lat_row *cache[LAT_ROW_CACHE];
 	double compression;
-	struct td_budget budget;	/* shared by every row's digest */
+	struct tdigest_budget budget;	/* shared by every row's digest */
 };
 
 /* empty statistics, digests of compression 100; allocates nothing */
@@ -89,7 +89,7 @@ static inline void lat_row_add(struct lat_row *r, uint64_t lat, uint64_t extra)
 	r->calls++;
 	r->sum += lat;
 	r->extra += extra;
-	td_add(r->td, (double)lat);
+	tdigest_add(r->td, (double)lat);
 }
 
 /*

@@ -14,11 +14,11 @@ struct tdigest;
 
 /*
  * What the digests sharing it may add to their buffers beyond their base
- * size when busy (faster merges): at most TD_BUDGET_BYTES together.
+ * size when busy (faster merges): at most TDIGEST_BUDGET_BYTES together.
  * Zeroed to start; a digest returns its share when freed.
  */
-#define TD_BUDGET_BYTES	((size_t)16 << 20)
-struct td_budget {
+#define TDIGEST_BUDGET_BYTES	((size_t)16 << 20)
+struct tdigest_budget {
 	size_t used;
 };
 
@@ -26,20 +26,20 @@ struct td_budget {
  * compression delta (100 is a good default); starts small, grows on demand.
  * @budget: shared with the run's other digests; NULL keeps the base buffer.
  */
-struct tdigest *td_new(double compression, struct td_budget *budget);
+struct tdigest *tdigest_new(double compression, struct tdigest_budget *budget);
 /* free @td and return its extra bytes to its budget; NULL is fine */
-void td_free(struct tdigest *td);
+void tdigest_free(struct tdigest *td);
 /* hot path: amortised O(1), no allocation once the buffer reached its size */
-void td_add(struct tdigest *td, double x);
+void tdigest_add(struct tdigest *td, double x);
 /* fold @src into @dst (src unchanged) */
-void td_merge(struct tdigest *dst, const struct tdigest *src);
+void tdigest_merge(struct tdigest *dst, const struct tdigest *src);
 /* q in [0,1]; NAN when empty */
-double td_quantile(struct tdigest *td, double q);
-/* values added (and merged in) since td_new() or td_reset() */
-uint64_t td_count(const struct tdigest *td);
+double tdigest_quantile(struct tdigest *td, double q);
+/* values added (and merged in) since tdigest_new() or tdigest_reset() */
+uint64_t tdigest_count(const struct tdigest *td);
 /* empty again; keeps its memory */
-void td_reset(struct tdigest *td);
+void tdigest_reset(struct tdigest *td);
 /* bytes currently allocated by this digest */
-size_t td_mem(const struct tdigest *td);
+size_t tdigest_mem(const struct tdigest *td);
 
 #endif

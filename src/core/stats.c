@@ -41,7 +41,7 @@ struct lat_row *lat_stats_row_insert(struct lat_stats *s, uint64_t inst, uint64_
 		memset(r, 0, sizeof(*r));
 		r->key = key;
 		r->inst = inst;
-		r->td = td_new(s->compression, &s->budget);
+		r->td = tdigest_new(s->compression, &s->budget);
 		if (!r->td)
 			abort();
 	}
@@ -57,7 +57,7 @@ double lat_row_quantile(struct lat_row *r, double q)
 		return NAN;
 	if (r->min == r->max)
 		return (double)r->min;
-	v = td_quantile(r->td, q);
+	v = tdigest_quantile(r->td, q);
 	if (!(v >= (double)r->min))	/* NAN too */
 		return (double)r->min;
 	return v > (double)r->max ? (double)r->max : v;
@@ -75,7 +75,7 @@ void lat_stats_reset(struct lat_stats *s)
 
 			r->calls = r->sum = r->min = r->max = r->extra = r->sched = 0;
 			r->vmm_calls = r->vmm = r->vmm_sched = 0;
-			td_reset(r->td);
+			tdigest_reset(r->td);
 		}
 	}
 }
@@ -96,7 +96,7 @@ void lat_stats_free(struct lat_stats *s)
 
 	for (i = 0; i < s->ninst; i++) {
 		for (j = 0; j < s->inst[i].nrows; j++)
-			td_free(s->inst[i].rows[j].td);
+			tdigest_free(s->inst[i].rows[j].td);
 		free(s->inst[i].rows);
 		u64map_free(&s->inst[i].map);
 	}

@@ -50,7 +50,7 @@ static void add_to(struct lat_row *rest, const struct lat_row *r)
 	rest->vmm_calls += r->vmm_calls;
 	rest->vmm += r->vmm;
 	rest->vmm_sched += r->vmm_sched;
-	td_merge(rest->td, r->td);
+	tdigest_merge(rest->td, r->td);
 }
 
 uint32_t lat_rows_top(const struct lat_inst *in, uint32_t n, lat_row_value value, void *arg,

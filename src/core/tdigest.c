@@ -4,7 +4,7 @@
  * using t-digests", 2019), sized for one digest per latency-table row:
  * tens of thousands of them may be alive, most having seen few values.
  *
- * td_add() only appends the value to an unsorted buffer (of floats).
+ * tdigest_add() only appends the value to an unsorted buffer (of floats).
  * When the buffer is full it is sorted and folded into the array of
  * centroids (kept sorted by mean) in one greedy pass: a centroid keeps
  * absorbing its right neighbours while it spans at most one unit of the
@@ -19,7 +19,7 @@
  * more bytes) and halves the error on log-normal latencies (p99: worst of
  * 20 runs 0.93% -> 0.50%, p50 2.1% -> 1.1%).
  *
- * Cost: the sort and the merge are what a value costs; td_add() itself is
+ * Cost: the sort and the merge are what a value costs; tdigest_add() itself is
  * ~20 instructions.  With a 200-value buffer and a quicksort a value took
  * ~190 instructions (19 ns), 20% of an offline analysis.  Now the sort is
  * a radix sort (sort_values()), the merge sums each run of values joining
@@ -33,7 +33,7 @@
  * quantiles from its sorted buffer without allocating centroids.  They stop
  * at caps set by the compression alone, whatever the number of values:
  *
- *	td_mem() <= sizeof(struct tdigest) + 4 * buf_max + 8 * 2 * cent_max
+ *	tdigest_mem() <= sizeof(struct tdigest) + 4 * buf_max + 8 * 2 * cent_max
  *
  * with buf_max = 2 * delta and cent_max from max_centroids(); twice that
  * many centroid slots because the merge pass writes its output into the
@@ -45,13 +45,13 @@
  * is bounded twice:
  *  - per digest: buf_max doubles, up to TD_BUF_BIG = 2048 values (8 KB;
  *    9352 bytes in all, bound 10880), only once the digest saw 8 values
- *    (since td_new() or td_reset()) for each slot it would have: 400 at
+ *    (since tdigest_new() or tdigest_reset()) for each slot it would have: 400 at
  *    3,200 values, ..., 2048 at 16,384.  So the extra bytes are at most
  *    half a byte per value seen, and a lightly used row never grows:
  *    1,000 threads x 60 reasons x ~270 values is the same 96 MB;
- *  - over all digests of one budget (struct td_budget, the statistics of
+ *  - over all digests of one budget (struct tdigest_budget, the statistics of
  *    a run share one): the extra bytes are counted in it and stop at
- *    TD_BUDGET_BYTES = 16 MB (~2,270 full-grown digests); past that a
+ *    TDIGEST_BUDGET_BYTES = 16 MB (~2,270 full-grown digests); past that a
  *    busy digest keeps its buffer as it is, slower, not bigger.  60,000
  *    busy rows thus take at most 60,000 x 3488 bytes + 16 MB.
  * The buffer size only decides when merges happen, not how: a digest that
@@ -95,7 +95,7 @@ struct tdigest {
 	struct centroid *c;	/* c[0..nc), sorted by mean */
 	uint32_t nbuf, buf_cap, buf_max;
 	uint32_t nc, c_cap, cent_max;
-	struct td_budget *budget;	/* what the extra buffer bytes are counted in */
+	struct tdigest_budget *budget;	/* what the extra buffer bytes are counted in */
 };
 
 /*
@@ -120,7 +120,7 @@ static size_t extra_bytes(const struct tdigest *td)
 	       sizeof(*td->buf);
 }
 
-struct tdigest *td_new(double compression, struct td_budget *budget)
+struct tdigest *tdigest_new(double compression, struct tdigest_budget *budget)
 {
 	struct tdigest *td = calloc(1, sizeof(*td));
 
@@ -140,7 +140,7 @@ struct tdigest *td_new(double compression, struct td_budget *budget)
 	return td;
 }
 
-void td_free(struct tdigest *td)
+void tdigest_free(struct tdigest *td)
 {
 	if (!td)
 		return;
@@ -151,7 +151,7 @@ void td_free(struct tdigest *td)
 	free(td);
 }
 
-void td_reset(struct tdigest *td)
+void tdigest_reset(struct tdigest *td)
 {
 	td->nbuf = 0;
 	td->nc = 0;
@@ -161,12 +161,12 @@ void td_reset(struct tdigest *td)
 	td->max = -INFINITY;
 }
 
-uint64_t td_count(const struct tdigest *td)
+uint64_t tdigest_count(const struct tdigest *td)
 {
 	return td->count;
 }
 
-size_t td_mem(const struct tdigest *td)
+size_t tdigest_mem(const struct tdigest *td)
 {
 	return sizeof(*td) + (size_t)td->buf_cap * sizeof(*td->buf) +
 	       (size_t)td->c_cap * sizeof(*td->c);
@@ -604,7 +604,7 @@ static int make_room(struct tdigest *td)
 	    td->count >= (uint64_t)TD_BIG_AFTER * next) {
 		size_t more = (size_t)(next - td->buf_max) * sizeof(*td->buf);
 
-		if (td->budget->used + more <= TD_BUDGET_BYTES) {
+		if (td->budget->used + more <= TDIGEST_BUDGET_BYTES) {
 			td->budget->used += more;
 			td->buf_max = next;
 		}
@@ -629,11 +629,11 @@ static int make_room(struct tdigest *td)
 static __attribute__((noinline, cold)) void add_slow(struct tdigest *td, double x)
 {
 	if (!make_room(td))
-		td_add(td, x);
+		tdigest_add(td, x);
 	/* else ENOMEM: drop the value, count stays exact */
 }
 
-void td_add(struct tdigest *td, double x)
+void tdigest_add(struct tdigest *td, double x)
 {
 	/* inf or NaN would turn every mean it touches into NaN */
 	if (!isfinite(x))
@@ -650,7 +650,7 @@ void td_add(struct tdigest *td, double x)
 		td->max = x;
 }
 
-void td_merge(struct tdigest *dst, const struct tdigest *src)
+void tdigest_merge(struct tdigest *dst, const struct tdigest *src)
 {
 	uint32_t i;
 
@@ -667,7 +667,7 @@ void td_merge(struct tdigest *dst, const struct tdigest *src)
 		return;
 	}
 	for (i = 0; i < src->nbuf; i++)
-		td_add(dst, bits_float(src->buf[i]));
+		tdigest_add(dst, bits_float(src->buf[i]));
 	if (!src->nc || flush(dst) ||
 	    compress_centroids(dst, src->c, src->nc, src->cw))
 		return;
@@ -684,7 +684,7 @@ void td_merge(struct tdigest *dst, const struct tdigest *src)
  * centroids is interpolated towards the exact min and max, since one sample
  * sits at each.
  */
-double td_quantile(struct tdigest *td, double q)
+double tdigest_quantile(struct tdigest *td, double q)
 {
 	const struct centroid *c, *last;
 	double n, idx, left, dw, x;

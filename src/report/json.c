@@ -128,7 +128,7 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 	}
 	if (st->detail) {
 		top = malloc(sizeof(*top) * st->detail);
-		rest.td = td_new(100, NULL);
+		rest.td = tdigest_new(100, NULL);
 		if (!top || !rest.td)
 			abort();
 	}
@@ -154,7 +154,7 @@ void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 		fputc('}', f);
 	}
 	fputs("]}\n", f);
-	td_free(rest.td);
+	tdigest_free(rest.td);
 	free(top);
 	free(rows);
 }

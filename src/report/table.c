@@ -152,7 +152,7 @@ int table_subrows(const struct table_style *st, const struct lat_row *r,
 		return 0;
 	memset(rest, 0, sizeof(*rest));
 	rest->td = td;
-	td_reset(td);
+	tdigest_reset(td);
 	k = lat_rows_top(sub, (uint32_t)st->detail, sub_value, (void *)st, top, rest, nrest);
 	if (st->sort == SORT_NAME)
 		sort_by_name(st, top, k);
@@ -163,7 +163,7 @@ int table_subrows(const struct table_style *st, const struct lat_row *r,
 static int sub_width(const struct table_style *st, const struct lat_row *r)
 {
 	const struct lat_row **top = malloc(sizeof(*top) * (st->detail + 1));
-	struct lat_row rest = { .td = td_new(10, NULL) };
+	struct lat_row rest = { .td = tdigest_new(10, NULL) };
 	char name[NAME_LEN];
 	uint32_t nrest;
 	int k, i, w = 0;
@@ -179,7 +179,7 @@ static int sub_width(const struct table_style *st, const struct lat_row *r)
 	table_rest_name(nrest, name, sizeof(name));
 	if (nrest && (int)strlen(name) > w)
 		w = (int)strlen(name);
-	td_free(rest.td);
+	tdigest_free(rest.td);
 	free(top);
 	return w ? w + (int)strlen(SUB_INDENT) : 0;
 }
@@ -434,7 +434,7 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 	print_header(f, st, width);
 	if (st->detail) {
 		top = malloc(sizeof(*top) * st->detail);
-		rest.td = td_new(100, NULL);
+		rest.td = tdigest_new(100, NULL);
 		if (!top || !rest.td)
 			abort();
 	}
@@ -443,7 +443,7 @@ int table_print(FILE *f, const struct table_style *st, struct lat_inst *in, cons
 		if (st->detail)
 			print_subrows(f, st, width, v[i].row, top, &rest);
 	}
-	td_free(rest.td);
+	tdigest_free(rest.td);
 	free(top);
 rips:
 	if (st->top_rips)

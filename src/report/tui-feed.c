@@ -40,7 +40,7 @@ static void fold_add(struct fold *a, struct lat_row *r)
 		a->r.max = r->max;
 	a->r.calls += r->calls;
 	a->r.sum += r->sum;
-	td_merge(a->r.td, r->td);
+	tdigest_merge(a->r.td, r->td);
 	a->one = r;
 	a->n++;
 }
@@ -59,7 +59,7 @@ static void fold_out(struct fold *a, const char *name, int detail, struct tui_ro
 	out->avg_us = a->r.calls ? (double)a->r.sum / 1e3 / (double)a->r.calls : 0;
 	out->p99_us = a->r.calls ? lat_row_quantile(q, 0.99) / 1e3 : 0;
 	a->r.calls = a->r.sum = a->r.min = a->r.max = 0;
-	td_reset(a->r.td);
+	tdigest_reset(a->r.td);
 	a->n = 0;
 }
 
@@ -352,8 +352,8 @@ struct tui_snapshot *tui_feed(const struct tui_feed *f, struct lat_stats *s, con
 	int ok = -1;
 
 	fd.snap = calloc(1, sizeof(*fd.snap));
-	fd.whole.r.td = td_new(s->compression, NULL);
-	fd.part.r.td = td_new(s->compression, NULL);
+	fd.whole.r.td = tdigest_new(s->compression, NULL);
+	fd.part.r.td = tdigest_new(s->compression, NULL);
 	if (!fd.snap || !fd.whole.r.td || !fd.part.r.td || collect(&fd, s) < 0)
 		goto out;
 	snprintf(fd.snap->when, sizeof(fd.snap->when), "%s", when);
@@ -372,8 +372,8 @@ out:
 		tui_snapshot_free(fd.snap);
 		fd.snap = NULL;
 	}
-	td_free(fd.whole.r.td);
-	td_free(fd.part.r.td);
+	tdigest_free(fd.whole.r.td);
+	tdigest_free(fd.part.r.td);
 	free(fd.inst);
 	free(fd.keys);
 	free(fd.pids);

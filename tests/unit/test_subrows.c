@@ -33,7 +33,7 @@ static void add(uint64_t key, uint64_t calls, uint64_t lat)
 START_TEST(test_top)
 {
 	const struct lat_row *top[4];
-	struct lat_row rest = { .td = td_new(100, NULL) };
+	struct lat_row rest = { .td = tdigest_new(100, NULL) };
 	uint32_t k, nrest;
 
 	add(0x10, 600, 100);	/* 60000 */
@@ -53,16 +53,16 @@ START_TEST(test_top)
 	ck_assert_uint_eq(rest.sum, 221);
 	ck_assert_uint_eq(rest.min, 7);
 	ck_assert_uint_eq(rest.max, 20);
-	ck_assert_uint_eq(td_count(rest.td), 18);
-	ck_assert(fabs(td_quantile(rest.td, 0.0) - 7) < 1e-9);
-	td_free(rest.td);
+	ck_assert_uint_eq(tdigest_count(rest.td), 18);
+	ck_assert(fabs(tdigest_quantile(rest.td, 0.0) - 7) < 1e-9);
+	tdigest_free(rest.td);
 }
 END_TEST
 
 START_TEST(test_order_and_none)
 {
 	const struct lat_row *top[10];
-	struct lat_row rest = { .td = td_new(100, NULL) };
+	struct lat_row rest = { .td = tdigest_new(100, NULL) };
 	uint32_t k, nrest;
 
 	add(0x3f8, 10, 10);
@@ -83,7 +83,7 @@ START_TEST(test_order_and_none)
 	ck_assert_uint_eq(nrest, 4);
 	ck_assert_uint_eq(rest.calls, 36);
 	ck_assert_uint_eq(rest.sum, 1300);
-	td_free(rest.td);
+	tdigest_free(rest.td);
 }
 END_TEST
 
@@ -102,7 +102,7 @@ static double by_max(void *arg, struct lat_row *r)
 START_TEST(test_by_value)
 {
 	const struct lat_row *top[3];
-	struct lat_row rest = { .td = td_new(100, NULL) };
+	struct lat_row rest = { .td = tdigest_new(100, NULL) };
 	uint32_t k, nrest;
 	int asked = 0;
 
@@ -121,7 +121,7 @@ START_TEST(test_by_value)
 	ck_assert_uint_eq(nrest, 3);
 	ck_assert_uint_eq(rest.calls, 8);	/* 0x11, 0x70, 0x71 */
 	ck_assert_uint_eq(rest.sum, 40000 + 100 + 1000);
-	td_reset(rest.td);
+	tdigest_reset(rest.td);
 	memset(&rest, 0, offsetof(struct lat_row, td));
 	k = lat_rows_top(&sub, 2, by_max, NULL, top, &rest, &nrest);
 	ck_assert_uint_eq(k, 2);
@@ -130,7 +130,7 @@ START_TEST(test_by_value)
 	ck_assert_uint_eq(nrest, 4);
 	ck_assert_uint_eq(rest.calls, 625);
 	ck_assert_uint_eq(rest.max, 100);
-	td_free(rest.td);
+	tdigest_free(rest.td);
 }
 END_TEST
 

@@ -26,7 +26,7 @@
 #define BIG_BUDGET	(16 << 20)
 
 /* one budget for every digest of this file, as a run's statistics share one */
-static struct td_budget budget;
+static struct tdigest_budget budget;
 
 /* xorshift64*: fixed seed, so every run checks the very same samples */
 struct rng {
@@ -83,12 +83,12 @@ static double *sorted_copy(const double *v, size_t n)
 
 static struct tdigest *digest_of(const double *v, size_t n)
 {
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 	size_t i;
 
 	ck_assert_ptr_nonnull(td);
 	for (i = 0; i < n; i++)
-		td_add(td, v[i]);
+		tdigest_add(td, v[i]);
 	return td;
 }
 
@@ -110,7 +110,7 @@ static void check_quantiles(struct tdigest *td, const double *sorted, size_t n,
 	int i;
 
 	for (i = 0; i < nq; i++) {
-		double est = td_quantile(td, qs[i]), x = exact_q(sorted, n, qs[i]);
+		double est = tdigest_quantile(td, qs[i]), x = exact_q(sorted, n, qs[i]);
 
 		ck_assert_msg(rel_err(est, x) <= tol[i],
 			      "q%g: %.6g, exact %.6g: error %.3f%% > %.3f%%",
@@ -120,69 +120,69 @@ static void check_quantiles(struct tdigest *td, const double *sorted, size_t n,
 
 START_TEST(test_empty)
 {
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 
 	ck_assert_ptr_nonnull(td);
-	ck_assert_uint_eq(td_count(td), 0);
-	ck_assert(isnan(td_quantile(td, 0)));
-	ck_assert(isnan(td_quantile(td, 0.5)));
-	ck_assert(isnan(td_quantile(td, 1)));
-	ck_assert_uint_le(td_mem(td), 512);
-	td_free(td);
-	td_free(NULL);
+	ck_assert_uint_eq(tdigest_count(td), 0);
+	ck_assert(isnan(tdigest_quantile(td, 0)));
+	ck_assert(isnan(tdigest_quantile(td, 0.5)));
+	ck_assert(isnan(tdigest_quantile(td, 1)));
+	ck_assert_uint_le(tdigest_mem(td), 512);
+	tdigest_free(td);
+	tdigest_free(NULL);
 }
 END_TEST
 
 START_TEST(test_one_value)
 {
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 
-	td_add(td, 4321.5);
-	ck_assert_uint_eq(td_count(td), 1);
+	tdigest_add(td, 4321.5);
+	ck_assert_uint_eq(tdigest_count(td), 1);
 	/* a row that saw one exit must stay tiny: 60,000 of them are alive */
-	ck_assert_uint_le(td_mem(td), 512);
-	ck_assert_double_eq(td_quantile(td, 0), 4321.5);
-	ck_assert_double_eq(td_quantile(td, 0.5), 4321.5);
-	ck_assert_double_eq(td_quantile(td, 0.99), 4321.5);
-	ck_assert_double_eq(td_quantile(td, 1), 4321.5);
-	ck_assert_uint_le(td_mem(td), 512);
-	td_free(td);
+	ck_assert_uint_le(tdigest_mem(td), 512);
+	ck_assert_double_eq(tdigest_quantile(td, 0), 4321.5);
+	ck_assert_double_eq(tdigest_quantile(td, 0.5), 4321.5);
+	ck_assert_double_eq(tdigest_quantile(td, 0.99), 4321.5);
+	ck_assert_double_eq(tdigest_quantile(td, 1), 4321.5);
+	ck_assert_uint_le(tdigest_mem(td), 512);
+	tdigest_free(td);
 }
 END_TEST
 
 START_TEST(test_few_values)
 {
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 	int i;
 
 	/* 1..100: the digest holds them all, quantiles are the samples */
 	for (i = 100; i >= 1; i--)
-		td_add(td, i);
-	ck_assert_uint_eq(td_count(td), 100);
-	ck_assert_double_eq(td_quantile(td, 0), 1);
-	ck_assert_double_eq(td_quantile(td, 1), 100);
-	ck_assert_double_ge(td_quantile(td, 0.5), 50);
-	ck_assert_double_le(td_quantile(td, 0.5), 51);
-	ck_assert_double_ge(td_quantile(td, 0.99), 99);
-	ck_assert_double_le(td_quantile(td, 0.99), 100);
+		tdigest_add(td, i);
+	ck_assert_uint_eq(tdigest_count(td), 100);
+	ck_assert_double_eq(tdigest_quantile(td, 0), 1);
+	ck_assert_double_eq(tdigest_quantile(td, 1), 100);
+	ck_assert_double_ge(tdigest_quantile(td, 0.5), 50);
+	ck_assert_double_le(tdigest_quantile(td, 0.5), 51);
+	ck_assert_double_ge(tdigest_quantile(td, 0.99), 99);
+	ck_assert_double_le(tdigest_quantile(td, 0.99), 100);
 	/* grows with what it holds: about 24 bytes a value here */
-	ck_assert_uint_le(td_mem(td), 512 + 24 * 100);
-	td_free(td);
+	ck_assert_uint_le(tdigest_mem(td), 512 + 24 * 100);
+	tdigest_free(td);
 }
 END_TEST
 
 START_TEST(test_all_equal)
 {
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 	double qs[] = { 0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1 };
 	unsigned int i;
 
 	for (i = 0; i < 100000; i++)
-		td_add(td, 777.25);
-	ck_assert_uint_eq(td_count(td), 100000);
+		tdigest_add(td, 777.25);
+	ck_assert_uint_eq(tdigest_count(td), 100000);
 	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
-		ck_assert_double_eq(td_quantile(td, qs[i]), 777.25);
-	td_free(td);
+		ck_assert_double_eq(tdigest_quantile(td, qs[i]), 777.25);
+	tdigest_free(td);
 }
 END_TEST
 
@@ -197,38 +197,38 @@ START_TEST(test_extremes_and_monotone)
 		v[i] = lognormal(&r);
 	td = digest_of(v, n);
 	s = sorted_copy(v, n);
-	ck_assert_double_eq(td_quantile(td, 0), s[0]);
-	ck_assert_double_eq(td_quantile(td, 1), s[n - 1]);
+	ck_assert_double_eq(tdigest_quantile(td, 0), s[0]);
+	ck_assert_double_eq(tdigest_quantile(td, 1), s[n - 1]);
 	/* out of range q clamps to the extremes, NaN q is NaN */
-	ck_assert_double_eq(td_quantile(td, -0.5), s[0]);
-	ck_assert_double_eq(td_quantile(td, 2), s[n - 1]);
-	ck_assert(isnan(td_quantile(td, NAN)));
+	ck_assert_double_eq(tdigest_quantile(td, -0.5), s[0]);
+	ck_assert_double_eq(tdigest_quantile(td, 2), s[n - 1]);
+	ck_assert(isnan(tdigest_quantile(td, NAN)));
 	for (i = 0; i <= 10000; i++) {
-		double x = td_quantile(td, i / 10000.0);
+		double x = tdigest_quantile(td, i / 10000.0);
 
 		ck_assert_msg(x >= prev, "quantile not monotone at q=%g", i / 10000.0);
 		prev = x;
 	}
-	ck_assert_uint_eq(td_count(td), n);
+	ck_assert_uint_eq(tdigest_count(td), n);
 	free(s);
 	free(v);
-	td_free(td);
+	tdigest_free(td);
 }
 END_TEST
 
 START_TEST(test_nonfinite_ignored)
 {
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 
-	td_add(td, 10);
-	td_add(td, NAN);
-	td_add(td, INFINITY);
-	td_add(td, -INFINITY);
-	td_add(td, 20);
-	ck_assert_uint_eq(td_count(td), 2);
-	ck_assert_double_eq(td_quantile(td, 0), 10);
-	ck_assert_double_eq(td_quantile(td, 1), 20);
-	td_free(td);
+	tdigest_add(td, 10);
+	tdigest_add(td, NAN);
+	tdigest_add(td, INFINITY);
+	tdigest_add(td, -INFINITY);
+	tdigest_add(td, 20);
+	ck_assert_uint_eq(tdigest_count(td), 2);
+	ck_assert_double_eq(tdigest_quantile(td, 0), 10);
+	ck_assert_double_eq(tdigest_quantile(td, 1), 20);
+	tdigest_free(td);
 }
 END_TEST
 
@@ -246,10 +246,10 @@ START_TEST(test_lognormal_accuracy)
 	td = digest_of(v, NBIG);
 	s = sorted_copy(v, NBIG);
 	check_quantiles(td, s, NBIG, qs, tol, 4);
-	ck_assert_uint_eq(td_count(td), NBIG);
+	ck_assert_uint_eq(tdigest_count(td), NBIG);
 	free(s);
 	free(v);
-	td_free(td);
+	tdigest_free(td);
 }
 END_TEST
 
@@ -269,7 +269,7 @@ START_TEST(test_uniform_accuracy)
 	check_quantiles(td, s, NBIG, qs, tol, 5);
 	free(s);
 	free(v);
-	td_free(td);
+	tdigest_free(td);
 }
 END_TEST
 
@@ -292,16 +292,16 @@ static void check_bimodal(double slow_share, int want_slow)
 	}
 	td = digest_of(v, NBIG);
 	s = sorted_copy(v, NBIG);
-	p99 = td_quantile(td, 0.99);
+	p99 = tdigest_quantile(td, 0.99);
 	if (want_slow)
 		ck_assert_msg(p99 > 1e6, "p99 %.6g not in the 5ms mode", p99);
 	else
 		ck_assert_msg(p99 < 1e4, "p99 %.6g not in the 1us mode", p99);
 	ck_assert_rel(p99, exact_q(s, NBIG, 0.99), 0.01);
-	ck_assert_rel(td_quantile(td, 0.5), exact_q(s, NBIG, 0.5), 0.01);
+	ck_assert_rel(tdigest_quantile(td, 0.5), exact_q(s, NBIG, 0.5), 0.01);
 	free(s);
 	free(v);
-	td_free(td);
+	tdigest_free(td);
 }
 
 START_TEST(test_bimodal_slow_p99)
@@ -319,41 +319,41 @@ END_TEST
 START_TEST(test_memory_bound)
 {
 	struct rng r = { 99 };
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 	size_t i, mem1;
 
 	for (i = 0; i < NBIG; i++)
-		td_add(td, lognormal(&r));
-	td_quantile(td, 0.99);
-	mem1 = td_mem(td);
+		tdigest_add(td, lognormal(&r));
+	tdigest_quantile(td, 0.99);
+	mem1 = tdigest_mem(td);
 	ck_assert_uint_le(mem1, MEM_BOUND_100);
 	/* five times the values: still within the same bound */
 	for (i = 0; i < 4 * NBIG; i++)
-		td_add(td, lognormal(&r));
-	td_quantile(td, 0.99);
-	ck_assert_uint_le(td_mem(td), MEM_BOUND_100);
-	ck_assert_uint_eq(td_count(td), 5 * NBIG);
-	td_free(td);
+		tdigest_add(td, lognormal(&r));
+	tdigest_quantile(td, 0.99);
+	ck_assert_uint_le(tdigest_mem(td), MEM_BOUND_100);
+	ck_assert_uint_eq(tdigest_count(td), 5 * NBIG);
+	tdigest_free(td);
 }
 END_TEST
 
 START_TEST(test_memory_sorted_input)
 {
 	/* ascending and descending runs: worst case for the merge pass */
-	struct tdigest *up = td_new(DELTA, &budget), *down = td_new(DELTA, &budget);
+	struct tdigest *up = tdigest_new(DELTA, &budget), *down = tdigest_new(DELTA, &budget);
 	size_t i;
 
 	for (i = 0; i < NBIG; i++) {
-		td_add(up, i);
-		td_add(down, NBIG - i);
+		tdigest_add(up, i);
+		tdigest_add(down, NBIG - i);
 	}
-	ck_assert_uint_le(td_mem(up), MEM_BOUND_100);
-	ck_assert_uint_le(td_mem(down), MEM_BOUND_100);
-	ck_assert_rel(td_quantile(up, 0.99), 0.99 * NBIG, 0.01);
-	ck_assert_rel(td_quantile(down, 0.99), 0.99 * NBIG, 0.01);
-	ck_assert_uint_le(td_mem(up), MEM_BOUND_100);
-	td_free(up);
-	td_free(down);
+	ck_assert_uint_le(tdigest_mem(up), MEM_BOUND_100);
+	ck_assert_uint_le(tdigest_mem(down), MEM_BOUND_100);
+	ck_assert_rel(tdigest_quantile(up, 0.99), 0.99 * NBIG, 0.01);
+	ck_assert_rel(tdigest_quantile(down, 0.99), 0.99 * NBIG, 0.01);
+	ck_assert_uint_le(tdigest_mem(up), MEM_BOUND_100);
+	tdigest_free(up);
+	tdigest_free(down);
 }
 END_TEST
 
@@ -372,23 +372,23 @@ START_TEST(test_merge_two)
 	b = digest_of(v + half, NBIG - half);
 	all = digest_of(v, NBIG);
 	s = sorted_copy(v, NBIG);
-	src_p99 = td_quantile(b, 0.99);
+	src_p99 = tdigest_quantile(b, 0.99);
 
-	td_merge(a, b);
-	ck_assert_uint_eq(td_count(a), NBIG);
-	ck_assert_uint_eq(td_count(b), NBIG - half);
-	ck_assert_double_eq(td_quantile(b, 0.99), src_p99);
-	ck_assert_rel(td_quantile(a, 0.99), td_quantile(all, 0.99), 0.01);
-	ck_assert_rel(td_quantile(a, 0.99), exact_q(s, NBIG, 0.99), 0.01);
-	ck_assert_rel(td_quantile(a, 0.5), exact_q(s, NBIG, 0.5), 0.03);
-	ck_assert_double_eq(td_quantile(a, 0), s[0]);
-	ck_assert_double_eq(td_quantile(a, 1), s[NBIG - 1]);
-	ck_assert_uint_le(td_mem(a), MEM_BOUND_100);
+	tdigest_merge(a, b);
+	ck_assert_uint_eq(tdigest_count(a), NBIG);
+	ck_assert_uint_eq(tdigest_count(b), NBIG - half);
+	ck_assert_double_eq(tdigest_quantile(b, 0.99), src_p99);
+	ck_assert_rel(tdigest_quantile(a, 0.99), tdigest_quantile(all, 0.99), 0.01);
+	ck_assert_rel(tdigest_quantile(a, 0.99), exact_q(s, NBIG, 0.99), 0.01);
+	ck_assert_rel(tdigest_quantile(a, 0.5), exact_q(s, NBIG, 0.5), 0.03);
+	ck_assert_double_eq(tdigest_quantile(a, 0), s[0]);
+	ck_assert_double_eq(tdigest_quantile(a, 1), s[NBIG - 1]);
+	ck_assert_uint_le(tdigest_mem(a), MEM_BOUND_100);
 	free(s);
 	free(v);
-	td_free(a);
-	td_free(b);
-	td_free(all);
+	tdigest_free(a);
+	tdigest_free(b);
+	tdigest_free(all);
 }
 END_TEST
 
@@ -398,98 +398,99 @@ START_TEST(test_merge_many)
 	struct rng r = { 31337 };
 	size_t i, j, per = 1000, parts = 1000;
 	double *v = malloc(per * parts * sizeof(*v)), *s;
-	struct tdigest *total = td_new(DELTA, &budget);
+	struct tdigest *total = tdigest_new(DELTA, &budget);
 
 	for (i = 0; i < per * parts; i++)
 		v[i] = lognormal(&r);
 	for (j = 0; j < parts; j++) {
 		struct tdigest *part = digest_of(v + j * per, per);
 
-		td_merge(total, part);
-		td_free(part);
+		tdigest_merge(total, part);
+		tdigest_free(part);
 	}
 	s = sorted_copy(v, per * parts);
-	ck_assert_uint_eq(td_count(total), per * parts);
-	ck_assert_rel(td_quantile(total, 0.99), exact_q(s, per * parts, 0.99), 0.01);
-	ck_assert_rel(td_quantile(total, 0.5), exact_q(s, per * parts, 0.5), 0.03);
-	ck_assert_uint_le(td_mem(total), MEM_BOUND_100);
+	ck_assert_uint_eq(tdigest_count(total), per * parts);
+	ck_assert_rel(tdigest_quantile(total, 0.99), exact_q(s, per * parts, 0.99), 0.01);
+	ck_assert_rel(tdigest_quantile(total, 0.5), exact_q(s, per * parts, 0.5), 0.03);
+	ck_assert_uint_le(tdigest_mem(total), MEM_BOUND_100);
 	free(s);
 	free(v);
-	td_free(total);
+	tdigest_free(total);
 }
 END_TEST
 
 START_TEST(test_merge_empty_and_small)
 {
 	struct rng r = { 5 };
-	struct tdigest *a = td_new(DELTA, &budget), *empty = td_new(DELTA, &budget), *small = td_new(DELTA, &budget);
+	struct tdigest *a = tdigest_new(DELTA, &budget), *empty = tdigest_new(DELTA, &budget),
+		       *small = tdigest_new(DELTA, &budget);
 	double q[3];
 	size_t i;
 
 	for (i = 0; i < 100000; i++)
-		td_add(a, lognormal(&r));
-	q[0] = td_quantile(a, 0.5);
-	q[1] = td_quantile(a, 0.99);
-	q[2] = td_quantile(a, 1);
+		tdigest_add(a, lognormal(&r));
+	q[0] = tdigest_quantile(a, 0.5);
+	q[1] = tdigest_quantile(a, 0.99);
+	q[2] = tdigest_quantile(a, 1);
 
 	/* an empty source is a no-op, bit for bit */
-	td_merge(a, empty);
-	ck_assert_uint_eq(td_count(a), 100000);
-	ck_assert_double_eq(td_quantile(a, 0.5), q[0]);
-	ck_assert_double_eq(td_quantile(a, 0.99), q[1]);
-	ck_assert_double_eq(td_quantile(a, 1), q[2]);
+	tdigest_merge(a, empty);
+	ck_assert_uint_eq(tdigest_count(a), 100000);
+	ck_assert_double_eq(tdigest_quantile(a, 0.5), q[0]);
+	ck_assert_double_eq(tdigest_quantile(a, 0.99), q[1]);
+	ck_assert_double_eq(tdigest_quantile(a, 1), q[2]);
 
 	/* into an empty digest: same count and extremes, same p99 */
-	td_merge(empty, a);
-	ck_assert_uint_eq(td_count(empty), 100000);
-	ck_assert_double_eq(td_quantile(empty, 0), td_quantile(a, 0));
-	ck_assert_double_eq(td_quantile(empty, 1), q[2]);
-	ck_assert_rel(td_quantile(empty, 0.99), q[1], 0.01);
+	tdigest_merge(empty, a);
+	ck_assert_uint_eq(tdigest_count(empty), 100000);
+	ck_assert_double_eq(tdigest_quantile(empty, 0), tdigest_quantile(a, 0));
+	ck_assert_double_eq(tdigest_quantile(empty, 1), q[2]);
+	ck_assert_rel(tdigest_quantile(empty, 0.99), q[1], 0.01);
 
 	/* a source with only unmerged values, one of them a new max */
-	td_add(small, 3);
-	td_add(small, 1e9);
-	td_merge(a, small);
-	ck_assert_uint_eq(td_count(a), 100002);
-	ck_assert_double_eq(td_quantile(a, 0), 3);
-	ck_assert_double_eq(td_quantile(a, 1), 1e9);
+	tdigest_add(small, 3);
+	tdigest_add(small, 1e9);
+	tdigest_merge(a, small);
+	ck_assert_uint_eq(tdigest_count(a), 100002);
+	ck_assert_double_eq(tdigest_quantile(a, 0), 3);
+	ck_assert_double_eq(tdigest_quantile(a, 1), 1e9);
 
 	/* folding a digest into itself doubles every weight */
-	td_merge(small, small);
-	ck_assert_uint_eq(td_count(small), 4);
-	ck_assert_double_eq(td_quantile(small, 0), 3);
-	ck_assert_double_eq(td_quantile(small, 1), 1e9);
-	td_free(a);
-	td_free(empty);
-	td_free(small);
+	tdigest_merge(small, small);
+	ck_assert_uint_eq(tdigest_count(small), 4);
+	ck_assert_double_eq(tdigest_quantile(small, 0), 3);
+	ck_assert_double_eq(tdigest_quantile(small, 1), 1e9);
+	tdigest_free(a);
+	tdigest_free(empty);
+	tdigest_free(small);
 }
 END_TEST
 
 START_TEST(test_reset)
 {
 	struct rng r = { 8 };
-	struct tdigest *td = td_new(DELTA, &budget);
+	struct tdigest *td = tdigest_new(DELTA, &budget);
 	size_t i, mem;
 
 	for (i = 0; i < 100000; i++)
-		td_add(td, lognormal(&r));
-	td_quantile(td, 0.99);
-	mem = td_mem(td);
-	td_reset(td);
-	ck_assert_uint_eq(td_count(td), 0);
-	ck_assert(isnan(td_quantile(td, 0.5)));
+		tdigest_add(td, lognormal(&r));
+	tdigest_quantile(td, 0.99);
+	mem = tdigest_mem(td);
+	tdigest_reset(td);
+	ck_assert_uint_eq(tdigest_count(td), 0);
+	ck_assert(isnan(tdigest_quantile(td, 0.5)));
 	/* memory is kept for the next interval */
-	ck_assert_uint_eq(td_mem(td), mem);
+	ck_assert_uint_eq(tdigest_mem(td), mem);
 
 	for (i = 1; i <= 1000; i++)
-		td_add(td, i);
-	ck_assert_uint_eq(td_count(td), 1000);
-	ck_assert_double_eq(td_quantile(td, 0), 1);
-	ck_assert_double_eq(td_quantile(td, 1), 1000);
-	ck_assert_rel(td_quantile(td, 0.5), 500, 0.01);
-	ck_assert_rel(td_quantile(td, 0.99), 990, 0.005);
-	ck_assert_uint_eq(td_mem(td), mem);
-	td_free(td);
+		tdigest_add(td, i);
+	ck_assert_uint_eq(tdigest_count(td), 1000);
+	ck_assert_double_eq(tdigest_quantile(td, 0), 1);
+	ck_assert_double_eq(tdigest_quantile(td, 1), 1000);
+	ck_assert_rel(tdigest_quantile(td, 0.5), 500, 0.01);
+	ck_assert_rel(tdigest_quantile(td, 0.99), 990, 0.005);
+	ck_assert_uint_eq(tdigest_mem(td), mem);
+	tdigest_free(td);
 }
 END_TEST
 
@@ -500,16 +501,16 @@ START_TEST(test_compression_clamped)
 	unsigned int k;
 
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-		struct tdigest *td = td_new(bad[k], &budget);
+		struct tdigest *td = tdigest_new(bad[k], &budget);
 		int i;
 
 		ck_assert_ptr_nonnull(td);
 		for (i = 1; i <= 10000; i++)
-			td_add(td, i);
-		ck_assert_uint_eq(td_count(td), 10000);
-		ck_assert_double_eq(td_quantile(td, 1), 10000);
-		ck_assert_rel(td_quantile(td, 0.99), 9900, 0.02);
-		td_free(td);
+			tdigest_add(td, i);
+		ck_assert_uint_eq(tdigest_count(td), 10000);
+		ck_assert_double_eq(tdigest_quantile(td, 1), 10000);
+		ck_assert_rel(tdigest_quantile(td, 0.99), 9900, 0.02);
+		tdigest_free(td);
 	}
 }
 END_TEST
@@ -528,28 +529,28 @@ static int cmp_float(const void *a, const void *b)
  */
 static void check_sorted(const float *v, uint32_t n, const char *what)
 {
-	struct tdigest *td = td_new(1000, &budget);
+	struct tdigest *td = tdigest_new(1000, &budget);
 	float *s = malloc(n * sizeof(*s));
 	uint32_t i;
 
 	ck_assert_ptr_nonnull(s);
 	for (i = 0; i < n; i++)
-		td_add(td, v[i]);
+		tdigest_add(td, v[i]);
 	memcpy(s, v, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp_float);
-	ck_assert_uint_eq(td_count(td), n);
+	ck_assert_uint_eq(tdigest_count(td), n);
 	for (i = 0; i < n; i++) {
-		double x = td_quantile(td, (i + 0.5) / n);
+		double x = tdigest_quantile(td, (i + 0.5) / n);
 
 		ck_assert_msg(x == s[i], "%s, n %u: value %u is %.9g, want %.9g",
 			      what, n, i, x, s[i]);
 	}
 	/* sorting it again, sorted, changes nothing */
 	for (i = 0; i < n; i++)
-		ck_assert(td_quantile(td, (i + 0.5) / n) == s[i]);
-	ck_assert_uint_eq(td_count(td), n);
+		ck_assert(tdigest_quantile(td, (i + 0.5) / n) == s[i]);
+	ck_assert_uint_eq(tdigest_count(td), n);
 	free(s);
-	td_free(td);
+	tdigest_free(td);
 }
 
 START_TEST(test_sort_values)
@@ -643,24 +644,24 @@ START_TEST(test_signed_values)
 		v[i] = i % 10 ? -5000 + 10000 * rng_unif(&r) : i % 20 ? 0.0 : -0.0;
 	td = digest_of(v, NBIG);
 	s = sorted_copy(v, NBIG);
-	ck_assert_uint_eq(td_count(td), NBIG);
-	ck_assert_double_eq(td_quantile(td, 0), s[0]);
-	ck_assert_double_eq(td_quantile(td, 1), s[NBIG - 1]);
+	ck_assert_uint_eq(tdigest_count(td), NBIG);
+	ck_assert_double_eq(tdigest_quantile(td, 0), s[0]);
+	ck_assert_double_eq(tdigest_quantile(td, 1), s[NBIG - 1]);
 	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
-		double est = td_quantile(td, qs[i]), x = exact_q(s, NBIG, qs[i]);
+		double est = tdigest_quantile(td, qs[i]), x = exact_q(s, NBIG, qs[i]);
 
 		/* 0.5% of the range: the median is a 0, relative error is moot */
 		ck_assert_msg(fabs(est - x) <= 50, "q%g: %.6g, exact %.6g", qs[i], est, x);
 	}
 	for (i = 0; i <= 1000; i++) {
-		double x = td_quantile(td, i / 1000.0);
+		double x = tdigest_quantile(td, i / 1000.0);
 
 		ck_assert_msg(x >= prev, "quantile not monotone at q=%g", i / 1000.0);
 		prev = x;
 	}
 	free(s);
 	free(v);
-	td_free(td);
+	tdigest_free(td);
 }
 END_TEST
 
@@ -676,43 +677,43 @@ START_TEST(test_big_buffer_budget)
 	struct tdigest **tds = calloc(n, sizeof(*tds)), *td;
 
 	ck_assert_ptr_nonnull(tds);
-	td = td_new(DELTA, &budget);
+	td = tdigest_new(DELTA, &budget);
 	for (j = 0; j < BIG_FIRST - 1; j++)
-		td_add(td, 1 + j % 1000);
-	m0 = td_mem(td);
+		tdigest_add(td, 1 + j % 1000);
+	m0 = tdigest_mem(td);
 	ck_assert_uint_le(m0, MEM_SMALL_100);
 	for (j = 0; j < 401; j++)
-		td_add(td, 1 + j % 1000);
-	ck_assert_uint_ge(td_mem(td), m0 + 4 * 200);
-	td_free(td);
+		tdigest_add(td, 1 + j % 1000);
+	ck_assert_uint_ge(tdigest_mem(td), m0 + 4 * 200);
+	tdigest_free(td);
 
 	for (i = 0; i < n; i++) {
-		tds[i] = td_new(DELTA, &budget);
+		tds[i] = tdigest_new(DELTA, &budget);
 		for (j = 0; j < BIG_AT + 2048; j++)
-			td_add(tds[i], 1 + (i + j) % 1000);
-		ck_assert_uint_eq(td_count(tds[i]), BIG_AT + 2048);
-		ck_assert_uint_le(td_mem(tds[i]), MEM_BOUND_100);
-		mem += td_mem(tds[i]);
-		ngrown += td_mem(tds[i]) > grown;
+			tdigest_add(tds[i], 1 + (i + j) % 1000);
+		ck_assert_uint_eq(tdigest_count(tds[i]), BIG_AT + 2048);
+		ck_assert_uint_le(tdigest_mem(tds[i]), MEM_BOUND_100);
+		mem += tdigest_mem(tds[i]);
+		ngrown += tdigest_mem(tds[i]) > grown;
 	}
 	/* the first ones grew all the way, the last ones found the budget spent */
-	ck_assert_uint_gt(td_mem(tds[0]), grown);
-	ck_assert_uint_le(td_mem(tds[n - 1]), MEM_SMALL_100);
+	ck_assert_uint_gt(tdigest_mem(tds[0]), grown);
+	ck_assert_uint_le(tdigest_mem(tds[n - 1]), MEM_SMALL_100);
 	ck_assert_uint_le(ngrown, BIG_BUDGET / cost);
 	ck_assert_uint_ge(ngrown, BIG_BUDGET / cost - 5);
 	ck_assert_uint_le(mem, n * MEM_SMALL_100 + BIG_BUDGET);
-	ck_assert_double_eq(td_quantile(tds[0], 1), 1000);
+	ck_assert_double_eq(tdigest_quantile(tds[0], 1), 1000);
 	/* 18 rounds of 1..1000, then 1..432: the exact median is 488 */
-	ck_assert_rel(td_quantile(tds[0], 0.5), 488, 0.01);
+	ck_assert_rel(tdigest_quantile(tds[0], 0.5), 488, 0.01);
 
 	/* freeing gives the budget back */
 	for (i = 0; i < n; i++)
-		td_free(tds[i]);
-	td = td_new(DELTA, &budget);
+		tdigest_free(tds[i]);
+	td = tdigest_new(DELTA, &budget);
 	for (j = 0; j < BIG_AT + 2048; j++)
-		td_add(td, 1 + j % 1000);
-	ck_assert_uint_gt(td_mem(td), grown);
-	td_free(td);
+		tdigest_add(td, 1 + j % 1000);
+	ck_assert_uint_gt(tdigest_mem(td), grown);
+	tdigest_free(td);
 	free(tds);
 }
 END_TEST
@@ -721,30 +722,30 @@ END_TEST
 START_TEST(test_quantile_within_extremes)
 {
 	static const double qs[] = { 0.001, 0.01, 0.5, 0.99, 0.999 };
-	struct tdigest *td = td_new(100, &budget);
+	struct tdigest *td = tdigest_new(100, &budget);
 	size_t k;
 	int i;
 
 	/* never merged: answered from the buffer */
-	td_add(td, 16777217.0);
+	tdigest_add(td, 16777217.0);
 	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++)
-		ck_assert(td_quantile(td, qs[k]) == 16777217.0);
-	td_add(td, 16777219.0);
+		ck_assert(tdigest_quantile(td, qs[k]) == 16777217.0);
+	tdigest_add(td, 16777219.0);
 	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
-		double v = td_quantile(td, qs[k]);
+		double v = tdigest_quantile(td, qs[k]);
 
 		ck_assert_msg(v >= 16777217.0 && v <= 16777219.0, "q %g: %.1f", qs[k], v);
 	}
 	/* merged: singleton centroids at the ends */
-	td_reset(td);
+	tdigest_reset(td);
 	for (i = 0; i < 100000; i++)
-		td_add(td, 16777217.0 + 2 * (i % 3));
+		tdigest_add(td, 16777217.0 + 2 * (i % 3));
 	for (k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
-		double v = td_quantile(td, qs[k]);
+		double v = tdigest_quantile(td, qs[k]);
 
 		ck_assert_msg(v >= 16777217.0 && v <= 16777221.0, "q %g: %.1f", qs[k], v);
 	}
-	td_free(td);
+	tdigest_free(td);
 }
 END_TEST
 
