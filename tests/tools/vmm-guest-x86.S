@@ -14,12 +14,18 @@
  *	halt		1 x  hlt	the VMM sleeps before re-entering
  *	done_out	1 x  out 0x12	the VMM stops this vCPU (no entry follows)
  *
+ * With EBP non-zero (vmm -K) the guest makes only exits the kernel handles,
+ * all in one KVM_RUN: N x (cpuid at kcpuid_insn, rdmsr at krdmsr_insn),
+ * then done_out.
+ *
  * ESI counts (cpuid and rdmsr clobber EAX, EBX, ECX and EDX).
  */
 	.code16
 	.text
 	.globl start
 start:
+	testl	%ebp, %ebp
+	jnz	kernel_only
 	movl	%edi, %esi
 	.globl io_out
 io_out:
@@ -64,4 +70,20 @@ halt:
 	.globl done_out
 done_out:
 	outb	%al, $0x12
+	jmp	done_out
+
+	.globl kernel_only
+kernel_only:
+	movl	%edi, %esi
+kernel_loop:
+	xorl	%eax, %eax
+	.globl kcpuid_insn
+kcpuid_insn:
+	cpuid
+	movl	$0x1b, %ecx
+	.globl krdmsr_insn
+krdmsr_insn:
+	rdmsr
+	decl	%esi
+	jnz	kernel_loop
 	jmp	done_out

@@ -14,6 +14,8 @@
  * (-p/-t) to threads that exist already; with -L as well, the vCPU threads
  * are created only after that byte (a VM that boots after the attach).  With -M another thread moves the
  * vCPU threads between CPU 0 and CPU 1 every -u us; -P pins them instead.
+ * With -K the guest makes only exits the kernel handles (N CPUID and N MSR
+ * reads) in one KVM_RUN, which the VMM times: the observer benchmark's guest.
  * At the end it prints what each vCPU saw in userspace and exits 0 only if
  * that is exactly what the guest was written to do.
  */
@@ -51,6 +53,7 @@ struct env {
 	long slow_us;
 	long halt_us;
 	long seconds;		/* -r: run the guest program again until then */
+	bool kernel_only;	/* -K: CPUID and MSR exits only, in one KVM_RUN */
 };
 
 static struct env env = {
@@ -64,6 +67,7 @@ struct vcpu {
 	pthread_t thread;
 	pid_t tid;
 	unsigned long io, slow, mmio, hlt, done, passes;
+	long long run_ns;	/* time spent in KVM_RUN */
 	const char *err;
 };
 
@@ -83,10 +87,11 @@ static void die(const char *what)
 }
 
 static const char usage[] =
-"USAGE: vmm [-c VCPUS] [-n N] [-g [-L]] [-M [-u US]] [-P CPU] [-s US] [-H US] [-r SECS] [-e GUEST.elf]\n"
+"USAGE: vmm [-c VCPUS] [-n N] [-K] [-g [-L]] [-M [-u US]] [-P CPU] [-s US] [-H US] [-r SECS] [-e GUEST.elf]\n"
 "\n"
 "  -c VCPUS  vCPUs, one thread each (1-64, default 1)\n"
 "  -n N      loop count of each exit kind (default 1000)\n"
+"  -K        only in-kernel exits: N CPUID and N MSR reads in one KVM_RUN, timed\n"
 "  -g        wait for a byte on stdin before the guest runs\n"
 "  -L        with -g, create the vCPU threads only after that byte\n"
 "  -M        move vCPU threads between CPU 0 and 1 every -u US (default 100)\n"
@@ -97,7 +102,8 @@ static const char usage[] =
 "\n"
 "EXAMPLES:\n"
 "  vmm -c 2 -n 5000          # 2 vCPUs, 5000 of each exit\n"
-"  vmm -g -c 4 < fifo        # start when a tracer has attached\n";
+"  vmm -g -c 4 < fifo        # start when a tracer has attached\n"
+"  vmm -K -P 1 -n 100000     # 200000 exits KVM handles; prints their rate\n";
 
 /* PT_LOAD segments of the guest ELF into guest memory at their addresses */
 static void load_guest(const char *path, uint8_t *mem)
@@ -141,8 +147,17 @@ static void set_regs(struct vcpu *v)
 	regs.rip = entry;
 	regs.rflags = 2;
 	regs.rdi = (uint64_t)env.n;
+	regs.rbp = env.kernel_only;
 	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
 		die("KVM_SET_REGS");
+}
+
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 static bool time_left(void)
@@ -243,7 +258,11 @@ static void *vcpu_thread(void *arg)
 	if (env.pin >= 0)
 		pin(0, env.pin);
 	for (;;) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		long long t0 = now_ns();
+		int rc = ioctl(v->fd, KVM_RUN, 0);
+
+		v->run_ns += now_ns() - t0;
+		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			v->err = "KVM_RUN failed";
@@ -284,6 +303,21 @@ static void start_vcpus(void)
 	pthread_mutex_unlock(&gate_lock);
 }
 
+/* what the vCPU saw; 1 if it is not what its guest was written to do */
+static int report(const struct vcpu *v)
+{
+	unsigned long k = v->passes, want = env.kernel_only ? 0 : k * env.n;
+
+	printf("vcpu %d: io %lu slow %lu mmio %lu hlt %lu done %lu\n", v->id, v->io,
+	       v->slow, v->mmio, v->hlt, v->done);
+	if (env.kernel_only)	/* the exits the kernel handled, and their rate */
+		printf("vcpu %d: kernel exits %lu in %lld ns, %.0f/s\n", v->id, 2 * k * env.n,
+		       v->run_ns, v->run_ns ? 2e9 * (double)(k * env.n) / (double)v->run_ns : 0);
+	return v->err || !k || v->io != want || v->mmio != want ||
+	       v->slow != (env.kernel_only ? 0 : k) || v->hlt != (env.kernel_only ? 0 : k) ||
+	       v->done != k;
+}
+
 static long number(const char *s, long lo, long hi, char opt)
 {
 	char *end;
@@ -319,10 +353,11 @@ int main(int argc, char **argv)
 	uint8_t *mem;
 	int c, i, bad = 0;
 
-	while ((c = getopt(argc, argv, "c:n:gLMu:P:s:H:r:e:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:n:KgLMu:P:s:H:r:e:h")) != -1) {
 		switch (c) {
 		case 'c': env.vcpus = (int)number(optarg, 1, MAX_VCPUS, c); break;
 		case 'n': env.n = number(optarg, 1, 100000000, c); break;
+		case 'K': env.kernel_only = true; break;
 		case 'g': env.gate = true; break;
 		case 'L': env.late = true; break;
 		case 'M': env.migrate = true; break;
@@ -398,17 +433,8 @@ int main(int argc, char **argv)
 	if (env.migrate)
 		pthread_join(mover_thread, NULL);
 
-	for (i = 0; i < env.vcpus; i++) {
-		struct vcpu *v = &vcpus[i];
-
-		unsigned long k = v->passes;
-
-		printf("vcpu %d: io %lu slow %lu mmio %lu hlt %lu done %lu\n", v->id, v->io,
-		       v->slow, v->mmio, v->hlt, v->done);
-		if (v->err || !k || v->io != k * env.n || v->mmio != k * env.n ||
-		    v->slow != k || v->hlt != k || v->done != k)
-			bad = 1;
-	}
+	for (i = 0; i < env.vcpus; i++)
+		bad |= report(&vcpus[i]);
 	if (bad)
 		fprintf(stderr, "vmm: a vCPU did not make the exits its guest was written to make\n");
 	return bad;
