@@ -60,6 +60,22 @@ static void label_of(struct lat_ctx *c, struct lat_inst *in, char *buf, size_t l
 	}
 }
 
+/* the interval's time as dump_when() prints it (the --than dump's clock), into @when */
+static bool when_text(struct lat_ctx *c, uint64_t time, char *when, size_t size)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return false;
+	dump_when(m, time, &c->clock, false);
+	fclose(m);
+	snprintf(when, size, "%s", buf);
+	free(buf);
+	return true;
+}
+
 /* one object of instance @in; NULL: the interval's empty object */
 static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 {
@@ -67,16 +83,9 @@ static void print_json(struct lat_ctx *c, struct lat_inst *in, uint64_t time)
 	struct json_head h;
 	bool vm = c->kind == INST_VM && in;
 	char when[64];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
 
-	if (!m)
+	if (!when_text(c, time, when, sizeof(when)))
 		return;
-	dump_when(m, time, &c->clock, false);
-	fclose(m);
-	snprintf(when, sizeof(when), "%s", buf);
-	free(buf);
 	h.time = when;
 	h.time_ns = time;
 	/* a VM: {"type":"vm","pid":N,"name":...} ("process" for syscalls) */
@@ -110,16 +119,9 @@ static void tui_interval(struct lat_ctx *c, uint64_t time)
 	struct tui_feed f = { &c->style, tui_proc_name, c };
 	struct tui_snapshot *s;
 	char when[64], note[64] = "";
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
 
-	if (!m)
+	if (!when_text(c, time, when, sizeof(when)))
 		return;
-	dump_when(m, time, &c->clock, false);
-	fclose(m);
-	snprintf(when, sizeof(when), "%s", buf);
-	free(buf);
 	if (c->lost_interval)
 		snprintf(note, sizeof(note), "lost %lu records in this interval",
 			 (unsigned long)c->lost_interval);

@@ -113,18 +113,6 @@ START_TEST(test_tid_follows_its_threads)
 }
 END_TEST
 
-/* "rc=N" at the end of @out */
-static int rc_of(const char *out)
-{
-	const char *p = strstr(out, "rc="), *q;
-
-	if (!p)
-		return -1;
-	while ((q = strstr(p + 1, "rc=")))
-		p = q;
-	return atoi(p + 3);
-}
-
 /*
  * An unprivileged user cannot read tracefs (it is root's): a copy of the
  * two format files it may read, so that the kernel itself is asked.

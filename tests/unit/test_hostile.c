@@ -39,18 +39,6 @@ static void teardown(void)
 	free(sh("rm -rf %s", dir));
 }
 
-/* "rc=N" at the end of @out (the tests append `; echo rc=$?`) */
-static int rc_of(const char *out)
-{
-	const char *p = strstr(out, "rc="), *q;
-
-	if (!p)
-		return -1;
-	while ((q = strstr(p + 1, "rc=")))
-		p = q;
-	return atoi(p + 3);
-}
-
 /* copy of @src at @dst with the 8 bytes at @off replaced by @v */
 static void patch_u64(const char *src, const char *dst, long off, uint64_t v)
 {

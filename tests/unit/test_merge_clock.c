@@ -41,17 +41,6 @@ static void teardown(void)
 	free(sh("rm -rf %s", dir));
 }
 
-static int rc_of(const char *out)
-{
-	const char *p = strstr(out, "rc="), *q;
-
-	if (!p)
-		return -1;
-	while ((q = strstr(p + 1, "rc=")))
-		p = q;
-	return atoi(p + 3);
-}
-
 /* file offset of the @nth (from 0) PERF_RECORD_SAMPLE of the recording at @fd */
 static long sample_at(int fd, int nth)
 {

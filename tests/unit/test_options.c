@@ -16,18 +16,6 @@
 #define PP	pp_bin()
 #define SAMPLE	TEST_DATA_DIR "/sample-kvm-generated.perf.data"
 
-/* "rc=N" at the end of @out */
-static int rc_of(const char *out)
-{
-	const char *p = strstr(out, "rc="), *q;
-
-	if (!p)
-		return -1;
-	while ((q = strstr(p + 1, "rc=")))
-		p = q;
-	return atoi(p + 3);
-}
-
 /* `perf-prof CMD ARGS` fails with "perf-prof CMD: MSG..." on one line, exit 2 */
 static void refused(const char *cmd, const char *args, const char *msg)
 {

@@ -37,17 +37,6 @@ static void teardown(void)
 	free(sh("rm -rf %s", dir));
 }
 
-static int rc_of(const char *out)
-{
-	const char *p = strstr(out, "rc="), *q;
-
-	if (!p)
-		return -1;
-	while ((q = strstr(p + 1, "rc=")))
-		p = q;
-	return atoi(p + 3);
-}
-
 /* -v's last figure is the merge's own memory: it differs between the two by design */
 static void cut_peak(char *out)
 {

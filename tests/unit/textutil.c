@@ -115,3 +115,14 @@ long num_after(const char *s, const char *key)
 		return -1;
 	return strtol(p, NULL, 10);
 }
+
+int rc_of(const char *out)
+{
+	const char *p = strstr(out, "rc="), *q;
+
+	if (!p)
+		return -1;
+	while ((q = strstr(p + 1, "rc=")))
+		p = q;
+	return atoi(p + 3);
+}

@@ -23,5 +23,7 @@ char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *slurp_file(const char *path);
 /* the unsigned number right after the first @key in @s, -1 if absent */
 long num_after(const char *s, const char *key);
+/* the exit status a command's output ends with ("...; echo rc=$?"): the last rc=N, -1 if none */
+int rc_of(const char *out);
 
 #endif
