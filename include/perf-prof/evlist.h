@@ -75,7 +75,9 @@ struct evlist {
 int evlist_open(struct evlist *el, const struct evlist_event *ev, int nev,
 		const struct evlist_targets *tg, int pages, int verbose, char *err,
 		size_t errlen, int *exit_code);
+/* start counting on every open event; 0, or -1 with errno from the first that refused */
 int evlist_enable(struct evlist *el);
+/* stop every event (what the rings hold stays readable); errors ignored */
 void evlist_disable(struct evlist *el);
 /*
  * Wait up to @timeout_ms for data.  Returns the number of ready
@@ -88,6 +90,7 @@ int evlist_poll(struct evlist *el, int timeout_ms);
  * never got to report in the ring included; -1 if it cannot say (< 6.0).
  */
 int64_t evlist_lost(struct evlist *el, int i);
+/* unmap the rings, close the events, free @el's arrays (@el itself is the caller's) */
 void evlist_close(struct evlist *el);
 
 #endif

@@ -52,7 +52,9 @@ struct gaps {
 	int next_pop;		/* where gaps_pop() goes on */
 };
 
+/* an empty @g: no gap held, every count zero */
 void gaps_init(struct gaps *g);
+/* free what @g holds, gaps not taken included; @g is zeroed */
 void gaps_free(struct gaps *g);
 
 /*
@@ -65,6 +67,7 @@ int gaps_note(struct gaps *g, const struct pp_record *rec);
 /* count @rec as gaps_note() does, without holding it: a source dated it already */
 int gaps_count(struct gaps *g, const struct pp_record *rec);
 
+/* gaps_take() when a gap is held somewhere (the inline test said so); the same contract */
 struct pp_record *gaps_take_slow(struct gaps *g, const struct pp_record *next);
 
 /*

@@ -25,7 +25,5 @@ struct json_head {
  */
 void json_print(FILE *f, const struct table_style *st, struct lat_inst *in,
 		const struct json_head *h);
-/* @s as a JSON string literal */
-void json_string(FILE *f, const char *s);
 
 #endif

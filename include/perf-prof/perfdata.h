@@ -75,20 +75,6 @@ uint64_t perfdata_offset(const struct perfdata *pd);
 /* hold mode: the records before file offset @off are no longer used */
 void perfdata_release(struct perfdata *pd, uint64_t off);
 
-/*
- * Samples skipped because their sample id matched no attr of the file (a
- * damaged id table, or ids the header never declared): perf warns about
- * them, and so must the caller.
- */
-uint64_t perfdata_unknown_ids(const struct perfdata *pd);
-
-/*
- * perf record -z: the bytes of a record that the compressed data cut at
- * its very end (perf 6.1 leaves what its last flush could not write), 0
- * if none; read up to the end first
- */
-uint64_t perfdata_cut_tail(const struct perfdata *pd);
-
 /* what the readers @pds (one recording's) skipped or missed, said on stderr as @name's */
 void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name);
 
@@ -120,10 +106,8 @@ struct perfdata_sort_stats {
 	uint64_t newest;	/* the newest record time read */
 	uint64_t mem_peak;	/* bytes of the merge's tables at most */
 };
+/* sorted mode's figures so far into @st (zeros when the file is read through the queue) */
 void perfdata_sort_stats(const struct perfdata *pd, struct perfdata_sort_stats *st);
-
-/* bytes of read buffers allocated, held records included */
-uint64_t perfdata_held_bytes(const struct perfdata *pd);
 
 /*
  * perf record --threads writes a directory: DIR/data, a perf.data file
@@ -143,6 +127,7 @@ struct perfdata *perfdata_open_data(struct perfdata *head, const char *path,
 
 /* the name of thread @tid as the recording's COMM (or FORK) records say, or NULL */
 const char *perfdata_comm(const struct perfdata *pd, uint32_t tid);
+/* close the file, free the reader and all it read (NULL: nothing) */
 void perfdata_close(struct perfdata *pd);
 
 #endif

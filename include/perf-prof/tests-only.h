@@ -14,6 +14,7 @@
 struct elfsym;
 struct guestsym;
 struct heatmap;
+struct perfdata;
 struct tep_handle;
 
 /* cli/suggest.c:
@@ -47,5 +48,8 @@ void table_print_time(FILE *f, uint64_t realtime_ns);
 
 /* report/promtext.c: the le label value of bucket @i: "1e-06" ... "10", "+Inf" */
 const char *prom_le_str(unsigned i);
+
+/* source/perfdata/input.c: bytes of read buffers allocated, held records included */
+uint64_t perfdata_held_bytes(const struct perfdata *pd);
 
 #endif

@@ -24,7 +24,12 @@ static void unescape_field(const char *s, size_t n, char *out, size_t len)
 	out[o] = 0;
 }
 
-bool cgroup2_root(char *buf, size_t len)
+/*
+ * The mount point of the cgroup v2 hierarchy, the root -G paths are
+ * relative to (/sys/fs/cgroup on a unified host, /sys/fs/cgroup/unified
+ * on a hybrid one); false if none is mounted.
+ */
+static bool cgroup2_root(char *buf, size_t len)
 {
 	char *info = read_file("/proc/self/mountinfo", NULL), *line, *save = NULL;
 	bool found = false;
@@ -77,8 +82,13 @@ static void cut_slashes(char *path)
 		path[--n] = 0;
 }
 
-int cgroup_resolve(const char *arg, char *abs, size_t abslen, char *rel, size_t rellen,
-		   char *err, size_t errlen)
+/*
+ * -G's PATH, relative to that root or absolute: the cgroup's directory in
+ * @abs, its path from the root in @rel ("/" for the root itself).  0, or
+ * -1 + message (it does not exist, or is no cgroup).
+ */
+static int cgroup_resolve(const char *arg, char *abs, size_t abslen, char *rel, size_t rellen,
+			  char *err, size_t errlen)
 {
 	char root[PATH_MAX], real[PATH_MAX], want[PATH_MAX + 256];
 	size_t n;

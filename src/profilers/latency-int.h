@@ -97,6 +97,7 @@ void lat_interval(void *arg, uint64_t time, bool final);
 void lat_tick(void *arg);
 /* --tui: the screen, once the source is open (0), or -1 + message; closed at the end */
 int lat_tui_open(struct lat_ctx *c, char *err, size_t errlen);
+/* the terminal back as it was (idempotent; a run without --tui: nothing) */
 void lat_tui_close(struct lat_ctx *c);
 /* the table's columns and names, as the class and options say */
 void lat_setup_style(struct lat_ctx *c);

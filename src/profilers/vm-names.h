@@ -29,11 +29,13 @@ struct vm_names {
 	struct source *src;	/* a recording: its COMM records name a process */
 };
 
+/* an empty table; @qemu: name a live process by its qemu -name guest= */
 void vm_names_init(struct vm_names *t, bool qemu);
 /* process @pid's name, as it is now (live: /proc) or as @t->src says */
 void vm_names_note(struct vm_names *t, uint32_t pid);
 /* @pid's name, "<...>" when it was never noted or could not be found */
 const char *vm_names_get(const struct vm_names *t, uint32_t pid);
+/* free the names; @t is empty after */
 void vm_names_free(struct vm_names *t);
 
 /* @pid's first pair: name it now, before it can exit */

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <perf-prof/json.h>
 
-void json_string(FILE *f, const char *s)
+/* @s as a JSON string literal */
+static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {

@@ -16,6 +16,7 @@
 #include <traceevent/event-parse.h>
 
 #include <perf-prof/perfdata.h>
+#include <perf-prof/tests-only.h>
 #include "unit.h"
 
 #ifndef TOOLS_DIR

@@ -185,11 +185,6 @@ void pd_z_end(struct perfdata *pd)
 	pd->z_cut_tail = d->len - d->pos;
 }
 
-uint64_t perfdata_cut_tail(const struct perfdata *pd)
-{
-	return pd->z_cut_tail;
-}
-
 void pd_z_free(struct perfdata *pd)
 {
 	if (!pd->z)

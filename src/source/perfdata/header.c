@@ -235,8 +235,9 @@ static int pd_read_features(struct perfdata *pd, const unsigned char *h, uint64_
 	return 0;
 }
 
-int pd_open_file(struct perfdata *pd, const unsigned char *h, uint64_t hsize, uint64_t fsize,
-		 char *err, size_t errlen)
+/* file mode: the header @h of @hsize bytes; leaves the reader at the data */
+static int pd_open_file(struct perfdata *pd, const unsigned char *h, uint64_t hsize, uint64_t fsize,
+			char *err, size_t errlen)
 {
 	struct pd_sections s;
 
@@ -385,11 +386,6 @@ struct perfdata *perfdata_open(const char *path, bool (*stopping)(void), char *e
 fail:
 	perfdata_close(pd);
 	return NULL;
-}
-
-uint64_t perfdata_unknown_ids(const struct perfdata *pd)
-{
-	return pd->nunknown;
 }
 
 void perfdata_say_skipped(struct perfdata *const *pds, int n, const char *name)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <perf-prof/tests-only.h>
 #include "perfdata-int.h"
 
 /*
@@ -73,7 +74,8 @@ int pd_seek(struct perfdata *pd, uint64_t off, uint64_t end, char *err, size_t e
 	return 0;
 }
 
-int pd_compact(struct perfdata *pd, char *err, size_t errlen)
+/* the unread bytes to the front of the buffer (or to a new one, in hold mode) */
+static int pd_compact(struct perfdata *pd, char *err, size_t errlen)
 {
 	size_t have = pd->len - pd->pos;
 

@@ -17,6 +17,8 @@
  *   decomp.c   `perf record -z`: compressed records, decompressed as a stream
  *   datafile.c `perf record --threads`: a data file of the directory
  *
+ * Names: pd_* are shared by these files only; perfdata_* is the face.
+ *
  * Everything a file says is checked before use: a bad file yields a
  * one-line "PATH: offset N: what" message, never a crash, a hang or an
  * allocation sized by the file beyond fixed caps.
@@ -185,7 +187,9 @@ struct perfdata {
 
 /* ---- comm.c: thread names from COMM and FORK records */
 
+/* note the thread name a COMM record (or the parent's, for FORK) at @p gives; a bad one is skipped */
 void pd_comm_record(struct perfdata *pd, const unsigned char *p, uint32_t type, uint32_t size);
+/* free the names noted */
 void pd_comm_free(struct perfdata *pd);
 
 /* ---- errors.c */
@@ -212,8 +216,6 @@ int pd_seek(struct perfdata *pd, uint64_t off, uint64_t end, char *err, size_t e
  * they are, 0 if the section or file ended first, -1 on a read error.
  */
 int pd_fill(struct perfdata *pd, size_t need, char *err, size_t errlen);
-/* the unread bytes to the front of the buffer (or to a new one, in hold mode) */
-int pd_compact(struct perfdata *pd, char *err, size_t errlen);
 /* copy @n bytes (any size) to @dst, or skip them if @dst is NULL */
 int pd_take(struct perfdata *pd, void *dst, uint64_t n, const char *what, char *err,
 	    size_t errlen);
@@ -244,6 +246,10 @@ static inline struct pd_id *pd_id_find(const struct perfdata *pd, uint64_t id)
 	}
 }
 
+/*
+ * Map sample id @id to attr @attr (a known id is mapped again); 0, or -1 +
+ * "offset @off" message past PD_MAX_IDS.
+ */
 int pd_id_add(struct perfdata *pd, uint64_t id, unsigned attr, uint64_t off, char *err,
 	      size_t errlen);
 /*
@@ -266,9 +272,6 @@ void pd_id_index(struct perfdata *pd, const unsigned char *p, uint32_t size);
 struct perfdata *pd_new(const char *path, bool (*stopping)(void), struct stat *st, char *err,
 			size_t errlen);
 
-/* file mode: the header @h of @hsize bytes; leaves the reader at the data */
-int pd_open_file(struct perfdata *pd, const unsigned char *h, uint64_t hsize, uint64_t fsize,
-		 char *err, size_t errlen);
 
 /* ---- tracing.c */
 
@@ -303,6 +306,7 @@ int pd_z_fill(struct perfdata *pd, size_t need, char *err, size_t errlen);
 void pd_z_leave(struct perfdata *pd);
 /* at the end of the data: the bytes of a record cut at the end of the compressed data */
 void pd_z_end(struct perfdata *pd);
+/* free the decompression stream and its buffers */
 void pd_z_free(struct perfdata *pd);
 
 /* ---- sorted.c */
