@@ -36,6 +36,9 @@ static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 	c->id = id;
 	c->a = &pd->attrs[e->slot - 1];
 	c->cpu = e->cpu;
+	c->config = (uint16_t)c->a->config;
+	c->tp = c->a->is_tp;
+	c->used = c->a->used != 0;
 	*cpu = e->cpu;
 	return c->a;
 }

@@ -100,7 +100,12 @@ struct pd_chunk {
 };
 
 #define PD_POOL	4	/* spare buffers kept for reuse */
-#define PD_IDC	64	/* id cache: perf kvm stat's 5 events x 8 CPUs hit without a probe */
+/*
+ * id cache, direct-mapped by the id's low bits: perf's ids are handed
+ * out in sequence, so perf kvm stat's 5 events on up to 200 CPUs hit
+ * without a probe
+ */
+#define PD_IDC	1024
 
 struct pd_id {
 	uint64_t id;
@@ -150,6 +155,10 @@ struct perfdata {
 		uint64_t id;
 		const struct pd_attr *a;	/* NULL = empty */
 		int32_t cpu;
+		/* a's, read without following a: */
+		uint16_t config;	/* a tracepoint's common_type */
+		uint8_t tp;		/* a is a tracepoint (0 when empty) */
+		uint8_t used;		/* the run reads it (perfdata_use() empties the cache) */
 	} idc[PD_IDC];
 	uint32_t id_off;	/* the common sample id position, 0 = none */
 	int id_bad;		/* attrs disagree on the position */

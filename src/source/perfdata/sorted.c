@@ -45,6 +45,12 @@
 #define PS_TAIL		(1u << 20)	/* kept below the scan when dropping */
 #define PS_SPILL	INT32_MIN	/* a spill lane's buffer */
 #define PS_NONE		UINT32_MAX
+#ifndef PS_AHEAD_M
+#define PS_AHEAD_M 1024
+#endif
+#ifndef PS_AHEAD_S
+#define PS_AHEAD_S 2048
+#endif
 
 enum { PS_SCAN, PS_FLUSH, PS_LAST, PS_DONE, PS_ERROR };
 
@@ -97,6 +103,7 @@ struct ps_stream {
 	const struct pd_attr *attr;
 	uint32_t size;
 	int32_t cpu;		/* the ID_INDEX's cpu of the head's id */
+	uint32_t used;		/* the run reads the head's event */
 	uint32_t inheap;
 	uint32_t queued;	/* runs pushed since it left the heap: it joins at the next flush */
 	struct ps_gap *gap;	/* its buffer's gaps waiting for a record */
@@ -575,18 +582,76 @@ static inline int ps_fast(struct perfdata *pd, const unsigned char *p, uint32_t 
 			  uint64_t *t, int32_t *buf)
 {
 	const struct pd_sort *s = pd->sort;
-	uint64_t id = load64(p + s->id_off);
-	const struct pd_idc *c = &pd->idc[id & (PD_IDC - 1)];
+	uint64_t id;
+	const struct pd_idc *c;
 	uint32_t rs;
 
-	if (!c->a || c->id != id || !c->a->is_tp || size < s->need)
+	if (size < s->need)
+		return 0;
+	id = load64(p + s->id_off);
+	c = &pd->idc[id & (PD_IDC - 1)];
+	if (c->id != id || !c->tp)
 		return 0;
 	rs = load32(p + s->off_raw);
-	if (rs < 2 || rs > size - s->need || load16(p + s->need) != (uint16_t)c->a->config)
+	if (rs < 2 || rs > size - s->need || load16(p + s->need) != c->config)
 		return 0;
 	*t = load64(p + s->off_time);
 	*buf = (int32_t)load32(p + s->off_cpu);
 	return 1;
+}
+
+/* the stream a fast sample of buffer @buf may join without a look at the lanes, or NULL */
+static inline struct ps_stream *ps_cur(struct pd_sort *s)
+{
+	struct ps_stream *q;
+
+	if (s->prev == PS_NONE || s->prev != s->last_st)
+		return NULL;
+	q = &s->st[s->prev];
+	return q->ngap ? NULL : q;
+}
+
+/*
+ * perf record's layout: the samples from @pos on that ps_fast() takes,
+ * to their lanes; where the first it does not take is (or the end).
+ * -1 out of memory.
+ */
+static inline int64_t ps_scan_fast(struct perfdata *pd, uint64_t pos)
+{
+	struct pd_sort *s = pd->sort;
+	const unsigned char *const d = s->data;
+	const uint64_t len = s->len;
+	uint64_t newest = s->newest, t;
+	struct ps_stream *q = ps_cur(s);
+	int32_t qbuf = s->last_buf, buf;
+
+	while (len - pos >= 8) {
+		uint64_t h = load64(d + pos);
+		uint32_t size = (uint32_t)(h >> 48);
+
+		/* the page cache is cold to this CPU: ask for what comes while this one is read */
+		__builtin_prefetch(d + pos + PS_AHEAD_S);
+		if ((uint32_t)h != PERF_RECORD_SAMPLE || size < 8 || size > len - pos ||
+		    !ps_fast(pd, d + pos, size, &t, &buf))
+			break;
+		s->seen = 1;
+		if (t > newest)
+			newest = t;
+		/* the common case: the buffer of the record before, in order, nothing to date */
+		if (q && buf == qbuf && q->last <= t) {
+			q->tail->end = pos + size;
+			q->last = t;
+		} else {
+			s->newest = newest;
+			if (ps_member_slow(pd, t, buf, pos, size) < 0)
+				return -1;
+			q = ps_cur(s);	/* streams may have moved */
+			qbuf = buf;
+		}
+		pos += size;
+	}
+	s->newest = newest;
+	return (int64_t)pos;
 }
 
 /* a record of another kind that the reader returned */
@@ -636,25 +701,29 @@ static int ps_scan(struct perfdata *pd)
 	struct pd_sort *s = pd->sort;
 	const unsigned char *const d = s->data;
 	const uint64_t len = s->len;
-	uint64_t pos = pd->pos, from, roff, n = 0, t;
+	uint64_t pos = pd->pos, from, roff, n = 0;
 	struct pp_record rec;
-	int32_t buf;
 	int r;
 
 	for (;;) {
 		/* the common case: a run of samples, decoded as the batch reader does */
 		for (from = pos; len - pos >= 8;) {
-			uint64_t h = load64(d + pos);
-			uint32_t size = (uint32_t)(h >> 48);
+			uint64_t h;
+			uint32_t size;
 
+			if (s->fast) {
+				int64_t at = ps_scan_fast(pd, pos);
+
+				if (at < 0)
+					goto nomem;
+				pos = (uint64_t)at;
+				if (len - pos < 8)
+					break;
+			}
+			h = load64(d + pos);
+			size = (uint32_t)(h >> 48);
 			if ((uint32_t)h != PERF_RECORD_SAMPLE || size < 8 || size > len - pos)
 				break;
-			if (s->fast && ps_fast(pd, d + pos, size, &t, &buf)) {
-				if (ps_member(pd, t, buf, pos, size) < 0)
-					goto nomem;
-				pos += size;
-				continue;
-			}
 			pd->pos = pos;	/* for the offset of an error */
 			r = pd_decode_sample(pd, d + pos, size, &rec, s->err, sizeof(s->err));
 			if (r < 0)
@@ -800,6 +869,7 @@ static inline int ps_seek(struct perfdata *pd, struct ps_stream *q, uint64_t pos
 			pos = q->run[q->rd & (q->cap - 1)].start;
 			q->end = q->run[q->rd & (q->cap - 1)].end;
 		}
+		__builtin_prefetch(d + pos + PS_AHEAD_M);
 		h = load64(d + pos);
 		size = (uint32_t)(h >> 48);
 		if (__builtin_expect(size < 8 || size > q->end - pos, 0))
@@ -812,11 +882,50 @@ static inline int ps_seek(struct perfdata *pd, struct ps_stream *q, uint64_t pos
 			q->size = size;
 			q->attr = a;
 			q->cpu = cpu;
+			q->used = a->used != 0;
 			*t = a->lay.off_time ? load64(d + pos + a->lay.off_time) : 0;
 			return 1;
 		}
 		pos += size;
 	}
+}
+
+/*
+ * ps_seek() on perf record's layout: a sample the id cache knows as a
+ * tracepoint's is the head without a look at its attr (the scan checked
+ * it as ps_fast() does); anything else goes the general way.
+ */
+static inline int ps_seek_fast(struct perfdata *pd, struct ps_stream *q, uint64_t pos,
+			       uint64_t *t)
+{
+	const struct pd_sort *s = pd->sort;
+	const unsigned char *const d = s->data;
+	const struct pd_idc *c;
+	uint64_t h, id;
+	uint32_t size;
+
+	if (__builtin_expect(pos >= q->end, 0)) {
+		if (++q->rd == q->wr)
+			return 0;
+		pos = q->run[q->rd & (q->cap - 1)].start;
+		q->end = q->run[q->rd & (q->cap - 1)].end;
+	}
+	/* the scan read these bytes a round ago: they are out of the cache by now */
+	__builtin_prefetch(d + pos + PS_AHEAD_M);
+	h = load64(d + pos);
+	size = (uint32_t)(h >> 48);
+	if (__builtin_expect((uint32_t)h != PERF_RECORD_SAMPLE || size < s->need ||
+			     size > q->end - pos, 0))
+		return ps_seek(pd, q, pos, t);
+	id = load64(d + pos + s->id_off);
+	c = &pd->idc[id & (PD_IDC - 1)];
+	if (__builtin_expect(c->id != id || !c->tp, 0))
+		return ps_seek(pd, q, pos, t);
+	q->pos = pos;
+	q->size = size;
+	q->used = c->used;
+	*t = load64(d + pos + s->off_time);
+	return 1;
 }
 
 /* the streams that got runs since they left the merge join it; those in it see their runs grown */
@@ -877,6 +986,24 @@ static inline bool ps_used(const struct perfdata *pd, uint32_t attr)
 	return pd->attrs[attr].used;
 }
 
+/* perf record's layout (checked at the scan and the seek): the sample at @off into @rec; -1 bad */
+static inline int ps_decode_fast(const struct pd_sort *s, uint64_t off, uint32_t size,
+				 struct pp_record *rec)
+{
+	const unsigned char *p = s->data + off;
+
+	rec->type = PP_REC_SAMPLE;
+	rec->lost = 0;
+	rec->pid = load32(p + s->off_tid);
+	rec->tid = load32(p + s->off_tid + 4);
+	rec->time = load64(p + s->off_time);
+	rec->cpu = load32(p + s->off_cpu);
+	rec->buf = (int32_t)rec->cpu;
+	rec->raw_size = load32(p + s->off_raw);
+	rec->raw = p + s->need;
+	return rec->raw_size > size - s->need ? -1 : 0;
+}
+
 /* the dropped sample kept for a record that is not a sample, or for the end: it goes now */
 static int ps_flush_drop(struct perfdata *pd, struct pp_record *recs, uint64_t *offs)
 {
@@ -889,8 +1016,8 @@ static int ps_flush_drop(struct perfdata *pd, struct pp_record *recs, uint64_t *
 	d->valid = 0;
 	if (d->decoded)
 		recs[0] = d->rec;
-	else if (sample_decode(&d->attr->lay, s->data + d->off, d->size, d->cpu,
-			       &recs[0], &rs))
+	else if (s->fast ? ps_decode_fast(s, d->off, d->size, &recs[0]) :
+		 sample_decode(&d->attr->lay, s->data + d->off, d->size, d->cpu, &recs[0], &rs))
 		return -1;
 	offs[0] = s->off + d->off;
 	return 1;
@@ -979,26 +1106,8 @@ static int ps_merge(struct perfdata *pd, struct pp_record *recs, uint64_t *offs,
 		/* the first sample of all goes: -i's clock starts at it, whatever its event */
 		if (__builtin_expect(a->used || !s->first, 1)) {
 			s->first = 1;
-			if (__builtin_expect(s->fast, 1)) {
-				/* perf record's layout, checked at the scan and the seek */
-				const unsigned char *p = s->data + q->pos;
-				struct pp_record *rec = &recs[n];
-
-				rec->type = PP_REC_SAMPLE;
-				rec->lost = 0;
-				rec->pid = load32(p + s->off_tid);
-				rec->tid = load32(p + s->off_tid + 4);
-				rec->time = load64(p + s->off_time);
-				rec->cpu = load32(p + s->off_cpu);
-				rec->buf = (int32_t)rec->cpu;
-				rec->raw_size = load32(p + s->off_raw);
-				rec->raw = p + s->need;
-				if (rec->raw_size > q->size - s->need)
-					return -1;
-			} else if (sample_decode(&a->lay, s->data + q->pos, q->size, q->cpu, &recs[n],
-						 &rs)) {
+			if (sample_decode(&a->lay, s->data + q->pos, q->size, q->cpu, &recs[n], &rs))
 				return -1;
-			}
 			s->dropped += s->drop.valid;
 			s->drop.valid = 0;
 			offs[n++] = s->off + q->pos;
@@ -1009,6 +1118,99 @@ static int ps_merge(struct perfdata *pd, struct pp_record *recs, uint64_t *offs,
 			ps_trim(s, pd->pos, keep);
 		if (ps_advance(pd, q, l) < 0)
 			return -1;
+	}
+	return n;
+}
+
+/*
+ * The least key the winner @l must stay below to go on winning: the
+ * bound, the other streams' heads (the losers on its way up) and the
+ * side heap's first record.
+ */
+static inline ps_key ps_limit(const struct pd_sort *s, uint32_t l, ps_key bound)
+{
+	ps_key m = bound;
+	uint32_t node;
+
+	for (node = (l + s->tk) >> 1; node; node >>= 1) {
+		ps_key x = s->key[s->tree[node]];
+
+		m = x < m ? x : m;
+	}
+	if (s->nexc) {
+		/* ps_exc_first()'s order: before a head of its time if its offset is lower */
+		uint64_t seq = s->exc[0].seq < (1ull << 48) ? s->exc[0].seq : (1ull << 48) - 1;
+		ps_key e = ps_mkkey(s->exc[0].t, seq, 0);
+
+		m = e < m ? e : m;
+	}
+	return m;
+}
+
+/*
+ * ps_merge() on perf record's layout.  A stream's records come in runs
+ * (a vCPU's exit, its kvm_pio, its entry on one CPU): while the winner's
+ * next head stays below every other head, it goes without a replay.
+ */
+static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max)
+{
+	struct pd_sort *s = pd->sort;
+	const ps_key bound = s->bound == UINT64_MAX ? ~(ps_key)0 : (ps_key)s->bound << 64;
+	const uint64_t keep = ps_low(s, pd->pos);
+	int n = 0, r;
+
+	while (n < max - 1) {
+		struct ps_stream *q;
+		ps_key lim;
+		uint64_t t;
+		uint32_t l;
+
+		if (__builtin_expect(ps_exc_first(s), 0)) {
+			if (s->bound != UINT64_MAX && s->exc[0].t >= s->bound)
+				break;
+			if ((r = ps_take_exc(pd, recs + n, offs + n)) < 0)
+				return -1;
+			n += r;
+			continue;
+		}
+		l = s->tree[0];
+		if (s->key[l] >= bound)	/* ~0: no stream has a head */
+			break;
+		lim = ps_limit(s, l, bound);
+		q = &s->st[l];
+		for (;;) {
+			/* the first sample of all goes: -i's clock starts at it, whatever its event */
+			if (__builtin_expect(q->used || !s->first, 1)) {
+				s->first = 1;
+				if (ps_decode_fast(s, q->pos, q->size, &recs[n]))
+					return -1;
+				s->dropped += s->drop.valid;
+				s->drop.valid = 0;
+				offs[n++] = s->off + q->pos;
+			} else {
+				ps_drop_head(s, q);
+			}
+			if ((s->looked += q->size) > PS_TRIM)
+				ps_trim(s, pd->pos, keep);
+			r = ps_seek_fast(pd, q, q->pos + q->size, &t);
+			if (__builtin_expect(r <= 0, 0)) {
+				q->inheap = 0;
+				s->nheap--;
+				s->key[l] = ~(ps_key)0;
+				ps_replay(s, l);
+				if (r < 0)
+					return -1;
+				break;
+			}
+			s->key[l] = ps_mkkey(t, q->pos, l);
+			if (s->key[l] >= lim) {
+				ps_replay(s, l);
+				break;
+			}
+			/* still below every other head: the tournament stands as it is */
+			if (n >= max - 1)
+				break;
+		}
 	}
 	return n;
 }
@@ -1046,7 +1248,9 @@ static int ps_step(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, 
 
 	for (;;) {
 		if (s->phase == PS_FLUSH || s->phase == PS_LAST) {
-			if ((r = ps_merge(pd, recs + n, offs + n, max - n)) < 0)
+			r = s->fast ? ps_merge_fast(pd, recs + n, offs + n, max - n) :
+				      ps_merge(pd, recs + n, offs + n, max - n);
+			if (r < 0)
 				return ps_fail(pd, "the recording changed while it was read");
 			n += r;
 			if (n >= max - 1)
