@@ -631,6 +631,7 @@ static inline int64_t ps_scan_fast(struct perfdata *pd, uint64_t pos)
 
 		/* the page cache is cold to this CPU: ask for what comes while this one is read */
 		__builtin_prefetch(d + pos + PS_AHEAD_S);
+		__builtin_prefetch(d + pos + PS_AHEAD_S + 64);
 		if ((uint32_t)h != PERF_RECORD_SAMPLE || size < 8 || size > len - pos ||
 		    !ps_fast(pd, d + pos, size, &t, &buf))
 			break;
@@ -890,44 +891,6 @@ static inline int ps_seek(struct perfdata *pd, struct ps_stream *q, uint64_t pos
 	}
 }
 
-/*
- * ps_seek() on perf record's layout: a sample the id cache knows as a
- * tracepoint's is the head without a look at its attr (the scan checked
- * it as ps_fast() does); anything else goes the general way.
- */
-static inline int ps_seek_fast(struct perfdata *pd, struct ps_stream *q, uint64_t pos,
-			       uint64_t *t)
-{
-	const struct pd_sort *s = pd->sort;
-	const unsigned char *const d = s->data;
-	const struct pd_idc *c;
-	uint64_t h, id;
-	uint32_t size;
-
-	if (__builtin_expect(pos >= q->end, 0)) {
-		if (++q->rd == q->wr)
-			return 0;
-		pos = q->run[q->rd & (q->cap - 1)].start;
-		q->end = q->run[q->rd & (q->cap - 1)].end;
-	}
-	/* the scan read these bytes a round ago: they are out of the cache by now */
-	__builtin_prefetch(d + pos + PS_AHEAD_M);
-	h = load64(d + pos);
-	size = (uint32_t)(h >> 48);
-	if (__builtin_expect((uint32_t)h != PERF_RECORD_SAMPLE || size < s->need ||
-			     size > q->end - pos, 0))
-		return ps_seek(pd, q, pos, t);
-	id = load64(d + pos + s->id_off);
-	c = &pd->idc[id & (PD_IDC - 1)];
-	if (__builtin_expect(c->id != id || !c->tp, 0))
-		return ps_seek(pd, q, pos, t);
-	q->pos = pos;
-	q->size = size;
-	q->used = c->used;
-	*t = load64(d + pos + s->off_time);
-	return 1;
-}
-
 /* the streams that got runs since they left the merge join it; those in it see their runs grown */
 static int ps_join(struct perfdata *pd)
 {
@@ -1148,9 +1111,96 @@ static inline ps_key ps_limit(const struct pd_sort *s, uint32_t l, ps_key bound)
 }
 
 /*
+ * The winner @q (stream @l) on perf record's layout: its records go while
+ * each next head stays below @lim (no other head, nor the side heap's
+ * first record, nor the bound comes before it), so the tournament stands
+ * as it is; then its new head plays.  Its position lives in registers
+ * meanwhile.  The records handed out so far are @n: how many now, -1 when
+ * the mapping no longer holds what the scan read.
+ */
+static inline int ps_gallop(struct perfdata *pd, struct ps_stream *q, uint32_t l, ps_key lim,
+			    struct pp_record *recs, uint64_t *offs, int n, int max, uint64_t keep)
+{
+	struct pd_sort *s = pd->sort;
+	const unsigned char *const d = s->data;
+	uint64_t pos = q->pos, end = q->end, t, h, id;
+	uint32_t size = q->size, used = q->used;
+	const struct pd_idc *c;
+	ps_key k;
+	int r;
+
+	for (;;) {
+		/* the first sample of all goes: -i's clock starts at it, whatever its event */
+		if (__builtin_expect(used || !s->first, 1)) {
+			s->first = 1;
+			if (ps_decode_fast(s, pos, size, &recs[n]))
+				return -1;
+			if (__builtin_expect(s->drop.valid, 0))
+				s->dropped++, s->drop.valid = 0;
+			offs[n++] = s->off + pos;
+		} else {
+			q->pos = pos;
+			q->size = size;
+			ps_drop_head(s, q);
+		}
+		if (__builtin_expect((s->looked += size) > PS_TRIM, 0)) {
+			q->pos = pos;
+			ps_trim(s, pd->pos, keep);
+		}
+		/* the next head: a sample the id cache knows as a tracepoint's, as the scan saw it */
+		pos += size;
+		if (__builtin_expect(pos >= end, 0))
+			goto general;
+		/* the scan read these bytes a round ago: they are out of the cache by now */
+		__builtin_prefetch(d + pos + PS_AHEAD_M);
+		__builtin_prefetch(d + pos + PS_AHEAD_M + 64);
+		h = load64(d + pos);
+		size = (uint32_t)(h >> 48);
+		if (__builtin_expect((uint32_t)h != PERF_RECORD_SAMPLE || size < s->need ||
+				     size > end - pos, 0))
+			goto general;
+		id = load64(d + pos + s->id_off);
+		c = &pd->idc[id & (PD_IDC - 1)];
+		if (__builtin_expect(c->id != id || !c->tp, 0))
+			goto general;
+		used = c->used;
+		t = load64(d + pos + s->off_time);
+		k = ps_mkkey(t, pos, l);
+		if (k >= lim || n >= max - 1)
+			break;
+		continue;
+general:
+		/* anything else: the general seek, from here */
+		r = ps_seek(pd, q, pos, &t);
+		if (__builtin_expect(r <= 0, 0)) {
+			q->inheap = 0;
+			s->nheap--;
+			s->key[l] = ~(ps_key)0;
+			ps_replay(s, l);
+			return r < 0 ? -1 : n;
+		}
+		pos = q->pos;
+		size = q->size;
+		used = q->used;
+		end = q->end;
+		k = ps_mkkey(t, pos, l);
+		if (k >= lim || n >= max - 1)
+			break;
+	}
+	q->pos = pos;
+	q->size = size;
+	q->used = used;
+	s->key[l] = k;
+	/* still below every other head when the batch is full: the tournament stands */
+	if (k >= lim)
+		ps_replay(s, l);
+	return n;
+}
+
+/*
  * ps_merge() on perf record's layout.  A stream's records come in runs
- * (a vCPU's exit, its kvm_pio, its entry on one CPU): while the winner's
- * next head stays below every other head, it goes without a replay.
+ * (a vCPU's exit, its kvm_pio, its entry on one CPU): ps_gallop() takes
+ * them without a replay each.
  */
 static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max)
 {
@@ -1160,9 +1210,6 @@ static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *
 	int n = 0, r;
 
 	while (n < max - 1) {
-		struct ps_stream *q;
-		ps_key lim;
-		uint64_t t;
 		uint32_t l;
 
 		if (__builtin_expect(ps_exc_first(s), 0)) {
@@ -1176,41 +1223,9 @@ static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *
 		l = s->tree[0];
 		if (s->key[l] >= bound)	/* ~0: no stream has a head */
 			break;
-		lim = ps_limit(s, l, bound);
-		q = &s->st[l];
-		for (;;) {
-			/* the first sample of all goes: -i's clock starts at it, whatever its event */
-			if (__builtin_expect(q->used || !s->first, 1)) {
-				s->first = 1;
-				if (ps_decode_fast(s, q->pos, q->size, &recs[n]))
-					return -1;
-				s->dropped += s->drop.valid;
-				s->drop.valid = 0;
-				offs[n++] = s->off + q->pos;
-			} else {
-				ps_drop_head(s, q);
-			}
-			if ((s->looked += q->size) > PS_TRIM)
-				ps_trim(s, pd->pos, keep);
-			r = ps_seek_fast(pd, q, q->pos + q->size, &t);
-			if (__builtin_expect(r <= 0, 0)) {
-				q->inheap = 0;
-				s->nheap--;
-				s->key[l] = ~(ps_key)0;
-				ps_replay(s, l);
-				if (r < 0)
-					return -1;
-				break;
-			}
-			s->key[l] = ps_mkkey(t, q->pos, l);
-			if (s->key[l] >= lim) {
-				ps_replay(s, l);
-				break;
-			}
-			/* still below every other head: the tournament stands as it is */
-			if (n >= max - 1)
-				break;
-		}
+		n = ps_gallop(pd, &s->st[l], l, ps_limit(s, l, bound), recs, offs, n, max, keep);
+		if (n < 0)
+			return -1;
 	}
 	return n;
 }
