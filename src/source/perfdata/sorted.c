@@ -573,10 +573,10 @@ static inline int ps_member(struct perfdata *pd, uint64_t t, int32_t buf, uint64
 
 /*
  * perf record's layout, the same for every attr (as perf kvm stat
- * record's and perf record -e's are): the sample at @p (@size bytes, of
- * a tracepoint whose id the cache knows) checked as pd_decode_sample()
- * checks it, its time and buffer read.  1 done, 0 it needs the general
- * way (a new id, a short or odd record, not a tracepoint's).
+ * record's and perf record -e's are): the sample at @p (@size bytes, at
+ * least s->need, of a tracepoint whose id the cache knows) checked as
+ * pd_decode_sample() checks it, its time and buffer read.  1 done, 0 it
+ * needs the general way (a new id, an odd record, not a tracepoint's).
  */
 static inline int ps_fast(struct perfdata *pd, const unsigned char *p, uint32_t size,
 			  uint64_t *t, int32_t *buf)
@@ -586,8 +586,6 @@ static inline int ps_fast(struct perfdata *pd, const unsigned char *p, uint32_t 
 	const struct pd_idc *c;
 	uint32_t rs;
 
-	if (size < s->need)
-		return 0;
 	id = load64(p + s->id_off);
 	c = &pd->idc[id & (PD_IDC - 1)];
 	if (c->id != id || !c->tp)
@@ -620,9 +618,11 @@ static inline int64_t ps_scan_fast(struct perfdata *pd, uint64_t pos)
 {
 	struct pd_sort *s = pd->sort;
 	const unsigned char *const d = s->data;
-	const uint64_t len = s->len;
+	const uint64_t len = s->len, from = pos;
 	uint64_t newest = s->newest, t;
 	struct ps_stream *q = ps_cur(s);
+	/* the stream's newest time, kept here while it takes the records */
+	uint64_t last = q ? q->last : 0;
 	int32_t qbuf = s->last_buf, buf;
 
 	while (len - pos >= 8) {
@@ -632,25 +632,32 @@ static inline int64_t ps_scan_fast(struct perfdata *pd, uint64_t pos)
 		/* the page cache is cold to this CPU: ask for what comes while this one is read */
 		__builtin_prefetch(d + pos + PS_AHEAD_S);
 		__builtin_prefetch(d + pos + PS_AHEAD_S + 64);
-		if ((uint32_t)h != PERF_RECORD_SAMPLE || size < 8 || size > len - pos ||
+		/* s->need >= 8: a size below it is a short sample, or no record */
+		if ((uint32_t)h != PERF_RECORD_SAMPLE || size < s->need || size > len - pos ||
 		    !ps_fast(pd, d + pos, size, &t, &buf))
 			break;
-		s->seen = 1;
 		if (t > newest)
 			newest = t;
 		/* the common case: the buffer of the record before, in order, nothing to date */
-		if (q && buf == qbuf && q->last <= t) {
+		if (q && buf == qbuf && last <= t) {
 			q->tail->end = pos + size;
-			q->last = t;
+			last = t;
 		} else {
+			if (q)
+				q->last = last;
 			s->newest = newest;
 			if (ps_member_slow(pd, t, buf, pos, size) < 0)
 				return -1;
 			q = ps_cur(s);	/* streams may have moved */
+			last = q ? q->last : 0;
 			qbuf = buf;
 		}
 		pos += size;
 	}
+	if (q)
+		q->last = last;
+	if (pos != from)
+		s->seen = 1;
 	s->newest = newest;
 	return (int64_t)pos;
 }
@@ -1111,22 +1118,27 @@ static inline ps_key ps_limit(const struct pd_sort *s, uint32_t l, ps_key bound)
 }
 
 /*
- * The winner @q (stream @l) on perf record's layout: its records go while
- * each next head stays below @lim (no other head, nor the side heap's
- * first record, nor the bound comes before it), so the tournament stands
- * as it is; then its new head plays.  Its position lives in registers
- * meanwhile.  The records handed out so far are @n: how many now, -1 when
- * the mapping no longer holds what the scan read.
+ * The merge on perf record's layout, from the winner @l on.  A stream's
+ * records come in runs (a vCPU's exit, its kvm_pio, its entry on one
+ * CPU): the winner's records go while each next head stays below @lim
+ * (no other head, nor the bound comes before it), so the tournament
+ * stands as it is; then its new head plays and the next winner goes on
+ * the same way.  The winner's position lives in registers meanwhile.
+ * Returns, with the records handed out so far (@n before), when the
+ * batch is full, the bound is reached or the side heap has records
+ * (ps_merge_fast() weighs those); -1 when the mapping no longer holds
+ * what the scan read.
  */
-static inline int ps_gallop(struct perfdata *pd, struct ps_stream *q, uint32_t l, ps_key lim,
-			    struct pp_record *recs, uint64_t *offs, int n, int max, uint64_t keep)
+static inline int ps_gallop(struct perfdata *pd, uint32_t l, ps_key bound, struct pp_record *recs,
+			    uint64_t *offs, int n, int max, uint64_t keep)
 {
 	struct pd_sort *s = pd->sort;
 	const unsigned char *const d = s->data;
+	struct ps_stream *q = &s->st[l];
 	uint64_t pos = q->pos, end = q->end, t, h, id;
 	uint32_t size = q->size, used = q->used;
+	ps_key k, lim = ps_limit(s, l, bound);
 	const struct pd_idc *c;
-	ps_key k;
 	int r;
 
 	for (;;) {
@@ -1166,9 +1178,7 @@ static inline int ps_gallop(struct perfdata *pd, struct ps_stream *q, uint32_t l
 		used = c->used;
 		t = load64(d + pos + s->off_time);
 		k = ps_mkkey(t, pos, l);
-		if (k >= lim || n >= max - 1)
-			break;
-		continue;
+		goto head;
 general:
 		/* anything else: the general seek, from here */
 		r = ps_seek(pd, q, pos, &t);
@@ -1177,30 +1187,44 @@ general:
 			s->nheap--;
 			s->key[l] = ~(ps_key)0;
 			ps_replay(s, l);
-			return r < 0 ? -1 : n;
+			if (r < 0)
+				return -1;
+			goto next;
 		}
 		pos = q->pos;
 		size = q->size;
 		used = q->used;
 		end = q->end;
 		k = ps_mkkey(t, pos, l);
-		if (k >= lim || n >= max - 1)
-			break;
-	}
-	q->pos = pos;
-	q->size = size;
-	q->used = used;
-	s->key[l] = k;
-	/* still below every other head when the batch is full: the tournament stands */
-	if (k >= lim)
+head:
+		if (__builtin_expect(k < lim, 1) && n < max - 1)
+			continue;	/* still below every other head: the tournament stands */
+		q->pos = pos;
+		q->size = size;
+		q->used = used;
+		s->key[l] = k;
+		if (k < lim)
+			return n;	/* the batch is full */
 		ps_replay(s, l);
-	return n;
+next:
+		/* the next winner goes on here, unless the side heap or the bound has a say */
+		if (n >= max - 1 || s->nexc)
+			return n;
+		l = s->tree[0];
+		if (s->key[l] >= bound)
+			return n;
+		q = &s->st[l];
+		pos = q->pos;
+		size = q->size;
+		used = q->used;
+		end = q->end;
+		lim = ps_limit(s, l, bound);
+	}
 }
 
 /*
- * ps_merge() on perf record's layout.  A stream's records come in runs
- * (a vCPU's exit, its kvm_pio, its entry on one CPU): ps_gallop() takes
- * them without a replay each.
+ * ps_merge() on perf record's layout: the side heap's records here,
+ * the streams' in ps_gallop().
  */
 static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max)
 {
@@ -1223,7 +1247,7 @@ static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *
 		l = s->tree[0];
 		if (s->key[l] >= bound)	/* ~0: no stream has a head */
 			break;
-		n = ps_gallop(pd, &s->st[l], l, ps_limit(s, l, bound), recs, offs, n, max, keep);
+		n = ps_gallop(pd, l, bound, recs, offs, n, max, keep);
 		if (n < 0)
 			return -1;
 	}
