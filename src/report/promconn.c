@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <perf-prof/mhd.h>
 #include <perf-prof/promconn.h>
 
 /* in the order a connection is closed to make room: the cheapest loss first */
@@ -50,7 +51,7 @@ void promconn_free(struct promconn *pc)
 static struct promconn_slot *slot_of(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return ci ? ci->socket_context : NULL;
 }
@@ -102,7 +103,7 @@ void promconn_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 	}
 	for (i = 0; i <= PROM_MAX_CONNS && pc->slots[i].used; i++)
 		;
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	ci = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (i > PROM_MAX_CONNS || !ci)
 		return;		/* not tracked: libmicrohttpd's limit is one above */
 	s = &pc->slots[i];

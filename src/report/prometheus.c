@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <microhttpd.h>
+#include <perf-prof/mhd.h>
 #include <perf-prof/promconn.h>
 #include <perf-prof/prometheus.h>
 #include <perf-prof/tracefs.h>
@@ -300,18 +300,18 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body, must_free ? MHD_RESPMEM_MUST_FREE
+	r = mhd.create_response_from_buffer(len, body, must_free ? MHD_RESPMEM_MUST_FREE
 								   : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
 		if (must_free)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue_response(conn, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -334,7 +334,7 @@ static enum MHD_Result serve(void *arg, struct MHD_Connection *conn, const char 
 		return reply(conn, MHD_HTTP_NOT_FOUND, "text/plain", not_found,
 			     strlen(not_found), false);
 	promconn_answering(conn);
-	f = prom_negotiate(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	f = prom_negotiate(mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
 							MHD_HTTP_HEADER_ACCEPT));
 	text = render(x, f, &len, true);
 	if (!text)
@@ -465,6 +465,7 @@ static void prom_free(struct prom *x)
 static int start_threads(struct prom *x, char *err, size_t errlen)
 {
 	sigset_t block, old;
+	char why[256];
 	int rc = 0;
 
 	sigemptyset(&block);
@@ -473,9 +474,12 @@ static int start_threads(struct prom *x, char *err, size_t errlen)
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	if (x->listen_fd >= 0) {
+	if (x->listen_fd >= 0 && mhd_load(why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "--prometheus %s: %s", x->cfg.listen, why);
+		rc = -1;
+	} else if (x->listen_fd >= 0) {
 		/* one thread, every callback on it (promconn.h relies on that) */
-		x->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, serve, x,
+		x->mhd = mhd.start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, serve, x,
 					  MHD_OPTION_LISTEN_SOCKET, x->listen_fd,
 					  /* one above: the newcomer makes room (promconn.c) */
 					  MHD_OPTION_CONNECTION_LIMIT, PROM_MAX_CONNS + 1u,
@@ -506,7 +510,7 @@ static int start_threads(struct prom *x, char *err, size_t errlen)
 static void stop_threads(struct prom *x)
 {
 	if (x->mhd)
-		MHD_stop_daemon(x->mhd);	/* closes the listening socket too */
+		mhd.stop_daemon(x->mhd);	/* closes the listening socket too */
 	else if (x->listen_fd >= 0)
 		close(x->listen_fd);
 	x->mhd = NULL;
