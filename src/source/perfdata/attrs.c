@@ -10,12 +10,38 @@
 #include <linux/perf_event.h>
 #include "perfdata-int.h"
 
+void pd_idc_clear(struct perfdata *pd)
+{
+	memset(pd->idc, 0, (pd->idc_mask + 1) * sizeof(*pd->idc));
+}
+
+/* the cache big enough for the ids there are (a failed growth keeps the one there is) */
+static void idc_fit(struct perfdata *pd)
+{
+	uint32_t n = pd->idc_mask + 1;
+	struct pd_idc *c;
+
+	if (pd->nids * 2 <= n || n >= PD_IDC_MAX)
+		return;
+	while (n < pd->nids * 2 && n < PD_IDC_MAX)
+		n *= 2;
+	c = calloc(n, sizeof(*c));
+	if (!c)
+		return;
+	if (pd->idc != pd->idc_min)
+		free(pd->idc);
+	pd->idc = c;
+	pd->idc_mask = n - 1;
+}
+
 int pd_id_add(struct perfdata *pd, uint64_t id, unsigned attr, uint64_t off, char *err,
 	      size_t errlen)
 {
 	struct pd_id *e;
 	unsigned mask, h;
 
+	/* what the cache may hold of this id is stale now; the others are not */
+	memset(&pd->idc[id & pd->idc_mask], 0, sizeof(*pd->idc));
 	e = pd_id_find(pd, id);
 	if (e) {
 		e->slot = attr + 1;
@@ -55,7 +81,7 @@ int pd_id_add(struct perfdata *pd, uint64_t id, unsigned attr, uint64_t off, cha
 	pd->ids[h].slot = attr + 1;
 	pd->ids[h].cpu = -1;
 	pd->nids++;
-	memset(pd->idc, 0, sizeof(pd->idc));
+	idc_fit(pd);
 	return 0;
 }
 
@@ -116,7 +142,7 @@ int pd_attr_add(struct perfdata *pd, const unsigned char *p, uint64_t off, char 
 	a->used = 1;
 	a->config = load64(p + 8);
 	sample_layout_init(&a->lay, load64(p + 24), load64(p + 32), (flags >> 18) & 1);
-	memset(pd->idc, 0, sizeof(pd->idc));
+	pd_idc_clear(pd);	/* the attrs may have moved */
 	pd->nattrs++;
 	pd_check_id_pos(pd);
 	return (int)pd->nattrs - 1;
@@ -170,7 +196,7 @@ void pd_id_index(struct perfdata *pd, const unsigned char *p, uint32_t size)
 		if (e && cpu < INT32_MAX)
 			e->cpu = (int32_t)cpu;
 	}
-	memset(pd->idc, 0, sizeof(pd->idc));
+	pd_idc_clear(pd);
 }
 
 bool perfdata_has_switches(const struct perfdata *pd)

@@ -25,7 +25,7 @@ static inline const struct pd_attr *pd_sample_attr(struct perfdata *pd,
 		/* a single attr needs no id */
 		return pd->nattrs == 1 ? &pd->attrs[0] : NULL;
 	id = load64(p + pd->id_off);
-	c = &pd->idc[id & (PD_IDC - 1)];
+	c = &pd->idc[id & pd->idc_mask];
 	if (c->a && c->id == id) {
 		*cpu = c->cpu;
 		return c->a;

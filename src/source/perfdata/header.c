@@ -261,6 +261,8 @@ struct perfdata *pd_new(const char *path, bool (*stopping)(void), struct stat *s
 		return NULL;
 	}
 	pd->stopping = stopping;
+	pd->idc = pd->idc_min;
+	pd->idc_mask = PD_IDC_MIN - 1;
 	pd->path = strdup(path);
 	pd->buf = malloc(PD_BUFSZ);
 	pd->fd = -1;
@@ -427,6 +429,8 @@ void perfdata_close(struct perfdata *pd)
 	pd_z_free(pd);
 	pd_comm_free(pd);
 	pd_sort_free(pd);	/* the mapping, when buf is it */
+	if (pd->idc != pd->idc_min)
+		free(pd->idc);
 	free(pd->buf);
 	while (pd->nretired)
 		free(pd->retired[--pd->nretired].mem);

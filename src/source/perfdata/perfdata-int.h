@@ -101,11 +101,13 @@ struct pd_chunk {
 
 #define PD_POOL	4	/* spare buffers kept for reuse */
 /*
- * id cache, direct-mapped by the id's low bits: perf's ids are handed
- * out in sequence, so perf kvm stat's 5 events on up to 200 CPUs hit
- * without a probe
+ * The id cache is direct-mapped by the id's low bits, with room for
+ * twice the recording's ids up to PD_IDC_MAX entries: perf hands ids out
+ * in sequence, so perf kvm stat's 5 events on up to 400 CPUs hit without
+ * a probe.  A directory's data file (one CPU's ring) keeps the first 64.
  */
-#define PD_IDC	1024
+#define PD_IDC_MIN	64
+#define PD_IDC_MAX	4096
 
 struct pd_id {
 	uint64_t id;
@@ -159,7 +161,8 @@ struct perfdata {
 		uint16_t config;	/* a tracepoint's common_type */
 		uint8_t tp;		/* a is a tracepoint (0 when empty) */
 		uint8_t used;		/* the run reads it (perfdata_use() empties the cache) */
-	} idc[PD_IDC];
+	} *idc, idc_min[PD_IDC_MIN];	/* idc: idc_min or its own, idc_mask + 1 entries */
+	uint32_t idc_mask;
 	uint32_t id_off;	/* the common sample id position, 0 = none */
 	int id_bad;		/* attrs disagree on the position */
 	int uniform;		/* all attrs have one sample_id_all layout */
@@ -255,6 +258,8 @@ static inline struct pd_id *pd_id_find(const struct perfdata *pd, uint64_t id)
 	}
 }
 
+/* the id cache emptied: attrs moved, or what the cache copies of them changed */
+void pd_idc_clear(struct perfdata *pd);
 /*
  * Map sample id @id to attr @attr (a known id is mapped again); 0, or -1 +
  * "offset @off" message past PD_MAX_IDS.

@@ -587,7 +587,7 @@ static inline int ps_fast(struct perfdata *pd, const unsigned char *p, uint32_t 
 	uint32_t rs;
 
 	id = load64(p + s->id_off);
-	c = &pd->idc[id & (PD_IDC - 1)];
+	c = &pd->idc[id & pd->idc_mask];
 	if (c->id != id || !c->tp)
 		return 0;
 	rs = load32(p + s->off_raw);
@@ -846,7 +846,7 @@ static inline const struct pd_attr *ps_attr(struct perfdata *pd, const unsigned 
 
 	if (__builtin_expect(io && io + 8 <= size, 1)) {
 		uint64_t id = load64(p + io);
-		const struct pd_idc *c = &pd->idc[id & (PD_IDC - 1)];
+		const struct pd_idc *c = &pd->idc[id & pd->idc_mask];
 
 		if (c->a && c->id == id) {
 			*cpu = c->cpu;
@@ -1172,7 +1172,7 @@ static inline int ps_gallop(struct perfdata *pd, uint32_t l, ps_key bound, struc
 				     size > end - pos, 0))
 			goto general;
 		id = load64(d + pos + s->id_off);
-		c = &pd->idc[id & (PD_IDC - 1)];
+		c = &pd->idc[id & pd->idc_mask];
 		if (__builtin_expect(c->id != id || !c->tp, 0))
 			goto general;
 		used = c->used;
@@ -1388,7 +1388,7 @@ void perfdata_use(struct perfdata *pd, const int *ids, int n)
 			if (a->is_tp && (uint64_t)(unsigned)ids[k] == a->config)
 				a->used = 1;
 	}
-	memset(pd->idc, 0, sizeof(pd->idc));
+	pd_idc_clear(pd);
 }
 
 void perfdata_sort_stats(const struct perfdata *pd, struct perfdata_sort_stats *st)
