@@ -1043,53 +1043,31 @@ static inline bool ps_exc_first(const struct pd_sort *s)
 	       s->exc[0].seq < ps_key_pos(s->key[s->tree[0]]);
 }
 
-/*
- * Up to @max records older than the bound, in (time, offset) order: how
- * many; -1 when the mapping no longer holds what the scan read.
- */
-static int ps_merge(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max)
+/* stream @l's head goes (or is dropped), its next one plays: records out, -1 error */
+static int ps_take_head(struct perfdata *pd, uint32_t l, struct pp_record *rec, uint64_t *off,
+			uint64_t keep)
 {
 	struct pd_sort *s = pd->sort;
-	const ps_key bound = s->bound == UINT64_MAX ? ~(ps_key)0 : (ps_key)s->bound << 64;
-	/* the records handed out in this batch are read after it: their pages stay */
-	const uint64_t keep = ps_low(s, pd->pos);
-	int n = 0, r;
+	struct ps_stream *q = &s->st[l];
+	const struct pd_attr *a = q->attr;
+	uint32_t rs;
+	int n = 0;
 
-	while (n < max - 1) {
-		struct ps_stream *q;
-		const struct pd_attr *a;
-		uint32_t rs, l;
-
-		if (__builtin_expect(ps_exc_first(s), 0)) {
-			if (s->bound != UINT64_MAX && s->exc[0].t >= s->bound)
-				break;
-			if ((r = ps_take_exc(pd, recs + n, offs + n)) < 0)
-				return -1;
-			n += r;
-			continue;
-		}
-		l = s->tree[0];
-		if (s->key[l] >= bound)	/* ~0: no stream has a head */
-			break;
-		q = &s->st[l];
-		a = q->attr;
-		/* the first sample of all goes: -i's clock starts at it, whatever its event */
-		if (__builtin_expect(a->used || !s->first, 1)) {
-			s->first = 1;
-			if (sample_decode(&a->lay, s->data + q->pos, q->size, q->cpu, &recs[n], &rs))
-				return -1;
-			s->dropped += s->drop.valid;
-			s->drop.valid = 0;
-			offs[n++] = s->off + q->pos;
-		} else {
-			ps_drop_head(s, q);
-		}
-		if ((s->looked += q->size) > PS_TRIM)
-			ps_trim(s, pd->pos, keep);
-		if (ps_advance(pd, q, l) < 0)
+	/* the first sample of all goes: -i's clock starts at it, whatever its event */
+	if (__builtin_expect(a->used || !s->first, 1)) {
+		s->first = 1;
+		if (sample_decode(&a->lay, s->data + q->pos, q->size, q->cpu, rec, &rs))
 			return -1;
+		s->dropped += s->drop.valid;
+		s->drop.valid = 0;
+		*off = s->off + q->pos;
+		n = 1;
+	} else {
+		ps_drop_head(s, q);
 	}
-	return n;
+	if ((s->looked += q->size) > PS_TRIM)
+		ps_trim(s, pd->pos, keep);
+	return ps_advance(pd, q, l) < 0 ? -1 : n;
 }
 
 /*
@@ -1126,7 +1104,7 @@ static inline ps_key ps_limit(const struct pd_sort *s, uint32_t l, ps_key bound)
  * the same way.  The winner's position lives in registers meanwhile.
  * Returns, with the records handed out so far (@n before), when the
  * batch is full, the bound is reached or the side heap has records
- * (ps_merge_fast() weighs those); -1 when the mapping no longer holds
+ * (ps_merge() weighs those); -1 when the mapping no longer holds
  * what the scan read.
  */
 static inline int ps_gallop(struct perfdata *pd, uint32_t l, ps_key bound, struct pp_record *recs,
@@ -1223,13 +1201,16 @@ next:
 }
 
 /*
- * ps_merge() on perf record's layout: the side heap's records here,
- * the streams' in ps_gallop().
+ * Up to @max records older than the bound, in (time, offset) order: how
+ * many; -1 when the mapping no longer holds what the scan read.  The
+ * side heap's records here; the streams' heads one by one, or on perf
+ * record's layout in runs (ps_gallop()).
  */
-static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max)
+static int ps_merge(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, int max)
 {
 	struct pd_sort *s = pd->sort;
 	const ps_key bound = s->bound == UINT64_MAX ? ~(ps_key)0 : (ps_key)s->bound << 64;
+	/* the records handed out in this batch are read after it: their pages stay */
 	const uint64_t keep = ps_low(s, pd->pos);
 	int n = 0, r;
 
@@ -1247,7 +1228,12 @@ static int ps_merge_fast(struct perfdata *pd, struct pp_record *recs, uint64_t *
 		l = s->tree[0];
 		if (s->key[l] >= bound)	/* ~0: no stream has a head */
 			break;
-		n = ps_gallop(pd, l, bound, recs, offs, n, max, keep);
+		if (s->fast) {
+			n = ps_gallop(pd, l, bound, recs, offs, n, max, keep);
+		} else {
+			r = ps_take_head(pd, l, recs + n, offs + n, keep);
+			n = r < 0 ? -1 : n + r;
+		}
 		if (n < 0)
 			return -1;
 	}
@@ -1287,8 +1273,7 @@ static int ps_step(struct perfdata *pd, struct pp_record *recs, uint64_t *offs, 
 
 	for (;;) {
 		if (s->phase == PS_FLUSH || s->phase == PS_LAST) {
-			r = s->fast ? ps_merge_fast(pd, recs + n, offs + n, max - n) :
-				      ps_merge(pd, recs + n, offs + n, max - n);
+			r = ps_merge(pd, recs + n, offs + n, max - n);
 			if (r < 0)
 				return ps_fail(pd, "the recording changed while it was read");
 			n += r;
