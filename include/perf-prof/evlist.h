@@ -50,6 +50,7 @@ struct evlist {
 	bool cgroups;
 	int pages;
 	int *fds;		/* [target][cpu][event] */
+	int *pin;		/* per_task: [target] a dummy event not inherited (evlist.c) */
 	struct ring *rings;	/* [group][cpu] */
 	int nrings;
 	bool *hup;		/* per_task: [target][cpu], its event 0 hung up */
