@@ -5,7 +5,6 @@
  * a development install's.
  */
 #include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <perf-prof/mhd.h>
 
@@ -13,7 +12,6 @@ struct mhd_api mhd;
 
 static const char *const sonames[] = { "libmicrohttpd.so.12", "libmicrohttpd.so" };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int loaded;	/* 1 done, -1 failed (said once more each call) */
 static char why[256];
 
@@ -32,15 +30,16 @@ static int resolve(void *h, const char *name, void *slot)
 
 static int load(void)
 {
-	void *h = NULL;
+	void *h = dlopen(sonames[0], RTLD_NOW | RTLD_LOCAL);
 	size_t i;
 
-	for (i = 0; i < sizeof(sonames) / sizeof(sonames[0]) && !h; i++)
-		h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
+	/* why the soname failed is what a user needs to read, not the fallback's */
+	if (!h)
 		snprintf(why, sizeof(why), "cannot load libmicrohttpd: %s", dlerror());
+	for (i = 1; i < sizeof(sonames) / sizeof(sonames[0]) && !h; i++)
+		h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h)
 		return -1;
-	}
 	if (resolve(h, "MHD_start_daemon", &mhd.start_daemon) ||
 	    resolve(h, "MHD_stop_daemon", &mhd.stop_daemon) ||
 	    resolve(h, "MHD_create_response_from_buffer", &mhd.create_response_from_buffer) ||
@@ -57,10 +56,9 @@ static int load(void)
 
 int mhd_load(char *err, size_t errlen)
 {
-	pthread_mutex_lock(&lock);
+	/* the exporter starts from the main thread, once a run: no lock */
 	if (!loaded)
 		loaded = load() == 0 ? 1 : -1;
-	pthread_mutex_unlock(&lock);
 	if (loaded < 0) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
