@@ -100,10 +100,15 @@ struct ps_stream {
 	struct ps_run *tail;	/* its newest run */
 	/* its head, while it is in the merge */
 	uint64_t pos, end;	/* the head's offset; the end of the run it is in */
-	const struct pd_attr *attr;
 	uint32_t size;
-	int32_t cpu;		/* the ID_INDEX's cpu of the head's id */
 	uint32_t used;		/* the run reads the head's event */
+	/*
+	 * how to decode the head: its attr and the ID_INDEX's cpu of its id
+	 * (set by ps_seek(); perf record's layout needs neither, and
+	 * ps_gallop() leaves them as they were)
+	 */
+	const struct pd_attr *attr;
+	int32_t cpu;
 	uint32_t inheap;
 	uint32_t queued;	/* runs pushed since it left the heap: it joins at the next flush */
 	struct ps_gap *gap;	/* its buffer's gaps waiting for a record */
